@@ -1,0 +1,42 @@
+import express, { type Express } from 'express';
+import { sql } from 'kysely';
+import { AppError, type Logger, type Topics } from '@fileflow/common';
+import type { Db } from '@fileflow/db';
+import { filesRouter } from './files.routes';
+import { problemHandler } from './problem';
+import { maxBodyBytes } from './request-schemas';
+
+export interface AppDeps {
+  readonly db: Db;
+  readonly topics: Topics;
+  readonly logger: Logger;
+  readonly newId: () => string;
+  readonly now: () => Date;
+  /** Extra readiness problems (e.g. the status consumer is not connected). */
+  readonly readiness?: () => Promise<string[]>;
+}
+
+/** The HTTP app; it never listens, so tests mount it with supertest. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: maxBodyBytes, strict: false, type: 'application/json' }));
+
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const problems: string[] = [];
+    await sql`SELECT 1`.execute(deps.db).catch((err: unknown) => problems.push(`database: ${String(err)}`));
+    if (deps.readiness) problems.push(...(await deps.readiness()));
+    res.status(problems.length ? 503 : 200).json({ status: problems.length ? 'unavailable' : 'ok', problems });
+  });
+
+  app.use('/files', filesRouter(deps));
+  app.use((req) => {
+    throw new AppError('not_found', `no route for ${req.method} ${req.path}`);
+  });
+  app.use(problemHandler(deps.logger));
+  return app;
+}

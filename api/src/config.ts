@@ -1,0 +1,20 @@
+import {
+  databaseEnvSchema,
+  httpEnvSchema,
+  kafkaEnvSchema,
+  logEnvSchema,
+  topicsEnvSchema,
+} from '@fileflow/common';
+import { z } from 'zod';
+
+/** Everything the API process reads from its environment (names as in the design). */
+export const apiConfigSchema = z.object({
+  ...httpEnvSchema(3000).shape,
+  ...databaseEnvSchema.shape,
+  ...kafkaEnvSchema.shape,
+  ...logEnvSchema.shape,
+  ...topicsEnvSchema.shape,
+  KAFKA_CLIENT_ID: z.string().min(1).default('api-service'),
+  KAFKA_GROUP_ID: z.string().min(1).default('api-service-group'),
+});
+export type ApiConfig = z.infer<typeof apiConfigSchema>;

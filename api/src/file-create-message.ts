@@ -1,0 +1,28 @@
+import type { FileCreate, Topics } from '@fileflow/common';
+import type { FileRow, NewOutboxMessage } from '@fileflow/db';
+
+/**
+ * The outbox row announcing a new file request: `aggregateid` is the file id (the Kafka key,
+ * hence per-file order), `topic` is where either relay sends it, `payload` is the design's
+ * `file.create` value.
+ */
+export function fileCreateOutboxMessage(
+  file: Pick<FileRow, 'id' | 'title' | 'description'>,
+  ctx: { topics: Topics; messageId: string; traceparent: string; now: Date },
+): NewOutboxMessage {
+  const payload: FileCreate = {
+    fileId: file.id,
+    title: file.title,
+    description: file.description ?? '',
+    timestamp: ctx.now.toISOString(),
+  };
+  return {
+    id: ctx.messageId,
+    aggregatetype: 'file',
+    aggregateid: String(file.id),
+    type: 'file.create',
+    topic: ctx.topics.fileCreate,
+    payload,
+    traceparent: ctx.traceparent,
+  };
+}

@@ -1,0 +1,15 @@
+import type { FileRow } from '@fileflow/db';
+
+/** The JSON a client sees for a file. */
+export function fileView(row: FileRow) {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    s3Location: row.s3_location,
+    error: row.error,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,67 @@
+import { Router, type Request } from 'express';
+import { AppError, childTraceparent, type Topics } from '@fileflow/common';
+import { findFileById, listFiles, type Db } from '@fileflow/db';
+import { createFile } from './create-file';
+import { fileView } from './file-view';
+import { fieldIssues, requireJsonBody } from './problem';
+import { createFileBodySchema, fileIdParamsSchema, listFilesQuerySchema } from './request-schemas';
+import type { z } from 'zod';
+
+export interface FilesRouteDeps {
+  readonly db: Db;
+  readonly topics: Topics;
+  readonly newId: () => string;
+  readonly now: () => Date;
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new AppError('validation_failed', `${what} is not valid`, { issues: fieldIssues(result.error) });
+  }
+  return result.data;
+}
+
+const incomingTraceparent = (req: Request): string | undefined => {
+  const v = req.headers.traceparent;
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** `/files`: create (202, the work happens asynchronously), list, get one. */
+export function filesRouter(deps: FilesRouteDeps): Router {
+  const router = Router();
+
+  router.post('/', requireJsonBody, async (req, res) => {
+    const body = parse(createFileBodySchema, req.body, 'body');
+    const file = await createFile(
+      { ...deps, traceparent: () => childTraceparent(incomingTraceparent(req)) },
+      body,
+    );
+    res.status(202).location(`/files/${file.id}`).json({ id: file.id, status: file.status });
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parse(listFilesQuerySchema, req.query, 'query');
+    const rows = await listFiles(deps.db, query);
+    const last = rows[rows.length - 1];
+    if (rows.length === query.limit && last) {
+      const next = new URLSearchParams({ limit: String(query.limit), before: String(last.id) });
+      if (query.status) next.set('status', query.status);
+      res.setHeader('Link', `</files?${next.toString()}>; rel="next"`);
+    }
+    res.json(rows.map(fileView));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const { id } = parse(fileIdParamsSchema, req.params, 'path');
+    const file = await findFileById(deps.db, id);
+    if (!file) throw new AppError('not_found', `file ${id} does not exist`);
+    res.json(fileView(file));
+  });
+
+  router.all(['/', '/:id'], (req) => {
+    throw new AppError('method_not_allowed', `${req.method} is not allowed here`);
+  });
+
+  return router;
+}

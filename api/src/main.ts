@@ -1,0 +1,51 @@
+import { createServer } from 'node:http';
+import {
+  closeServer,
+  createKafka,
+  createLogger,
+  listen,
+  loadConfig,
+  newId,
+  onShutdownSignal,
+  topicsFromEnv,
+} from '@fileflow/common';
+import { createDb } from '@fileflow/db';
+import { createApp } from './app';
+import { apiConfigSchema } from './config';
+import { createStatusConsumer } from './status-consumer/status-consumer';
+
+/** The API process: HTTP on PORT plus the status consumer that owns `files` updates. */
+async function main(): Promise<void> {
+  const config = loadConfig(apiConfigSchema, process.env);
+  const logger = createLogger('api', config.LOG_LEVEL);
+  const topics = topicsFromEnv(config);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
+  const statusConsumer = createStatusConsumer({ kafka, db, topics, groupId: config.KAFKA_GROUP_ID, logger });
+
+  const app = createApp({
+    db,
+    topics,
+    logger,
+    newId,
+    now: () => new Date(),
+    readiness: () => Promise.resolve(statusConsumer.isRunning() ? [] : ['status consumer is not running']),
+  });
+  const http = createServer(app);
+  const port = await listen(http, config.PORT, config.HOST);
+  logger.info('api listening', { port, host: config.HOST });
+
+  onShutdownSignal(async () => {
+    await closeServer(http);
+    await statusConsumer.stop();
+    await db.destroy();
+  }, logger);
+
+  await statusConsumer.start();
+  logger.info('status consumer running', { topics: [topics.fileProcessing, topics.fileCreated] });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

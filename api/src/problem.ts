@@ -1,0 +1,100 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { AppError, type FieldIssue, type Logger } from '@fileflow/common';
+
+const titles: Record<AppError['code'], string> = {
+  validation_failed: 'Request is not valid',
+  malformed_json: 'Body is not valid JSON',
+  unsupported_media_type: 'Unsupported media type',
+  payload_too_large: 'Body is too large',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  service_unavailable: 'Service unavailable',
+};
+
+/** Write `err` as RFC 9457 problem+json. */
+export function sendProblem(res: Response, err: AppError, instance: string): void {
+  if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  res
+    .status(err.httpStatus)
+    .type('application/problem+json')
+    .json({
+      type: `urn:fileflow:problem:${err.code.replace(/_/g, '-')}`,
+      title: titles[err.code],
+      status: err.httpStatus,
+      detail: err.message,
+      instance,
+      ...(err.issues.length ? { errors: err.issues } : {}),
+    });
+}
+
+/** Zod issues as the `errors` member of a problem. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+}
+
+/** Errors body-parser raises, keyed by its `type`. */
+function fromBodyParser(err: { type?: unknown; message?: string }): AppError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AppError('malformed_json', `body is not valid JSON: ${err.message ?? ''}`.trim());
+    case 'entity.too.large':
+      return new AppError('payload_too_large', 'body exceeds the size limit');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new AppError('unsupported_media_type', err.message ?? 'unsupported encoding');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new AppError('validation_failed', err.message ?? 'request body could not be read');
+    default:
+      return undefined;
+  }
+}
+
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+
+/** Whether `err` means the database cannot be reached right now (worth a 503, not a 500). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    err.message,
+  );
+}
+
+/** Last middleware: every error leaves as problem+json; only real bugs are 500s. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const known =
+      err instanceof AppError
+        ? err
+        : fromBodyParser(err as { type?: unknown }) ??
+          (isDatabaseUnavailable(err)
+            ? new AppError('service_unavailable', 'the database is unavailable; retry shortly', { retryAfterSeconds: 2 })
+            : undefined);
+    if (known) {
+      if (known.code === 'service_unavailable') logger.warn('request failed: dependency unavailable', { err, path: req.path });
+      return sendProblem(res, known, req.originalUrl);
+    }
+    logger.error('unhandled error', { err, method: req.method, path: req.path });
+    res.status(500).type('application/problem+json').json({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      instance: req.originalUrl,
+    });
+    return undefined;
+  };
+}
+
+/** Reject bodies that are not JSON before they are parsed. */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    const got = req.headers['content-type'] ?? 'none';
+    return next(new AppError('unsupported_media_type', `Content-Type must be application/json (got ${got})`));
+  }
+  return next();
+};

@@ -1,0 +1,52 @@
+/** How retries of one operation are spaced and bounded. */
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly factor: number;
+}
+
+/**
+ * Delay before retry number `attempt` (1-based): exponential with "full jitter"
+ * (a uniform pick in [0, cap]), which spreads out retries of many clients at once.
+ */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** (attempt - 1));
+  return Math.round(cap * random());
+}
+
+/** Raised by `retry` when every attempt failed; `cause` is the last error. */
+export class RetriesExhaustedError extends Error {
+  constructor(readonly attempts: number, cause: unknown) {
+    super(`gave up after ${attempts} attempts: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'RetriesExhaustedError';
+  }
+}
+
+/**
+ * Run `op` until it succeeds, `isRetryable` says no, or the attempts run out.
+ * `sleep` is passed in so tests need not wait.
+ */
+export async function retry<T>(
+  op: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  opts: {
+    isRetryable?: (err: unknown) => boolean;
+    onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
+    sleep?: (ms: number) => Promise<void>;
+    random?: () => number;
+  } = {},
+): Promise<T> {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op(attempt);
+    } catch (err) {
+      if (opts.isRetryable && !opts.isRetryable(err)) throw err;
+      if (attempt >= policy.attempts) throw new RetriesExhaustedError(attempt, err);
+      const delay = backoffDelay(policy, attempt, opts.random);
+      opts.onRetry?.(err, attempt, delay);
+      await sleep(delay);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/**
+ * Parse `env` with `schema` once at start-up; on failure throw a ConfigError that lists every
+ * problem, so a misconfigured process fails fast with all the facts.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return Object.freeze(parsed.data) as z.infer<S>;
+  throw new ConfigError(
+    parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+  );
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Env of the design's Kafka settings. */
+export const kafkaEnvSchema = z.object({
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .default('127.0.0.1:9092')
+    .transform((s) => s.split(',').map((b) => b.trim())),
+  KAFKA_CLIENT_ID: z.string().min(1),
+  KAFKA_GROUP_ID: z.string().min(1),
+});
+
+/** Env of the design's S3 settings. */
+export const s3EnvSchema = z.object({
+  AWS_ENDPOINT: z.url().default('http://127.0.0.1:4566'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_ACCESS_KEY_ID: z.string().min(1).default('test'),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).default('test'),
+  S3_BUCKET: z.string().min(3).default('file-storage-bucket'),
+  /** Prefix of every object key; tests give each run its own. */
+  S3_KEY_PREFIX: z.string().regex(/^([\w.-]+\/)*$/).default('files/'),
+});
+
+export const databaseEnvSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+export const httpEnvSchema = (defaultPort: number) =>
+  z.object({
+    PORT: port.default(defaultPort),
+    HOST: z.string().default('127.0.0.1'),
+  });
+
+export const logEnvSchema = z.object({
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * Message contracts, exactly the fields of the original design. The message id, type,
+ * schema version and traceparent travel as Kafka headers so the values stay as designed
+ * and both relays (polling and Debezium) can produce identical records.
+ */
+
+const isoDateTime = z.iso.datetime({ offset: true });
+const fileId = z.number().int().positive().max(2_147_483_647);
+
+/** Value of a `file.create` record: a request to build the file. */
+export const fileCreateSchema = z.strictObject({
+  fileId,
+  title: z.string().min(1).max(255),
+  description: z.string(),
+  timestamp: isoDateTime,
+});
+export type FileCreate = z.infer<typeof fileCreateSchema>;
+
+/** Value of a `file.created` record: the outcome of building the file. */
+export const fileCreatedSchema = z
+  .strictObject({
+    fileId,
+    title: z.string().min(1).max(255),
+    s3Location: z.string().regex(/^s3:\/\/[^/]+\/.+$/, 'must be s3://bucket/key'),
+    status: z.enum(['completed', 'failed']),
+    error: z.string().min(1).optional(),
+    timestamp: isoDateTime,
+  })
+  .refine((m) => (m.status === 'failed') === (m.error !== undefined), {
+    message: 'error is required when status is failed and forbidden otherwise',
+    path: ['error'],
+  });
+export type FileCreated = z.infer<typeof fileCreatedSchema>;
+
+/**
+ * Value of a `file.processing` record: the processor has picked the request up.
+ * Not in the original design; it is what makes the `processing` status observable.
+ */
+export const fileProcessingSchema = z.strictObject({
+  fileId,
+  status: z.literal('processing'),
+  timestamp: isoDateTime,
+});
+export type FileProcessing = z.infer<typeof fileProcessingSchema>;
+
+/** Headers every record carries, whichever relay or service produced it. */
+export const messageHeadersSchema = z.object({
+  id: z.uuid(),
+  type: z.enum(['file.create', 'file.created', 'file.processing']),
+  traceparent: z
+    .string()
+    .regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/)
+    .optional(),
+});
+export type MessageHeaders = z.infer<typeof messageHeadersSchema>;
+export type MessageType = MessageHeaders['type'];
+
+/** The file statuses, in the only order they may move. */
+export const fileStatuses = ['pending', 'processing', 'completed', 'failed'] as const;
+export const fileStatusSchema = z.enum(fileStatuses);
+export type FileStatus = z.infer<typeof fileStatusSchema>;

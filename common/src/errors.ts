@@ -1,0 +1,56 @@
+/** Error codes an HTTP client can see; each maps to one status in `httpStatusOf`. */
+export type AppErrorCode =
+  | 'validation_failed'
+  | 'malformed_json'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'service_unavailable';
+
+const statusByCode: Record<AppErrorCode, number> = {
+  validation_failed: 400,
+  malformed_json: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  not_found: 404,
+  method_not_allowed: 405,
+  service_unavailable: 503,
+};
+
+/** One problem with one field of an input, as reported to clients. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** An expected failure with a code; anything else is a bug. */
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly issues: readonly FieldIssue[];
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    opts: { issues?: readonly FieldIssue[]; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = opts.issues ?? [];
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+
+  get httpStatus(): number {
+    return statusByCode[this.code];
+  }
+}
+
+/** Configuration is invalid: every problem is listed so start-up fails once, clearly. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,37 @@
+import { Kafka, logLevel, type LogEntry, type KafkaConfig } from 'kafkajs';
+import type { Logger } from './logger';
+
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+}
+
+const levelName = (level: logLevel) =>
+  level >= logLevel.DEBUG ? 'debug' : level >= logLevel.INFO ? 'info' : level >= logLevel.WARN ? 'warn' : 'error';
+
+/**
+ * A KafkaJS client whose logs go through `logger` and whose connection retries back off
+ * exponentially (KafkaJS adds jitter itself) for up to about a minute before an error
+ * reaches the caller.
+ */
+export function createKafka(settings: KafkaSettings, logger: Logger, overrides: Partial<KafkaConfig> = {}): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, maxRetryTime: 10_000, retries: 12, factor: 0.2, multiplier: 2 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        const name = levelName(level);
+        // The coordinator's rebalance chatter is routine; keep it out of warn.
+        if (name === 'error' || name === 'warn') log[name](message, rest);
+        else log.debug(message, rest);
+      },
+    ...overrides,
+  });
+}

@@ -1,0 +1,21 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema';
+
+// int8 (bigint) stays a string; jsonb is parsed by pg already.
+
+/** A Kysely instance on a fresh pg pool. Close it with `db.destroy()`. */
+export function createDb(databaseUrl: string, poolSize = 10): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 10_000,
+  });
+  // An idle client losing its connection (e.g. Postgres restarting) must not crash the process.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Anything repositories accept: the database or a transaction on it. */
+export type Db = Kysely<Database>;

@@ -1,0 +1,6 @@
+export * from './schema';
+export * from './connection';
+export * from './migrate';
+export * from './files.repository';
+export * from './outbox.repository';
+export * from './inbox.repository';

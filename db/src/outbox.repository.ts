@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import type { Db } from './connection';
+import type { OutboxRow } from './schema';
+
+export interface NewOutboxMessage {
+  readonly id: string;
+  readonly aggregatetype: string;
+  readonly aggregateid: string;
+  readonly type: string;
+  readonly topic: string;
+  readonly payload: unknown;
+  readonly traceparent: string | null;
+}
+
+/** Add a message to the outbox; call it inside the transaction that changes the aggregate. */
+export async function insertOutboxMessage(db: Db, m: NewOutboxMessage): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({ ...m, payload: JSON.stringify(m.payload) })
+    .execute();
+}
+
+/**
+ * Claim up to `limit` rows to publish, locking them for the caller's transaction.
+ *
+ * - Gap-free: only rows written by transactions older than every transaction still running
+ *   (`txid < pg_snapshot_xmin(pg_current_snapshot())`) are eligible. A row whose
+ *   transaction commits late becomes eligible later; none is ever passed over for good.
+ * - Ordered per aggregate: a row is taken only when no older row (by `seq`) of the same
+ *   aggregate remains, so a file's events leave in the order they were written even with
+ *   several relays.
+ * - `SKIP LOCKED`: concurrent relays take disjoint batches instead of waiting.
+ */
+export async function claimOutboxBatch(db: Db, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await sql<OutboxRow>`
+    SELECT o.id, o.aggregatetype, o.aggregateid, o.type, o.topic, o.payload, o.traceparent,
+           o.created_at, o.seq, o.txid
+    FROM outbox o
+    WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot())
+      AND NOT EXISTS (
+        SELECT 1 FROM outbox p
+        WHERE p.aggregatetype = o.aggregatetype AND p.aggregateid = o.aggregateid AND p.seq < o.seq
+      )
+    ORDER BY o.seq
+    LIMIT ${limit}
+    FOR UPDATE SKIP LOCKED`.execute(db);
+  return rows;
+}
+
+/** Remove published rows (after the broker acknowledged them). */
+export async function deleteOutboxMessages(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.deleteFrom('outbox').where('id', 'in', ids).execute();
+}
+
+/** Rows waiting and the age of the oldest, for health and the audit. */
+export async function outboxBacklog(db: Db): Promise<{ count: number; oldestAgeMs: number | null }> {
+  const { rows } = await sql<{ count: string; oldest_age_ms: number | null }>`
+    SELECT count(*) AS count,
+           (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS oldest_age_ms
+    FROM outbox`.execute(db);
+  const r = rows[0];
+  return { count: Number(r?.count ?? 0), oldestAgeMs: r?.oldest_age_ms ?? null };
+}

@@ -1,0 +1,65 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { FileStatus } from '@fileflow/common';
+
+/** `files`: the design's table, plus `error` (why a file failed). */
+export interface FilesTable {
+  id: Generated<number>;
+  title: string;
+  description: string | null;
+  status: FileStatus;
+  s3_location: string | null;
+  error: string | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+/**
+ * `outbox`: read by the polling relay and by Debezium's Outbox Event Router alike.
+ * `seq` orders rows; `txid` (the writing transaction) lets the poller wait for transactions
+ * still in flight so that a row committed late is never skipped or reordered.
+ */
+export interface OutboxTable {
+  id: string;
+  aggregatetype: string;
+  aggregateid: string;
+  type: string;
+  topic: string;
+  payload: ColumnType<unknown, string, never>;
+  traceparent: string | null;
+  created_at: ColumnType<Date, never, never>;
+  seq: ColumnType<string, never, never>;
+  txid: ColumnType<string, never, never>;
+}
+
+/** `inbox`: one row per message a consumer has taken, the key of its deduplication. */
+export interface InboxTable {
+  consumer: string;
+  message_id: string;
+  type: string;
+  aggregateid: string;
+  outcome: 'applied' | 'ignored';
+  detail: string | null;
+  duplicates: ColumnType<number, never, number>;
+  received_at: ColumnType<Date, never, never>;
+}
+
+/** `file_transitions`: every status change, written by a trigger; the audit trail. */
+export interface FileTransitionsTable {
+  id: Generated<string>;
+  file_id: number;
+  from_status: FileStatus | null;
+  to_status: FileStatus;
+  at: ColumnType<Date, never, never>;
+}
+
+export interface Database {
+  files: FilesTable;
+  outbox: OutboxTable;
+  inbox: InboxTable;
+  file_transitions: FileTransitionsTable;
+}
+
+export type FileRow = Selectable<FilesTable>;
+export type NewFile = Insertable<FilesTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type InboxRow = Selectable<InboxTable>;

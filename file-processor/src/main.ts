@@ -1,0 +1,66 @@
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import {
+  closeServer,
+  createHealthServer,
+  createKafka,
+  createLogger,
+  createS3Client,
+  listen,
+  loadConfig,
+  onShutdownSignal,
+  topicsFromEnv,
+} from '@fileflow/common';
+import { processorConfigSchema } from './config';
+import { createFileRequestConsumer } from './file-request-consumer';
+
+/** The file processor: consumes file.create, writes to S3, publishes file.created. */
+async function main(): Promise<void> {
+  const config = loadConfig(processorConfigSchema, process.env);
+  const logger = createLogger('file-processor', config.LOG_LEVEL);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
+  const s3 = createS3Client({
+    endpoint: config.AWS_ENDPOINT,
+    region: config.AWS_REGION,
+    accessKeyId: config.AWS_ACCESS_KEY_ID,
+    secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+  });
+  const consumer = createFileRequestConsumer({
+    kafka,
+    s3,
+    bucket: config.S3_BUCKET,
+    keyPrefix: config.S3_KEY_PREFIX,
+    topics: topicsFromEnv(config),
+    groupId: config.KAFKA_GROUP_ID,
+    uploadRetry: {
+      attempts: config.S3_UPLOAD_ATTEMPTS,
+      initialDelayMs: config.S3_RETRY_INITIAL_MS,
+      maxDelayMs: config.S3_RETRY_MAX_MS,
+      factor: 2,
+    },
+    now: () => new Date(),
+    logger,
+  });
+
+  const health = createHealthServer(async () => {
+    const problems: string[] = [];
+    if (!consumer.isRunning()) problems.push('consumer is not running');
+    await s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET })).catch((err: unknown) => problems.push(`s3: ${String(err)}`));
+    return problems;
+  });
+  const port = await listen(health, config.PORT, config.HOST);
+  logger.info('file processor health endpoint listening', { port });
+
+  onShutdownSignal(async () => {
+    await consumer.stop();
+    await closeServer(health);
+    s3.destroy();
+  }, logger);
+
+  await consumer.start();
+  logger.info('file processor consuming', { topic: topicsFromEnv(config).fileCreate });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,125 @@
+import type { Producer } from 'kafkajs';
+import { backoffDelay, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
+import { claimOutboxBatch, deleteOutboxMessages, type Db } from '@fileflow/db';
+import { groupByTopic } from './to-kafka-record';
+
+export interface RelayDeps {
+  readonly db: Db;
+  readonly producer: Producer;
+  readonly logger: Logger;
+  readonly batchSize: number;
+  /** Poll at least this often even without notifications (the fallback). */
+  readonly pollIntervalMs: number;
+  /** Backoff after a failed batch (Kafka or database down). */
+  readonly errorBackoff: RetryPolicy;
+  readonly onPublished?: (count: number) => void;
+}
+
+export interface Relay extends Runnable {
+  /** Wake the loop now (called on LISTEN/NOTIFY). */
+  notify(): void;
+  /** Publish one batch; resolves to how many rows were published. */
+  drainOnce(): Promise<number>;
+  stats(): { published: number; batches: number; failures: number; lastError: string | undefined };
+}
+
+/**
+ * The polling relay. Each batch is one transaction: claim rows (see `claimOutboxBatch`),
+ * publish them, wait for the broker's acknowledgement (acks=all), delete them, commit.
+ * A crash before commit leaves the rows for the next batch: at-least-once, never lost;
+ * consumers dedupe by the `id` header.
+ */
+export function createRelay(deps: RelayDeps): Relay {
+  const log = deps.logger.child({ component: 'outbox-relay' });
+  const stats = { published: 0, batches: 0, failures: 0, lastError: undefined as string | undefined };
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let stopWake: (() => void) | undefined;
+  let pending = false;
+
+  const drainOnce = async (): Promise<number> =>
+    deps.db.transaction().execute(async (trx) => {
+      const rows = await claimOutboxBatch(trx, deps.batchSize);
+      if (rows.length === 0) return 0;
+      await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
+      await deleteOutboxMessages(
+        trx,
+        rows.map((r) => r.id),
+      );
+      return rows.length;
+    });
+
+  const hasWaitingRows = async (): Promise<boolean> => {
+    const row = await deps.db.selectFrom('outbox').select('id').limit(1).executeTakeFirst();
+    return row !== undefined;
+  };
+
+  /** Sleep until `ms` passed, `stop()`, or (if `onNotify`) a notification. */
+  const waitFor = (ms: number, onNotify = true) =>
+    new Promise<void>((resolve) => {
+      if ((onNotify && pending) || !running) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = onNotify ? done : undefined;
+      stopWake = done;
+    });
+
+  const run = async () => {
+    let failures = 0;
+    let idleRetries = 0;
+    while (running) {
+      pending = false;
+      try {
+        const n = await drainOnce();
+        failures = 0;
+        if (n > 0) {
+          stats.published += n;
+          stats.batches += 1;
+          deps.onPublished?.(n);
+        }
+        if (n === deps.batchSize) continue;
+        // Rows left behind are held by a transaction still in flight (or locked by another
+        // relay): look again soon, backing off towards the poll interval.
+        if (await hasWaitingRows()) {
+          idleRetries += 1;
+          await waitFor(Math.min(deps.pollIntervalMs, 5 * 2 ** Math.min(idleRetries, 10)));
+        } else {
+          idleRetries = 0;
+          await waitFor(deps.pollIntervalMs);
+        }
+      } catch (err) {
+        failures += 1;
+        stats.failures += 1;
+        stats.lastError = err instanceof Error ? err.message : String(err);
+        const delay = backoffDelay(deps.errorBackoff, failures);
+        log.warn('relay batch failed; rows stay in the outbox and will be retried', { err: stats.lastError, delayMs: delay });
+        await waitFor(delay, false);
+      }
+    }
+  };
+
+  return {
+    start() {
+      if (running) return Promise.resolve();
+      running = true;
+      loop = run();
+      return Promise.resolve();
+    },
+    async stop() {
+      running = false;
+      stopWake?.();
+      await loop;
+    },
+    notify() {
+      pending = true;
+      wake?.();
+    },
+    drainOnce,
+    stats: () => ({ ...stats }),
+  };
+}
