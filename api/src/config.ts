@@ -1,10 +1,4 @@
-import {
-  databaseEnvSchema,
-  httpEnvSchema,
-  kafkaEnvSchema,
-  logEnvSchema,
-  topicsEnvSchema,
-} from '@fileflow/common';
+import { databaseEnvSchema, httpEnvSchema, kafkaEnvSchema, logEnvSchema, topicsEnvSchema } from '@fileflow/common';
 import { z } from 'zod';
 
 /** Everything the API process reads from its environment (names as in the design). */

@@ -33,10 +33,7 @@ export function filesRouter(deps: FilesRouteDeps): Router {
 
   router.post('/', requireJsonBody, async (req, res) => {
     const body = parse(createFileBodySchema, req.body, 'body');
-    const file = await createFile(
-      { ...deps, traceparent: () => childTraceparent(incomingTraceparent(req)) },
-      body,
-    );
+    const file = await createFile({ ...deps, traceparent: () => childTraceparent(incomingTraceparent(req)) }, body);
     res.status(202).location(`/files/${file.id}`).json({ id: file.id, status: file.status });
   });
 

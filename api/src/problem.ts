@@ -52,7 +52,16 @@ function fromBodyParser(err: { type?: unknown; message?: string }): AppError | u
   }
 }
 
-const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 
 /** Whether `err` means the database cannot be reached right now (worth a 503, not a 500). */
 export function isDatabaseUnavailable(err: unknown): boolean {
@@ -71,12 +80,15 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const known =
       err instanceof AppError
         ? err
-        : fromBodyParser(err as { type?: unknown }) ??
+        : (fromBodyParser(err as { type?: unknown }) ??
           (isDatabaseUnavailable(err)
-            ? new AppError('service_unavailable', 'the database is unavailable; retry shortly', { retryAfterSeconds: 2 })
-            : undefined);
+            ? new AppError('service_unavailable', 'the database is unavailable; retry shortly', {
+                retryAfterSeconds: 2,
+              })
+            : undefined));
     if (known) {
-      if (known.code === 'service_unavailable') logger.warn('request failed: dependency unavailable', { err, path: req.path });
+      if (known.code === 'service_unavailable')
+        logger.warn('request failed: dependency unavailable', { err, path: req.path });
       return sendProblem(res, known, req.originalUrl);
     }
     logger.error('unhandled error', { err, method: req.method, path: req.path });

@@ -18,7 +18,10 @@ export const createFileBodySchema = z.strictObject(
       .max(maxDescriptionLength, `description must be at most ${maxDescriptionLength} characters`)
       .default(''),
   },
-  { error: (i) => (i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : 'body must be a JSON object') },
+  {
+    error: (i) =>
+      i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : 'body must be a JSON object',
+  },
 );
 export type CreateFileBody = z.infer<typeof createFileBodySchema>;
 

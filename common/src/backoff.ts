@@ -17,7 +17,10 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
 
 /** Raised by `retry` when every attempt failed; `cause` is the last error. */
 export class RetriesExhaustedError extends Error {
-  constructor(readonly attempts: number, cause: unknown) {
+  constructor(
+    readonly attempts: number,
+    cause: unknown,
+  ) {
     super(`gave up after ${attempts} attempts: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'RetriesExhaustedError';
   }

@@ -8,9 +8,7 @@ import { ConfigError } from './errors';
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return Object.freeze(parsed.data) as z.infer<S>;
-  throw new ConfigError(
-    parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-  );
+  throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -34,7 +32,10 @@ export const s3EnvSchema = z.object({
   AWS_SECRET_ACCESS_KEY: z.string().min(1).default('test'),
   S3_BUCKET: z.string().min(3).default('file-storage-bucket'),
   /** Prefix of every object key; tests give each run its own. */
-  S3_KEY_PREFIX: z.string().regex(/^([\w.-]+\/)*$/).default('files/'),
+  S3_KEY_PREFIX: z
+    .string()
+    .regex(/^([\w.-]+\/)*$/)
+    .default('files/'),
 });
 
 export const databaseEnvSchema = z.object({

@@ -14,7 +14,11 @@ export interface DeadLetter {
  * so it can be inspected and replayed. The caller commits the original offset only after
  * this resolves: a poison record is never lost and never blocks its partition.
  */
-export async function sendToDeadLetter(producer: Producer, dl: DeadLetter, now: () => Date = () => new Date()): Promise<void> {
+export async function sendToDeadLetter(
+  producer: Producer,
+  dl: DeadLetter,
+  now: () => Date = () => new Date(),
+): Promise<void> {
   const headers: IHeaders = {
     ...dl.message.headers,
     'dlq-reason': dl.reason.slice(0, 2000),

@@ -17,8 +17,7 @@ export function headerString(headers: IHeaders | undefined, name: string): strin
 }
 
 export type Decoded<T> =
-  | { ok: true; value: T; headers: MessageHeaders; key: string | undefined }
-  | { ok: false; reason: string };
+  { ok: true; value: T; headers: MessageHeaders; key: string | undefined } | { ok: false; reason: string };
 
 /**
  * Decode and validate one consumed record against `schema` and the header contract.
@@ -39,7 +38,8 @@ export function decodeRecord<S extends z.ZodType>(message: KafkaMessage, schema:
     return { ok: false, reason: `value is not JSON: ${(err as Error).message}` };
   }
   const value = schema.safeParse(json);
-  if (!value.success) return { ok: false, reason: `value does not match the ${headers.data.type} schema: ${summarise(value.error)}` };
+  if (!value.success)
+    return { ok: false, reason: `value does not match the ${headers.data.type} schema: ${summarise(value.error)}` };
   return { ok: true, value: value.data, headers: headers.data, key: message.key?.toString() };
 }
 

@@ -10,11 +10,7 @@ export interface Runnable {
  * Call `shutdown` once on SIGTERM or SIGINT, then exit 0 (or 1 if it failed or took longer
  * than `timeoutMs`). A second signal exits at once.
  */
-export function onShutdownSignal(
-  shutdown: () => Promise<void>,
-  logger: Logger,
-  timeoutMs = 15_000,
-): void {
+export function onShutdownSignal(shutdown: () => Promise<void>, logger: Logger, timeoutMs = 15_000): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) {

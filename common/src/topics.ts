@@ -29,9 +29,17 @@ export function deadLetterTopic(topic: string): string {
 }
 
 export const topicsEnvSchema = z.object({
-  TOPIC_SUFFIX: z.string().regex(/^[\w-]*$/).default(''),
+  TOPIC_SUFFIX: z
+    .string()
+    .regex(/^[\w-]*$/)
+    .default(''),
 });
 
 export function topicsFromEnv(env: z.infer<typeof topicsEnvSchema>): Topics {
   return topicsWithSuffix(env.TOPIC_SUFFIX);
+}
+
+/** Every topic in `topics`, in a fixed order. */
+export function topicList(topics: Topics): string[] {
+  return [topics.fileCreate, topics.fileCreated, topics.fileProcessing];
 }

@@ -1,11 +1,5 @@
 import type { EachMessagePayload, Kafka } from 'kafkajs';
-import {
-  decodeRecord,
-  fileCreateSchema,
-  sendToDeadLetter,
-  type Logger,
-  type Runnable,
-} from '@fileflow/common';
+import { decodeRecord, fileCreateSchema, sendToDeadLetter, type Logger, type Runnable } from '@fileflow/common';
 import { processFileRequest, type ProcessFileDeps, type ProcessOutcome } from './process-file-request';
 
 export interface FileRequestConsumerDeps extends Omit<ProcessFileDeps, 'producer'> {
@@ -29,13 +23,20 @@ export function createFileRequestConsumer(deps: FileRequestConsumerDeps): FileRe
   const producer = deps.kafka.producer({ allowAutoTopicCreation: true });
   const consumer = deps.kafka.consumer({ groupId: deps.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
   let running = false;
-  consumer.on(consumer.events.CRASH, (e) => log.error('consumer crashed', { error: String(e.payload.error), restart: e.payload.restart }));
+  consumer.on(consumer.events.CRASH, (e) =>
+    log.error('consumer crashed', { error: String(e.payload.error), restart: e.payload.restart }),
+  );
 
   const handle = async ({ topic, partition, message }: EachMessagePayload): Promise<void> => {
     const decoded = decodeRecord(message, fileCreateSchema);
     if (!decoded.ok) {
       await sendToDeadLetter(producer, { topic, partition, message, reason: decoded.reason });
-      log.warn('record sent to dead-letter topic', { topic, partition, offset: message.offset, reason: decoded.reason });
+      log.warn('record sent to dead-letter topic', {
+        topic,
+        partition,
+        offset: message.offset,
+        reason: decoded.reason,
+      });
       deps.onOutcome?.({ status: 'dead-lettered', reason: decoded.reason });
       return;
     }

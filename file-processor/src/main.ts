@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   const health = createHealthServer(async () => {
     const problems: string[] = [];
     if (!consumer.isRunning()) problems.push('consumer is not running');
-    await s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET })).catch((err: unknown) => problems.push(`s3: ${String(err)}`));
+    await s3
+      .send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }))
+      .catch((err: unknown) => problems.push(`s3: ${String(err)}`));
     return problems;
   });
   const port = await listen(health, config.PORT, config.HOST);

@@ -46,7 +46,11 @@ export async function processFileRequest(
   const log = deps.logger.child({ fileId: request.fileId, messageId: headers.id });
   const trace = headers.traceparent;
 
-  const processing: FileProcessing = { fileId: request.fileId, status: 'processing', timestamp: deps.now().toISOString() };
+  const processing: FileProcessing = {
+    fileId: request.fileId,
+    status: 'processing',
+    timestamp: deps.now().toISOString(),
+  };
   await deps.producer.send({
     topic: deps.topics.fileProcessing,
     messages: [
@@ -99,7 +103,10 @@ export async function processFileRequest(
     type: 'file.created',
     traceparent: childTraceparent(trace),
   };
-  await deps.producer.send({ topic: deps.topics.fileCreated, messages: [encodeRecord(request.fileId, created, createdHeaders)] });
+  await deps.producer.send({
+    topic: deps.topics.fileCreated,
+    messages: [encodeRecord(request.fileId, created, createdHeaders)],
+  });
   return outcome;
 }
 

@@ -97,7 +97,10 @@ export function createRelay(deps: RelayDeps): Relay {
         stats.failures += 1;
         stats.lastError = err instanceof Error ? err.message : String(err);
         const delay = backoffDelay(deps.errorBackoff, failures);
-        log.warn('relay batch failed; rows stay in the outbox and will be retried', { err: stats.lastError, delayMs: delay });
+        log.warn('relay batch failed; rows stay in the outbox and will be retried', {
+          err: stats.lastError,
+          delayMs: delay,
+        });
         await waitFor(delay, false);
       }
     }

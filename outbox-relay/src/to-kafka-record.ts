@@ -6,14 +6,18 @@ import type { OutboxRow } from '@fileflow/db';
  * key = `aggregateid`, value = the JSON payload, header `id` = row id (the dedupe key),
  * plus `type` and `traceparent` headers.
  */
-export function toKafkaRecord(row: Pick<OutboxRow, 'id' | 'aggregateid' | 'type' | 'payload' | 'traceparent'>): Message {
+export function toKafkaRecord(
+  row: Pick<OutboxRow, 'id' | 'aggregateid' | 'type' | 'payload' | 'traceparent'>,
+): Message {
   const headers: IHeaders = { id: row.id, type: row.type };
   if (row.traceparent) headers.traceparent = row.traceparent;
   return { key: row.aggregateid, value: JSON.stringify(row.payload), headers };
 }
 
 /** Group rows by topic, keeping their order, for one `sendBatch`. */
-export function groupByTopic(rows: readonly Pick<OutboxRow, 'id' | 'aggregateid' | 'type' | 'payload' | 'traceparent' | 'topic'>[]) {
+export function groupByTopic(
+  rows: readonly Pick<OutboxRow, 'id' | 'aggregateid' | 'type' | 'payload' | 'traceparent' | 'topic'>[],
+) {
   const byTopic = new Map<string, Message[]>();
   for (const row of rows) {
     const list = byTopic.get(row.topic) ?? [];

@@ -7,10 +7,7 @@ export const statusConsumerName = 'api-status-consumer';
 export type StatusEvent = FileCreated | FileProcessing;
 
 export type ApplyOutcome =
-  | { kind: 'applied' }
-  | { kind: 'ignored'; reason: string }
-  | { kind: 'duplicate' }
-  | { kind: 'unknown-file' };
+  { kind: 'applied' } | { kind: 'ignored'; reason: string } | { kind: 'duplicate' } | { kind: 'unknown-file' };
 
 /**
  * Apply one status event to `files`, once, in one transaction:

@@ -33,10 +33,16 @@ export interface StatusConsumer extends Runnable {
  */
 export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
   const log = deps.logger.child({ component: 'status-consumer' });
-  const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId: deps.groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+  });
   const producer: Producer = deps.kafka.producer({ allowAutoTopicCreation: true });
   let running = false;
-  consumer.on(consumer.events.CRASH, (e) => log.error('consumer crashed', { error: String(e.payload.error), restart: e.payload.restart }));
+  consumer.on(consumer.events.CRASH, (e) =>
+    log.error('consumer crashed', { error: String(e.payload.error), restart: e.payload.restart }),
+  );
 
   const handle = async ({ topic, partition, message }: EachMessagePayload): Promise<void> => {
     const schema = topic === deps.topics.fileProcessing ? fileProcessingSchema : fileCreatedSchema;
@@ -46,11 +52,19 @@ export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
       outcome = { kind: 'dead-lettered', reason: decoded.reason };
     } else {
       const applied = await applyStatusEvent(deps.db, decoded.value, decoded.headers);
-      outcome = applied.kind === 'unknown-file' ? { kind: 'dead-lettered', reason: `file ${decoded.value.fileId} does not exist` } : applied;
+      outcome =
+        applied.kind === 'unknown-file'
+          ? { kind: 'dead-lettered', reason: `file ${decoded.value.fileId} does not exist` }
+          : applied;
     }
     if (outcome.kind === 'dead-lettered') {
       await sendToDeadLetter(producer, { topic, partition, message, reason: outcome.reason });
-      log.warn('record sent to dead-letter topic', { topic, partition, offset: message.offset, reason: outcome.reason });
+      log.warn('record sent to dead-letter topic', {
+        topic,
+        partition,
+        offset: message.offset,
+        reason: outcome.reason,
+      });
     } else {
       log.debug('status event', { topic, offset: message.offset, outcome });
     }

@@ -1,0 +1,196 @@
+import request from 'supertest';
+import { newId, silentLogger } from '@fileflow/common';
+import { createTestEnv, type TestEnv } from '@fileflow/lab';
+import { createApp } from './app';
+import { createFile } from './create-file';
+
+let env: TestEnv;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  env = await createTestEnv('api');
+  app = createApp({ db: env.db, topics: env.topics, logger: silentLogger, newId, now: () => new Date() });
+});
+afterAll(() => env.cleanup());
+
+const counts = async () => ({
+  files: Number(
+    (
+      await env.db
+        .selectFrom('files')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+  outbox: Number(
+    (
+      await env.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  ),
+});
+
+describe('POST /files', () => {
+  it('answers 202 with id, pending and Location, and writes the file and its outbox row', async () => {
+    const before = await counts();
+    const res = await request(app)
+      .post('/files')
+      .send({ title: 'My Document', description: 'This is a test document' })
+      .expect(202);
+    expect(res.body).toEqual({ id: expect.any(Number), status: 'pending' });
+    expect(res.headers.location).toBe(`/files/${res.body.id}`);
+    expect(await counts()).toEqual({ files: before.files + 1, outbox: before.outbox + 1 });
+
+    const row = await env.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('aggregateid', '=', String(res.body.id))
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ aggregatetype: 'file', type: 'file.create', topic: env.topics.fileCreate });
+    expect(row.payload).toEqual({
+      fileId: res.body.id,
+      title: 'My Document',
+      description: 'This is a test document',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+    expect(row.traceparent).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
+  });
+
+  it('continues the caller trace when a traceparent header is sent', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await request(app)
+      .post('/files')
+      .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`)
+      .send({ title: 'traced' })
+      .expect(202);
+    const row = await env.db
+      .selectFrom('outbox')
+      .select('traceparent')
+      .where('aggregateid', '=', String(res.body.id))
+      .executeTakeFirstOrThrow();
+    expect(row.traceparent?.split('-')[1]).toBe(traceId);
+  });
+});
+
+describe('bad input: a precise 4xx problem+json and no row written', () => {
+  const cases: Array<[string, (r: request.Test) => request.Test, number, RegExp]> = [
+    ['missing title', (r) => r.send({ description: 'd' }), 400, /title is required/],
+    ['empty title', (r) => r.send({ title: '' }), 400, /title must not be empty/],
+    ['256-character title', (r) => r.send({ title: 'x'.repeat(256) }), 400, /at most 255/],
+    ['non-string description', (r) => r.send({ title: 't', description: 42 }), 400, /description must be a string/],
+    ['non-object body', (r) => r.set('content-type', 'application/json').send('[1,2]'), 400, /JSON object/],
+    ['malformed JSON', (r) => r.set('content-type', 'application/json').send('{"title": "t",'), 400, /not valid JSON/],
+    ['text/plain body', (r) => r.set('content-type', 'text/plain').send('title=t'), 415, /application\/json/],
+    ['no content type', (r) => r, 415, /application\/json/],
+    ['2 MB body', (r) => r.send({ title: 't', description: 'x'.repeat(2 * 1024 * 1024) }), 413, /size limit/],
+  ];
+
+  it.each(cases)('%s', async (_name, build, status, detail) => {
+    const before = await counts();
+    const res = await build(request(app).post('/files')).expect(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      status,
+      type: expect.stringMatching(/^urn:fileflow:problem:/),
+      instance: '/files',
+    });
+    expect(JSON.stringify(res.body)).toMatch(detail);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('GET /files/abc is a 400 naming the id', async () => {
+    const res = await request(app).get('/files/abc').expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toEqual([{ path: 'id', message: 'id must be a positive integer' }]);
+  });
+
+  it('GET /files/999999999 is a 404', async () => {
+    const res = await request(app).get('/files/999999999').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.detail).toBe('file 999999999 does not exist');
+  });
+
+  it('an unknown route is a 404 and a wrong method a 405', async () => {
+    await request(app)
+      .get('/nope')
+      .expect(404)
+      .expect('content-type', /problem\+json/);
+    await request(app)
+      .delete('/files/1')
+      .expect(405)
+      .expect('content-type', /problem\+json/);
+  });
+
+  it('GET /files rejects a bad status or limit', async () => {
+    await request(app).get('/files?status=done').expect(400);
+    await request(app).get('/files?limit=1000').expect(400);
+  });
+});
+
+describe('GET /files', () => {
+  it('lists newest first, filters by status and paginates with a next link', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (
+          await request(app)
+            .post('/files')
+            .send({ title: `list ${i}` })
+            .expect(202)
+        ).body.id,
+      );
+    const first = await request(app).get('/files?limit=2&status=pending').expect(200);
+    expect((first.body as Array<{ id: number }>).map((f) => f.id)).toEqual([ids[4], ids[3]]);
+    expect(first.body[0]).toMatchObject({ title: 'list 4', status: 'pending', s3Location: null, error: null });
+    const next = /<([^>]+)>; rel="next"/.exec(first.headers.link ?? '')?.[1];
+    expect(next).toBe(`/files?limit=2&before=${ids[3]}&status=pending`);
+    const second = await request(app).get(next!).expect(200);
+    expect((second.body as Array<{ id: number }>).map((f) => f.id)).toEqual([ids[2], ids[1]]);
+    expect((await request(app).get('/files?status=completed').expect(200)).body).toEqual([]);
+  });
+
+  it('GET /files/:id returns the file', async () => {
+    const { body } = await request(app).post('/files').send({ title: 'one', description: 'two' }).expect(202);
+    const res = await request(app).get(`/files/${body.id}`).expect(200);
+    expect(res.body).toMatchObject({ id: body.id, title: 'one', description: 'two', status: 'pending' });
+  });
+});
+
+describe('atomicity of the file row and its outbox row', () => {
+  it('when the transaction fails after the file insert, neither row exists', async () => {
+    const before = await counts();
+    const takenId = newId();
+    await env.db
+      .insertInto('outbox')
+      .values({
+        id: takenId,
+        aggregatetype: 'x',
+        aggregateid: 'x',
+        type: 'x',
+        topic: 'x',
+        payload: '{}',
+        traceparent: null,
+      })
+      .execute();
+    // The outbox insert reuses an existing id: it fails after the file row was inserted.
+    const deps = { db: env.db, topics: env.topics, newId: () => takenId, traceparent: () => '', now: () => new Date() };
+    await expect(createFile(deps, { title: 'doomed', description: '' })).rejects.toThrow(/duplicate key/);
+    const doomed = await env.db.selectFrom('files').select('id').where('title', '=', 'doomed').execute();
+    expect(doomed).toEqual([]);
+    expect(await counts()).toEqual({ files: before.files, outbox: before.outbox + 1 });
+    await env.db.deleteFrom('outbox').where('id', '=', takenId).execute();
+  });
+
+  it('when it commits, both rows exist', async () => {
+    const deps = { db: env.db, topics: env.topics, newId, traceparent: () => '', now: () => new Date() };
+    const file = await createFile(deps, { title: 'kept', description: '' });
+    const outbox = await env.db
+      .selectFrom('outbox')
+      .select('aggregateid')
+      .where('aggregateid', '=', String(file.id))
+      .execute();
+    expect(outbox).toEqual([{ aggregateid: String(file.id) }]);
+  });
+});

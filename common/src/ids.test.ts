@@ -1,0 +1,41 @@
+import { childTraceparent, deterministicId, newTraceparent } from './ids';
+
+describe('deterministicId', () => {
+  it('is a standard RFC 4122 v5 uuid', () => {
+    // The RFC's DNS namespace and a well-known published result.
+    expect(deterministicId('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe(
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
+  });
+
+  it('gives the same id for the same inputs and different ids otherwise', () => {
+    const ns = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
+    expect(deterministicId(ns, 'file.created')).toBe(deterministicId(ns, 'file.created'));
+    expect(deterministicId(ns, 'file.created')).not.toBe(deterministicId(ns, 'file.processing'));
+  });
+
+  it('rejects a namespace that is not a uuid', () => {
+    expect(() => deterministicId('nope', 'x')).toThrow('namespace is not a uuid');
+  });
+});
+
+describe('traceparent', () => {
+  const format = /^00-[\da-f]{32}-[\da-f]{16}-01$/;
+
+  it('starts a new trace in W3C format', () => {
+    expect(newTraceparent()).toMatch(format);
+  });
+
+  it('continues the parent trace with a new span', () => {
+    const parent = newTraceparent();
+    const child = childTraceparent(parent);
+    expect(child).toMatch(format);
+    expect(child.split('-')[1]).toBe(parent.split('-')[1]);
+    expect(child.split('-')[2]).not.toBe(parent.split('-')[2]);
+  });
+
+  it('starts a new trace when the parent is missing or malformed', () => {
+    expect(childTraceparent(undefined)).toMatch(format);
+    expect(childTraceparent('garbage')).toMatch(format);
+  });
+});

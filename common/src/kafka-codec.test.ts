@@ -1,0 +1,39 @@
+import type { KafkaMessage } from 'kafkajs';
+import { fileCreateSchema } from './contracts';
+import { decodeRecord, encodeRecord } from './kafka-codec';
+
+const id = '0b8f1f3e-5c55-4c1b-9d43-0a3d2b7f9a10';
+const value = { fileId: 7, title: 'T', description: 'D', timestamp: '2026-11-24T10:00:00.000Z' };
+
+function asConsumed(m: ReturnType<typeof encodeRecord>): KafkaMessage {
+  const headers: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = Buffer.from(String(v));
+  return {
+    key: Buffer.from(String(m.key)),
+    value: Buffer.from(String(m.value)),
+    headers,
+    timestamp: '0',
+    attributes: 0,
+    offset: '0',
+  };
+}
+
+describe('record codec', () => {
+  it('round-trips a valid record with key = file id', () => {
+    const decoded = decodeRecord(asConsumed(encodeRecord(7, value, { id, type: 'file.create' })), fileCreateSchema);
+    expect(decoded).toEqual({ ok: true, value, headers: { id, type: 'file.create' }, key: '7' });
+  });
+
+  it.each([
+    ['a value that is not JSON', { value: Buffer.from('{nope') }, /value is not JSON/],
+    ['an empty value', { value: null }, /empty value/],
+    ['a missing id header', { headers: { type: Buffer.from('file.create') } }, /invalid headers: id/],
+    ['an unknown type header', { headers: { id: Buffer.from(id), type: Buffer.from('x') } }, /invalid headers: type/],
+    ['a schema-invalid value', { value: Buffer.from('{"fileId":"7"}') }, /does not match the file.create schema/],
+  ])('rejects %s without throwing', (_name, patch, reason) => {
+    const message = { ...asConsumed(encodeRecord(7, value, { id, type: 'file.create' })), ...patch } as KafkaMessage;
+    const decoded = decodeRecord(message, fileCreateSchema);
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.reason).toMatch(reason);
+  });
+});

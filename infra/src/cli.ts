@@ -1,0 +1,215 @@
+/**
+ * Native stack launcher: Postgres + Kafka (KRaft) + S3Proxy as detached processes on 127.0.0.1.
+ * Run from anywhere: `npx tsx infra/src/cli.ts <command>` (see usage below / infra/README.md).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { COMPONENT_NAMES, SERVICE_NAMES, stackInfo, type ProcessName } from './config';
+import { fmtBytes, consoleReporter } from './log';
+import { LOGS_DIR, logFile } from './paths';
+import { sleep } from './process-control';
+import { errorMessage } from './readiness';
+import {
+  downAll,
+  isComponentName,
+  isServiceName,
+  signalNamed,
+  startNamed,
+  statusAll,
+  stopNamed,
+  upServices,
+  upStack,
+} from './stack';
+
+const USAGE = `Usage: npx tsx infra/src/cli.ts <command>
+
+  up [--services]        start (or keep) postgres, kafka, s3; with --services also run the
+                         migrations and start api, outbox-relay, file-processor
+  down                   stop services, then the stack (SIGTERM, bounded wait, then SIGKILL)
+  status                 table of components: state, pid, ports, ready, RSS, data size
+  logs [name] [-f] [-n N] list logs, or print the last N (200) lines of one, -f to follow
+  start <name>           start one component or service
+  stop <name>            stop one component or service
+  kill <name> [SIGNAL]   signal one (default SIGKILL) — failure injection
+  env                    print the connection settings as shell exports
+
+names: ${[...COMPONENT_NAMES, ...SERVICE_NAMES].join(', ')}`;
+
+// The AWS SDK warns once per process that Node 20 support ends in 2027; keep the CLI output readable.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (!w.message.includes('NodeVersionSupportWarning')) process.stderr.write(`${w.name}: ${w.message}\n`);
+});
+
+function parseName(arg: string | undefined): ProcessName {
+  if (arg && (isComponentName(arg) || isServiceName(arg))) return arg;
+  throw new Error(`expected a name (${[...COMPONENT_NAMES, ...SERVICE_NAMES].join(', ')}), got ${arg ?? 'nothing'}`);
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s + ' ' : s + ' '.repeat(n - s.length);
+}
+
+async function status(): Promise<void> {
+  const rows = await statusAll();
+  const header = ['NAME', 'STATE', 'PID', 'PORTS', 'READY', 'RSS', 'DATA', 'WHAT'];
+  const widths = [16, 12, 9, 12, 7, 10, 10, 0];
+  const line = (cols: string[]): string =>
+    cols
+      .map((c, i) => pad(c, widths[i] ?? 0))
+      .join('')
+      .trimEnd();
+  console.log(line(header));
+  for (const r of rows) {
+    console.log(
+      line([
+        r.name,
+        r.state,
+        r.pid !== undefined ? String(r.pid) : '-',
+        r.ports.join(','),
+        r.state === 'stopped' ? '-' : r.ready ? 'yes' : 'NO',
+        r.rssBytes !== undefined ? fmtBytes(r.rssBytes) : '-',
+        r.dataBytes !== undefined ? fmtBytes(r.dataBytes) : '-',
+        r.detail,
+      ]),
+    );
+  }
+  for (const r of rows) {
+    if (r.state === 'running' && !r.ready)
+      console.log(`  ${r.name}: not ready: ${r.readyError ?? '?'} (log: ${r.logFile})`);
+    if (r.state === 'port-in-use') console.log(`  ${r.name}: not running, but its port is taken by another process`);
+  }
+  console.log(`logs: ${LOGS_DIR}`);
+}
+
+function printTail(file: string, lines: number): number {
+  const size = fs.statSync(file).size;
+  const start = Math.max(0, size - Math.max(64 * 1024, lines * 400));
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(size - start);
+  fs.readSync(fd, buf, 0, buf.length, start);
+  fs.closeSync(fd);
+  const text = buf.toString('utf8').split('\n');
+  if (text[text.length - 1] === '') text.pop();
+  process.stdout.write(text.slice(-lines).join('\n') + '\n');
+  return size;
+}
+
+async function logs(args: string[]): Promise<void> {
+  const follow = args.includes('-f') || args.includes('--follow');
+  const nIdx = args.indexOf('-n');
+  const lines = nIdx >= 0 ? Number(args[nIdx + 1] ?? '200') : 200;
+  const name = args.find((a, i) => !a.startsWith('-') && !(nIdx >= 0 && i === nIdx + 1));
+  if (!name) {
+    const files = fs.existsSync(LOGS_DIR)
+      ? fs
+          .readdirSync(LOGS_DIR)
+          .filter((f) => f.endsWith('.log'))
+          .sort()
+      : [];
+    if (files.length === 0) console.log(`no logs yet in ${LOGS_DIR}`);
+    for (const f of files) {
+      const st = fs.statSync(path.join(LOGS_DIR, f));
+      console.log(
+        `${pad(f.replace(/\.log$/, ''), 18)}${pad(fmtBytes(st.size), 10)}${st.mtime.toISOString()}  ${path.join(LOGS_DIR, f)}`,
+      );
+    }
+    return;
+  }
+  const file = logFile(name);
+  if (!fs.existsSync(file)) throw new Error(`no log ${file} (run \`logs\` to list them)`);
+  let pos = printTail(file, lines);
+  if (!follow) return;
+  for (;;) {
+    await sleep(300);
+    let size = 0;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      continue;
+    }
+    if (size < pos) pos = 0;
+    if (size > pos) {
+      const fd = fs.openSync(file, 'r');
+      const buf = Buffer.alloc(size - pos);
+      fs.readSync(fd, buf, 0, buf.length, pos);
+      fs.closeSync(fd);
+      process.stdout.write(buf);
+      pos = size;
+    }
+  }
+}
+
+function printEnv(): void {
+  const info = stackInfo();
+  const vars: Record<string, string> = {
+    DATABASE_URL: info.databaseUrl,
+    KAFKA_BROKERS: info.kafkaBrokers.join(','),
+    AWS_ENDPOINT: info.s3Endpoint,
+    AWS_REGION: info.region,
+    AWS_ACCESS_KEY_ID: info.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: info.credentials.secretAccessKey,
+    S3_BUCKET: info.bucket,
+  };
+  for (const [k, v] of Object.entries(vars)) console.log(`export ${k}=${JSON.stringify(v)}`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  const report = consoleReporter;
+  switch (cmd) {
+    case 'up': {
+      const info = await upStack(report);
+      if (args.includes('--services')) await upServices(info, report);
+      console.log(
+        `DATABASE_URL=${info.databaseUrl}\nKAFKA_BROKERS=${info.kafkaBrokers.join(',')}\n` +
+          `AWS_ENDPOINT=${info.s3Endpoint} (bucket ${info.bucket}, ${info.region}, path-style, ${info.credentials.accessKeyId}/${info.credentials.secretAccessKey})`,
+      );
+      return 0;
+    }
+    case 'down':
+      await downAll(report);
+      report('stack', 'down');
+      return 0;
+    case 'status':
+      await status();
+      return 0;
+    case 'logs':
+      await logs(args);
+      return 0;
+    case 'start':
+      await startNamed(parseName(args[0]), report);
+      return 0;
+    case 'stop':
+      await stopNamed(parseName(args[0]), report);
+      return 0;
+    case 'kill': {
+      const name = parseName(args[0]);
+      const signal = (args[1] ?? 'SIGKILL').toUpperCase();
+      const sig = (signal.startsWith('SIG') ? signal : `SIG${signal}`) as NodeJS.Signals;
+      const pid = await signalNamed(name, sig);
+      report(name, `sent ${sig} to pid ${pid} and its child processes`);
+      return 0;
+    }
+    case 'env':
+      printEnv();
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return cmd === undefined ? 1 : 0;
+    default:
+      console.error(`unknown command ${cmd}\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`\nERROR: ${errorMessage(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,148 @@
+/**
+ * The application services, run from source with tsx as detached processes:
+ * `node --import tsx <svc>/src/main.ts` (what `npx tsx <svc>/src/main.ts` runs, minus the npx and
+ * tsx-cli wrapper processes, so the pid file points at the service itself and signals reach it
+ * directly). Ready = GET http://127.0.0.1:<port>/health/ready answers 200.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawn } from 'child_process';
+import { HOST, TIMEOUTS, type ServiceName, type StackInfo } from '../config';
+import { type Reporter, fmtSecs } from '../log';
+import { REPO_ROOT, logFile } from '../paths';
+import { runningPid, spawnDetached, stopProcess, type StopResult } from '../process-control';
+import { isPortOpen, describeListeners } from '../ports';
+import { probeHttp, tailFile, waitFor } from '../readiness';
+
+export interface ServiceDef {
+  name: ServiceName;
+  entry: string;
+  port: number;
+  clientId: string;
+  groupId: string;
+}
+
+export const SERVICES: readonly ServiceDef[] = [
+  { name: 'api', entry: 'api/src/main.ts', port: 3000, clientId: 'api-service', groupId: 'api-service-group' },
+  {
+    name: 'outbox-relay',
+    entry: 'outbox-relay/src/main.ts',
+    port: 3002,
+    clientId: 'outbox-relay',
+    groupId: 'outbox-relay-group',
+  },
+  {
+    name: 'file-processor',
+    entry: 'file-processor/src/main.ts',
+    port: 3001,
+    clientId: 'file-service',
+    groupId: 'file-service-group',
+  },
+];
+
+export const MIGRATE_ENTRY = 'db/src/migrate-cli.ts';
+
+export function serviceDef(name: ServiceName): ServiceDef {
+  const def = SERVICES.find((s) => s.name === name);
+  if (!def) throw new Error(`unknown service ${name}`);
+  return def;
+}
+
+export const readyUrl = (def: ServiceDef): string => `http://${HOST}:${def.port}/health/ready`;
+
+/** process.env, plus defaults for the shared settings; per-service PORT and Kafka ids. */
+export function serviceEnv(info: StackInfo, def?: ServiceDef): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? info.databaseUrl,
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? info.kafkaBrokers.join(','),
+    AWS_ENDPOINT: process.env.AWS_ENDPOINT ?? info.s3Endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? info.region,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? info.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? info.credentials.secretAccessKey,
+    S3_BUCKET: process.env.S3_BUCKET ?? info.bucket,
+  };
+  if (def) {
+    env.PORT = String(def.port);
+    env.KAFKA_CLIENT_ID = def.clientId;
+    env.KAFKA_GROUP_ID = def.groupId;
+  }
+  return env;
+}
+
+function tsxArgs(entry: string): string[] {
+  return ['--import', 'tsx', path.join(REPO_ROOT, entry)];
+}
+
+/** Runs the migrations (db/src/migrate-cli.ts) to completion; skipped if the file does not exist. */
+export async function runMigrations(info: StackInfo, report: Reporter): Promise<void> {
+  if (!fs.existsSync(path.join(REPO_ROOT, MIGRATE_ENTRY))) {
+    report('migrate', `${MIGRATE_ENTRY} does not exist yet: skipped`);
+    return;
+  }
+  const log = logFile('migrate');
+  const t0 = Date.now();
+  report('migrate', `running ${MIGRATE_ENTRY} (log: ${log})`);
+  fs.appendFileSync(log, `\n===== ${new Date().toISOString()} ${MIGRATE_ENTRY}\n`);
+  const fd = fs.openSync(log, 'a');
+  const child = spawn(process.execPath, tsxArgs(MIGRATE_ENTRY), {
+    cwd: REPO_ROOT,
+    env: serviceEnv(info),
+    stdio: ['ignore', fd, fd],
+  });
+  fs.closeSync(fd);
+  const code = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) throw new Error(`[migrate] failed (exit ${code}); see ${log}\n${tailFile(log, 20)}`);
+  report('migrate', `done in ${fmtSecs(Date.now() - t0)}`);
+}
+
+/** Start (or keep) one service and wait for /health/ready. */
+export async function ensureService(def: ServiceDef, info: StackInfo, report: Reporter): Promise<number> {
+  const t0 = Date.now();
+  const log = logFile(def.name);
+  const entryAbs = path.join(REPO_ROOT, def.entry);
+  const existing = runningPid(def.name);
+  if (existing !== undefined) {
+    await waitFor(() => probeHttp(readyUrl(def)), {
+      what: `[${def.name}]`,
+      timeoutMs: TIMEOUTS.service,
+      pid: existing,
+      logFile: log,
+    });
+    report(def.name, `already running (pid ${existing}), ready`);
+    return existing;
+  }
+  if (!fs.existsSync(entryAbs)) throw new Error(`[${def.name}] ${def.entry} does not exist`);
+  if (await isPortOpen(def.port)) {
+    throw new Error(
+      `[${def.name}] port ${def.port} is already in use by ${describeListeners(def.port)}, not started by this launcher`,
+    );
+  }
+  report(def.name, `starting ${def.entry} on port ${def.port}`);
+  const pid = await spawnDetached({
+    name: def.name,
+    command: process.execPath,
+    args: tsxArgs(def.entry),
+    cwd: REPO_ROOT,
+    env: serviceEnv(info, def),
+    logFile: log,
+    marker: entryAbs,
+  });
+  await waitFor(() => probeHttp(readyUrl(def)), {
+    what: `[${def.name}]`,
+    timeoutMs: TIMEOUTS.service,
+    pid,
+    logFile: log,
+  });
+  report(def.name, `ready in ${fmtSecs(Date.now() - t0)} (pid ${pid}, ${readyUrl(def)})`);
+  return pid;
+}
+
+export async function stopService(def: ServiceDef): Promise<StopResult> {
+  const pid = runningPid(def.name);
+  if (pid === undefined) return 'not-running';
+  return stopProcess(pid, TIMEOUTS.serviceStop);
+}

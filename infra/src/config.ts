@@ -1,0 +1,150 @@
+/**
+ * Fixed settings of the local stack: ports, credentials, versions, topics.
+ * Everything binds to 127.0.0.1 only.
+ */
+export const HOST = '127.0.0.1';
+
+export type ComponentName = 'postgres' | 'kafka' | 's3';
+export type ServiceName = 'api' | 'outbox-relay' | 'file-processor';
+export type ProcessName = ComponentName | ServiceName;
+
+export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['api', 'outbox-relay', 'file-processor'];
+
+export const POSTGRES = {
+  port: 5432,
+  user: 'user',
+  password: 'password',
+  database: 'filedb',
+  /** Server flags; wal_level=logical etc. are needed by Debezium later. */
+  flags: [
+    '-c',
+    'wal_level=logical',
+    '-c',
+    'max_replication_slots=10',
+    '-c',
+    'max_wal_senders=10',
+    '-c',
+    'max_connections=300',
+    '-c',
+    'max_slot_wal_keep_size=1GB',
+  ],
+} as const;
+
+export const KAFKA = {
+  /** Maven version of org.apache.kafka:kafka_2.13 (override: FILEFLOW_KAFKA_VERSION). */
+  version: process.env.FILEFLOW_KAFKA_VERSION ?? '4.3.1',
+  port: 9092,
+  controllerPort: 9093,
+  partitions: 3,
+  topics: ['file.create', 'file.created', 'file.processing'],
+  /** Used only by the launcher's produce/consume readiness round trip. */
+  healthTopic: 'fileflow.infra.healthcheck',
+  healthGroup: 'fileflow-infra-healthcheck',
+  heap: ['-Xms128m', '-Xmx512m'],
+} as const;
+
+export const S3 = {
+  /** Maven version of org.gaul:s3proxy (jar-with-dependencies). */
+  s3proxyVersion: '4.1.0',
+  port: 4566,
+  bucket: 'file-storage-bucket',
+  region: 'us-east-1',
+  accessKeyId: 'test',
+  secretAccessKey: 'test',
+  heap: ['-Xms32m', '-Xmx256m'],
+} as const;
+
+/** JVM flags that shorten start-up and keep memory low on a 2-core box. */
+export const JVM_COMMON_FLAGS = [
+  '-XX:+UseSerialGC',
+  '-XX:TieredStopAtLevel=1',
+  '-XX:+ExitOnOutOfMemoryError',
+  '-Djava.awt.headless=true',
+] as const;
+
+/** Readiness timeouts (ms). Multiplied by FILEFLOW_TIMEOUT_FACTOR for slow machines. */
+const factor = Number(process.env.FILEFLOW_TIMEOUT_FACTOR ?? '1') || 1;
+export const TIMEOUTS = {
+  postgres: 60_000 * factor,
+  kafka: 120_000 * factor,
+  s3: 60_000 * factor,
+  service: 90_000 * factor,
+  stop: 30_000 * factor,
+  serviceStop: 15_000 * factor,
+} as const;
+
+/** Connection settings of the stack (local or external). */
+export interface StackInfo {
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  s3Endpoint: string;
+  bucket: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * Components listed in FILEFLOW_EXTERNAL (comma-separated, or "all") are not started by the launcher:
+ * their endpoints come from DATABASE_URL / KAFKA_BROKERS / AWS_ENDPOINT and the launcher only
+ * waits for them and creates the database objects it needs (topics, bucket).
+ * FILEFLOW_EXTERNAL_STACK=1 (used by the test harness) means the same as FILEFLOW_EXTERNAL=all.
+ */
+export function externalComponents(): Set<ComponentName> {
+  if (process.env.FILEFLOW_EXTERNAL_STACK === '1') return new Set(COMPONENT_NAMES);
+  const raw = (process.env.FILEFLOW_EXTERNAL ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (raw.includes('all')) return new Set(COMPONENT_NAMES);
+  const out = new Set<ComponentName>();
+  for (const r of raw) {
+    if ((COMPONENT_NAMES as readonly string[]).includes(r)) out.add(r as ComponentName);
+    else throw new Error(`FILEFLOW_EXTERNAL: unknown component "${r}" (use postgres, kafka, s3 or all)`);
+  }
+  return out;
+}
+
+export function isExternal(name: ComponentName): boolean {
+  return externalComponents().has(name);
+}
+
+function requireEnv(name: string, component: ComponentName): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`FILEFLOW_EXTERNAL includes ${component} but ${name} is not set`);
+  return v;
+}
+
+export function localStackInfo(): StackInfo {
+  return {
+    databaseUrl: `postgresql://${POSTGRES.user}:${POSTGRES.password}@${HOST}:${POSTGRES.port}/${POSTGRES.database}`,
+    kafkaBrokers: [`${HOST}:${KAFKA.port}`],
+    s3Endpoint: `http://${HOST}:${S3.port}`,
+    bucket: S3.bucket,
+    region: S3.region,
+    credentials: { accessKeyId: S3.accessKeyId, secretAccessKey: S3.secretAccessKey },
+  };
+}
+
+/** Effective connection settings: local defaults, replaced by env for external components. */
+export function stackInfo(): StackInfo {
+  const info = localStackInfo();
+  const ext = externalComponents();
+  if (ext.has('postgres')) info.databaseUrl = requireEnv('DATABASE_URL', 'postgres');
+  if (ext.has('kafka')) {
+    info.kafkaBrokers = requireEnv('KAFKA_BROKERS', 'kafka')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  if (ext.has('s3')) {
+    info.s3Endpoint = requireEnv('AWS_ENDPOINT', 's3');
+    info.bucket = process.env.S3_BUCKET ?? info.bucket;
+    info.region = process.env.AWS_REGION ?? info.region;
+    info.credentials = {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? info.credentials.accessKeyId,
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? info.credentials.secretAccessKey,
+    };
+  }
+  return info;
+}

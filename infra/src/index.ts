@@ -1,0 +1,82 @@
+/**
+ * Programmatic API of the native stack launcher (same engine as `tsx infra/src/cli.ts`).
+ *
+ *   const info = await ensureStack();          // Postgres + Kafka + S3 up and ready
+ *   await killComponent('kafka', 'SIGKILL');    // failure injection
+ *   await startComponent('kafka');              // restarts it, data intact
+ */
+import { stackInfo, type ProcessName, type ServiceName, type StackInfo } from './config';
+import { SERVICES, serviceEnv as serviceEnvFor } from './components/services';
+import { makeReporter } from './log';
+import { type StopResult } from './process-control';
+import {
+  downAll,
+  signalNamed,
+  startNamed,
+  statusAll,
+  stopNamed,
+  upServices,
+  upStack,
+  type ProcessStatus,
+} from './stack';
+
+export type { ComponentName, ProcessName, ServiceName, StackInfo } from './config';
+export type { ProcessStatus } from './stack';
+export type { StopResult } from './process-control';
+
+export interface LauncherOptions {
+  /** No progress lines on stderr. */
+  quiet?: boolean;
+}
+
+/** Same as `up` without services: install/start what is missing, wait until ready, return settings. */
+export function ensureStack(opts: LauncherOptions = {}): Promise<StackInfo> {
+  return upStack(makeReporter(opts.quiet));
+}
+
+/** `up --services`: ensureStack, migrations, then the services (all, or the ones named). */
+export async function ensureServices(opts: LauncherOptions & { services?: ServiceName[] } = {}): Promise<StackInfo> {
+  const report = makeReporter(opts.quiet);
+  const info = await upStack(report);
+  await upServices(info, report, opts.services ?? SERVICES.map((s) => s.name));
+  return info;
+}
+
+/** `down`: stop the services, then Postgres, Kafka and S3 (graceful, bounded, then SIGKILL). */
+export function stopStack(opts: LauncherOptions = {}): Promise<void> {
+  return downAll(makeReporter(opts.quiet));
+}
+
+/** Connection settings without starting anything. */
+export function getStackInfo(): StackInfo {
+  return stackInfo();
+}
+
+/** Gracefully stop one component or service (its data stays). */
+export function stopComponent(name: ProcessName, opts: LauncherOptions = { quiet: true }): Promise<StopResult> {
+  return stopNamed(name, makeReporter(opts.quiet));
+}
+
+/** Start one component or service (no-op if running and ready); resolves when ready. */
+export function startComponent(name: ProcessName, opts: LauncherOptions = { quiet: true }): Promise<void> {
+  return startNamed(name, makeReporter(opts.quiet));
+}
+
+/**
+ * Signal a running component/service and all its child processes, e.g. 'SIGKILL' (crash),
+ * 'SIGSTOP'/'SIGCONT' (freeze/thaw). For SIGKILL/SIGTERM/SIGINT it resolves once all of them are
+ * gone. Returns the main pid.
+ */
+export function killComponent(name: ProcessName, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
+  return signalNamed(name, signal);
+}
+
+/** Status rows as shown by `status`. */
+export function stackStatus(): Promise<ProcessStatus[]> {
+  return statusAll();
+}
+
+/** Environment a service gets when the launcher starts it (process.env + defaults). */
+export function serviceEnv(name?: ServiceName): NodeJS.ProcessEnv {
+  return serviceEnvFor(stackInfo(), name ? SERVICES.find((s) => s.name === name) : undefined);
+}

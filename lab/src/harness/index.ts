@@ -1,0 +1,5 @@
+export * from './eventually';
+export * from './stack-settings';
+export * from './test-env';
+export * from './topic-reader';
+export * from './pipeline';

@@ -1,0 +1,95 @@
+import type { Express } from 'express';
+import { createApp, createStatusConsumer, type StatusConsumer } from '@fileflow/api';
+import { createLogger, newId, silentLogger, type Logger } from '@fileflow/common';
+import { createFileRequestConsumer, type FileRequestConsumer } from '@fileflow/file-processor';
+import { createOutboxListener, createRelay, type Relay } from '@fileflow/outbox-relay';
+import type { TestEnv } from './test-env';
+
+/** The whole system wired in-process against the real stack, for one test env. */
+export interface Pipeline {
+  readonly app: Express;
+  readonly relay: Relay;
+  readonly processor: FileRequestConsumer;
+  readonly statusConsumer: StatusConsumer;
+  stop(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  readonly logger?: Logger;
+  readonly relay?: boolean;
+  readonly processor?: boolean;
+  readonly statusConsumer?: boolean;
+  readonly uploadAttempts?: number;
+  /** Bucket the processor writes to (default: the env's). */
+  readonly bucket?: string;
+  /** How the processor waits between upload attempts (tests can hold it there). */
+  readonly uploadSleep?: (ms: number) => Promise<void>;
+}
+
+const testLogger = () => (process.env.TEST_LOG ? createLogger('test', 'debug') : silentLogger);
+
+export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): Promise<Pipeline> {
+  const logger = opts.logger ?? testLogger();
+  const app = createApp({ db: env.db, topics: env.topics, logger, newId, now: () => new Date() });
+
+  const producer = env.kafka.producer();
+  const relay = createRelay({
+    db: env.db,
+    producer,
+    logger,
+    batchSize: 500,
+    pollIntervalMs: 1_000,
+    errorBackoff: { attempts: Infinity, initialDelayMs: 50, maxDelayMs: 1_000, factor: 2 },
+  });
+  const listener = createOutboxListener(env.databaseUrl, () => relay.notify(), logger);
+
+  const processor = createFileRequestConsumer({
+    kafka: env.kafka,
+    s3: env.s3,
+    bucket: opts.bucket ?? env.bucket,
+    keyPrefix: env.keyPrefix,
+    topics: env.topics,
+    groupId: env.groupIds.processor,
+    uploadRetry: { attempts: opts.uploadAttempts ?? 3, initialDelayMs: 50, maxDelayMs: 500, factor: 2 },
+    now: () => new Date(),
+    logger,
+    ...(opts.uploadSleep ? { sleep: opts.uploadSleep } : {}),
+  });
+  const statusConsumer = createStatusConsumer({
+    kafka: env.kafka,
+    db: env.db,
+    topics: env.topics,
+    groupId: env.groupIds.status,
+    logger,
+  });
+
+  const started: Array<() => Promise<void>> = [];
+  if (opts.relay !== false) {
+    await producer.connect();
+    await listener.start();
+    await relay.start();
+    started.push(
+      () => relay.stop(),
+      () => listener.stop(),
+      () => producer.disconnect(),
+    );
+  }
+  if (opts.processor !== false) {
+    await processor.start();
+    started.push(() => processor.stop());
+  }
+  if (opts.statusConsumer !== false) {
+    await statusConsumer.start();
+    started.push(() => statusConsumer.stop());
+  }
+
+  return {
+    app,
+    relay,
+    processor,
+    statusConsumer,
+    async stop() {
+      for (const stop of started) await stop();
+    },
+  };
+}

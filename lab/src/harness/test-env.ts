@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { Kafka } from 'kafkajs';
+import pg from 'pg';
+import {
+  createKafka,
+  createS3Client,
+  deadLetterTopic,
+  silentLogger,
+  topicList,
+  topicsWithSuffix,
+  type Topics,
+} from '@fileflow/common';
+import { createDb, migrateToLatest, type Db } from '@fileflow/db';
+import { databaseUrlFor, stackSettings } from './stack-settings';
+
+/**
+ * Everything one test file owns: its own database (migrated), topics with a unique suffix
+ * (created up front), consumer-group names and an S3 key prefix. Test files never share
+ * state, so they can run in parallel against one stack.
+ */
+export interface TestEnv {
+  readonly id: string;
+  readonly databaseUrl: string;
+  readonly db: Db;
+  readonly topics: Topics;
+  readonly groupIds: { readonly processor: string; readonly status: string };
+  readonly kafka: Kafka;
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  cleanup(): Promise<void>;
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: stackSettings.adminDatabaseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestEnv(name: string, opts: { partitions?: number } = {}): Promise<TestEnv> {
+  const id = `${name
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  const dbName = `t_${id}`;
+  await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
+  const databaseUrl = databaseUrlFor(dbName);
+  const db = createDb(databaseUrl, 10);
+  await migrateToLatest(db);
+
+  const topics = topicsWithSuffix(id);
+  const kafka = createKafka({ brokers: stackSettings.kafkaBrokers, clientId: `test-${id}` }, silentLogger);
+  const kafkaAdmin = kafka.admin();
+  await kafkaAdmin.connect();
+  const names = topicList(topics).flatMap((t) => [t, deadLetterTopic(t)]);
+  await kafkaAdmin.createTopics({
+    waitForLeaders: true,
+    topics: names.map((topic) => ({ topic, numPartitions: opts.partitions ?? 3, replicationFactor: 1 })),
+  });
+  await kafkaAdmin.disconnect();
+
+  const s3 = createS3Client(stackSettings.s3);
+  const keyPrefix = `t/${id}/files/`;
+
+  return {
+    id,
+    databaseUrl,
+    db,
+    topics,
+    groupIds: { processor: `file-service-${id}`, status: `api-status-${id}` },
+    kafka,
+    s3,
+    bucket: stackSettings.bucket,
+    keyPrefix,
+    async cleanup() {
+      await db.destroy();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+      const a = kafka.admin();
+      await a.connect();
+      await a.deleteTopics({ topics: names }).catch(() => undefined);
+      await a.disconnect();
+      await deletePrefix(s3, stackSettings.bucket, `t/${id}/`);
+      s3.destroy();
+    },
+  };
+}
+
+async function deletePrefix(s3: S3Client, bucket: string, prefix: string): Promise<void> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  const keys = (listed.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+  if (keys.length) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
+}

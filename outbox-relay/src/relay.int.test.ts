@@ -1,0 +1,155 @@
+import pg from 'pg';
+import { newId, silentLogger } from '@fileflow/common';
+import { insertOutboxMessage } from '@fileflow/db';
+import { createTestEnv, readTopic, type ReadRecord, type TestEnv } from '@fileflow/lab';
+import { createOutboxListener } from './outbox-listener';
+import { createRelay, type Relay } from './relay';
+
+let env: TestEnv;
+let relay: Relay;
+let producer: ReturnType<TestEnv['kafka']['producer']>;
+
+beforeAll(async () => {
+  env = await createTestEnv('relay');
+  producer = env.kafka.producer();
+  await producer.connect();
+  relay = createRelay({
+    db: env.db,
+    producer,
+    logger: silentLogger,
+    batchSize: 100,
+    pollIntervalMs: 1_000,
+    errorBackoff: { attempts: Infinity, initialDelayMs: 50, maxDelayMs: 500, factor: 2 },
+  });
+});
+afterAll(async () => {
+  await producer.disconnect();
+  await env.cleanup();
+});
+
+/** Insert one outbox row for file `fileId` with `seqNo` in its payload, on `client`. */
+async function insertRow(client: pg.ClientBase, fileId: number, seqNo: number): Promise<string> {
+  const id = newId();
+  await client.query(
+    `INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload) VALUES ($1, 'file', $2, 'file.create', $3, $4)`,
+    [id, String(fileId), env.topics.fileCreate, JSON.stringify({ fileId, seqNo })],
+  );
+  return id;
+}
+
+const seqNos = (records: readonly ReadRecord[], key: string) =>
+  records.filter((r) => r.key === key).map((r) => (JSON.parse(r.value ?? '{}') as { seqNo: number }).seqNo);
+
+const outboxCount = async () =>
+  Number(
+    (
+      await env.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+it('waits for a transaction that began first and commits last, then publishes everything in per-file order', async () => {
+  const longTx = new pg.Client({ connectionString: env.databaseUrl });
+  const shortTx = new pg.Client({ connectionString: env.databaseUrl });
+  await Promise.all([longTx.connect(), shortTx.connect()]);
+  try {
+    await longTx.query('BEGIN');
+    const first = await insertRow(longTx, 1, 1); // file 1, event 1: written first, committed last
+
+    await shortTx.query('BEGIN');
+    await insertRow(shortTx, 2, 1);
+    await insertRow(shortTx, 3, 1);
+    await shortTx.query('COMMIT');
+
+    // The short transaction's rows are visible, but the long one is still in flight: an
+    // offset-tracking poller would publish them and skip row `first` for ever.
+    expect(await outboxCount()).toBe(2);
+    expect(await relay.drainOnce()).toBe(0);
+
+    await longTx.query('COMMIT');
+    // File 1's second event, written after the first committed.
+    await insertRow(shortTx, 1, 2);
+
+    let published = 0;
+    for (let n = await relay.drainOnce(); n > 0; n = await relay.drainOnce()) published += n;
+    expect(published).toBe(4);
+    expect(await outboxCount()).toBe(0);
+
+    const records = await readTopic(env.kafka, env.topics.fileCreate, (rs) => rs.length >= 4);
+    expect(records).toHaveLength(4);
+    expect(records.find((r) => r.key === '1')?.headers.id).toBe(first);
+    expect(seqNos(records, '1')).toEqual([1, 2]);
+    expect(new Set(records.map((r) => r.headers.id)).size).toBe(4);
+  } finally {
+    await Promise.all([longTx.end(), shortTx.end()]);
+  }
+});
+
+it('under concurrent writers committing in random order, the running relay publishes every row once, in per-file order', async () => {
+  const listener = createOutboxListener(env.databaseUrl, () => relay.notify(), silentLogger);
+  await listener.start();
+  await relay.start();
+  const writers = 8;
+  const eventsPerFile = 5;
+  const filesPerWriter = 5;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  try {
+    // Each writer owns its files; it writes event k of each file in its own transaction that
+    // stays open a random time, so commits interleave across writers out of seq order.
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        const client = new pg.Client({ connectionString: env.databaseUrl });
+        await client.connect();
+        try {
+          for (let k = 1; k <= eventsPerFile; k++) {
+            await client.query('BEGIN');
+            for (let f = 0; f < filesPerWriter; f++) await insertRow(client, 1000 + w * 100 + f, k);
+            await sleep(Math.random() * 30); // hold the transaction open: jitter, not a wait for readiness
+            await client.query('COMMIT');
+          }
+        } finally {
+          await client.end();
+        }
+      }),
+    );
+    const total = writers * filesPerWriter * eventsPerFile;
+    const records = await readTopic(
+      env.kafka,
+      env.topics.fileCreate,
+      (rs) => rs.filter((r) => Number(r.key) >= 1000).length >= total,
+      60_000,
+    );
+    const fresh = records.filter((r) => Number(r.key) >= 1000);
+    expect(fresh).toHaveLength(total);
+    expect(new Set(fresh.map((r) => r.headers.id)).size).toBe(total);
+    for (const key of new Set(fresh.map((r) => r.key ?? ''))) {
+      expect(seqNos(fresh, key)).toEqual([1, 2, 3, 4, 5]);
+    }
+    expect(await outboxCount()).toBe(0);
+  } finally {
+    await relay.stop();
+    await listener.stop();
+  }
+});
+
+it('keeps the rows when the broker refuses the batch, and publishes them later', async () => {
+  await producer.disconnect(); // a producer that cannot send: the batch must fail
+  await env.db.transaction().execute((trx) =>
+    insertOutboxMessage(trx, {
+      id: newId(),
+      aggregatetype: 'file',
+      aggregateid: '77',
+      type: 'file.create',
+      topic: env.topics.fileCreate,
+      payload: { fileId: 77, seqNo: 1 },
+      traceparent: null,
+    }),
+  );
+  await expect(relay.drainOnce()).rejects.toThrow();
+  expect(await outboxCount()).toBe(1);
+  await producer.connect();
+  expect(await relay.drainOnce()).toBe(1);
+  expect(await outboxCount()).toBe(0);
+});
