@@ -7,6 +7,7 @@ import {
   loadConfig,
   newId,
   onShutdownSignal,
+  startWhenReachable,
   topicsFromEnv,
 } from '@fileflow/common';
 import { createDb } from '@fileflow/db';
@@ -35,14 +36,25 @@ async function main(): Promise<void> {
   const port = await listen(http, config.PORT, config.HOST);
   logger.info('api listening', { port, host: config.HOST });
 
+  // The API accepts requests even while Kafka is down (that is the point of the outbox);
+  // the status consumer joins when Kafka is reachable.
+  let stopping = false;
   onShutdownSignal(async () => {
+    stopping = true;
     await closeServer(http);
     await statusConsumer.stop();
     await db.destroy();
   }, logger);
-
-  await statusConsumer.start();
-  logger.info('status consumer running', { topics: [topics.fileProcessing, topics.fileCreated] });
+  if (
+    await startWhenReachable(
+      'status consumer',
+      () => statusConsumer.start(),
+      logger,
+      () => stopping,
+    )
+  ) {
+    logger.info('status consumer running', { topics: [topics.fileProcessing, topics.fileCreated] });
+  }
 }
 
 main().catch((err: unknown) => {

@@ -53,3 +53,31 @@ export async function retry<T>(
     }
   }
 }
+
+/**
+ * Start something that depends on a server which may not be up yet (Kafka at boot): retry
+ * `start` with backoff until it succeeds or `stopped()` says to give up. Never throws.
+ */
+export async function startWhenReachable(
+  what: string,
+  start: () => Promise<void>,
+  logger: { warn(msg: string, fields?: Record<string, unknown>): void },
+  stopped: () => boolean = () => false,
+  policy: RetryPolicy = { attempts: Infinity, initialDelayMs: 500, maxDelayMs: 15_000, factor: 2 },
+): Promise<boolean> {
+  for (let attempt = 1; !stopped(); attempt++) {
+    try {
+      await start();
+      return true;
+    } catch (err) {
+      const delayMs = backoffDelay(policy, attempt);
+      logger.warn(`${what} could not start; retrying`, {
+        attempt,
+        delayMs,
+        err: err instanceof Error ? err.message : String(err),
+      });
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+  return false;
+}

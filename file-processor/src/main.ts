@@ -8,6 +8,7 @@ import {
   listen,
   loadConfig,
   onShutdownSignal,
+  startWhenReachable,
   topicsFromEnv,
 } from '@fileflow/common';
 import { processorConfigSchema } from './config';
@@ -52,14 +53,24 @@ async function main(): Promise<void> {
   const port = await listen(health, config.PORT, config.HOST);
   logger.info('file processor health endpoint listening', { port });
 
+  let stopping = false;
   onShutdownSignal(async () => {
+    stopping = true;
     await consumer.stop();
     await closeServer(health);
     s3.destroy();
   }, logger);
 
-  await consumer.start();
-  logger.info('file processor consuming', { topic: topicsFromEnv(config).fileCreate });
+  if (
+    await startWhenReachable(
+      'file request consumer',
+      () => consumer.start(),
+      logger,
+      () => stopping,
+    )
+  ) {
+    logger.info('file processor consuming', { topic: topicsFromEnv(config).fileCreate });
+  }
 }
 
 main().catch((err: unknown) => {

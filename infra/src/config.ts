@@ -16,17 +16,12 @@ export const POSTGRES = {
   user: 'user',
   password: 'password',
   database: 'filedb',
-  /** Server flags; wal_level=logical etc. are needed by Debezium later. */
-  flags: [
-    '-c',
+  /** Server settings (postgres -c ...); wal_level=logical etc. are needed by Debezium later. */
+  settings: [
     'wal_level=logical',
-    '-c',
     'max_replication_slots=10',
-    '-c',
     'max_wal_senders=10',
-    '-c',
     'max_connections=300',
-    '-c',
     'max_slot_wal_keep_size=1GB',
   ],
 } as const;

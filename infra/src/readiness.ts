@@ -3,15 +3,13 @@
  * produce/consume round trip through a consumer group (kafkajs), S3 HeadBucket
  * (@aws-sdk/client-s3), HTTP GET /health/ready. Client libraries are loaded lazily.
  */
-import * as fs from 'fs';
-import type { StackInfo } from './config';
-import { KAFKA } from './config';
-import { fmtSecs } from './log';
-import { isAlive, sleep } from './process-control';
-
 import type * as S3Types from '@aws-sdk/client-s3';
+import * as fs from 'fs';
 import type * as KafkaTypes from 'kafkajs';
 import type * as PgTypes from 'pg';
+import { KAFKA, type StackInfo } from './config';
+import { fmtSecs } from './log';
+import { isAlive, sleep } from './process-control';
 
 type PgModule = typeof PgTypes;
 type KafkaModule = typeof KafkaTypes;
@@ -100,6 +98,19 @@ export async function probePostgres(url: string): Promise<void> {
   if (rows[0]?.ok !== 1) throw new Error('SELECT 1 returned no row');
 }
 
+function pgErrorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
+}
+
+/** The server accepts the credentials; a missing target database (3D000) still counts as up. */
+export async function probePostgresServer(url: string): Promise<void> {
+  try {
+    await probePostgres(url);
+  } catch (err) {
+    if (pgErrorCode(err) !== '3D000') throw err;
+  }
+}
+
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
@@ -112,6 +123,12 @@ export function databaseOf(url: string): string {
 
 /** Creates the database of `url` (connecting to the `postgres` db) if missing; true if created. */
 export async function ensureDatabase(url: string): Promise<boolean> {
+  try {
+    await probePostgres(url);
+    return false;
+  } catch (err) {
+    if (pgErrorCode(err) !== '3D000') throw err;
+  }
   const db = databaseOf(url);
   const admin = withDatabase(url, 'postgres');
   const exists = await pgQuery(admin, 'SELECT 1 FROM pg_database WHERE datname = $1', [db]);

@@ -40,10 +40,6 @@ const components: Record<ComponentName, LocalComponent> = {
   s3: s3Component(),
 };
 
-export function component(name: ComponentName): LocalComponent {
-  return components[name];
-}
-
 export const isComponentName = (n: string): n is ComponentName => (COMPONENT_NAMES as readonly string[]).includes(n);
 export const isServiceName = (n: string): n is ServiceName => (SERVICE_NAMES as readonly string[]).includes(n);
 
@@ -231,14 +227,19 @@ export interface ProcessStatus {
 }
 
 async function probeQuick(probe: () => Promise<void>): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       probe(),
-      new Promise<never>((_, rej) => setTimeout(() => rej(new Error('probe timed out')), 5_000)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('probe timed out')), 5_000);
+      }),
     ]);
     return undefined;
   } catch (err) {
     return errorMessage(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   listen,
   loadConfig,
   onShutdownSignal,
+  startWhenReachable,
 } from '@fileflow/common';
 import { createDb, outboxBacklog } from '@fileflow/db';
 import { relayConfigSchema } from './config';
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
   );
   const port = await listen(health, config.PORT, config.HOST);
 
+  let stopping = false;
   onShutdownSignal(async () => {
+    stopping = true;
     await relay.stop();
     await listener.stop();
     await producer.disconnect();
@@ -50,8 +53,17 @@ async function main(): Promise<void> {
     await db.destroy();
   }, logger);
 
-  await producer.connect();
   await listener.start();
+  // Until Kafka answers, rows simply wait in the outbox.
+  if (
+    !(await startWhenReachable(
+      'kafka producer',
+      () => producer.connect(),
+      logger,
+      () => stopping,
+    ))
+  )
+    return;
   await relay.start();
   const backlog = await outboxBacklog(db);
   logger.info('relay running', { port, backlog });

@@ -16,7 +16,7 @@ import { HOST, POSTGRES, TIMEOUTS, type StackInfo } from '../config';
 import type { Reporter } from '../log';
 import { dataDir, ensureDir, logFile } from '../paths';
 import { isOurs, sendSignal, spawnDetached, stopProcess, type StopResult } from '../process-control';
-import { ensureDatabase, probePostgres, withDatabase } from '../readiness';
+import { ensureDatabase, probePostgres, probePostgresServer } from '../readiness';
 import type { LocalComponent } from './types';
 
 const PGDATA = dataDir('postgres');
@@ -185,15 +185,8 @@ async function spawnPostgres(): Promise<number> {
     name: 'postgres',
     command: path.join(bin, 'postgres'),
     args: [
-      '-D',
-      PGDATA,
-      '-p',
-      String(POSTGRES.port),
-      '-c',
-      `listen_addresses=${HOST}`,
-      '-c',
-      'unix_socket_directories=',
-      ...POSTGRES.flags,
+      ...['-D', PGDATA, '-p', String(POSTGRES.port)],
+      ...[`listen_addresses=${HOST}`, 'unix_socket_directories=', ...POSTGRES.settings].flatMap((kv) => ['-c', kv]),
     ],
     logFile: LOG,
     marker: PGDATA,
@@ -236,8 +229,8 @@ export function postgresComponent(): LocalComponent {
     readyTimeoutMs: TIMEOUTS.postgres,
     install,
     spawn: spawnPostgres,
-    // The target database may not exist yet: probe the maintenance database.
-    probe: (info: StackInfo) => probePostgres(withDatabase(info.databaseUrl, 'postgres')),
+    // the target database may not exist yet (first start): that still means the server is up
+    probe: (info: StackInfo) => probePostgresServer(info.databaseUrl),
     setup: async (info, report) => {
       if (await ensureDatabase(info.databaseUrl)) report('postgres', `created database ${POSTGRES.database}`);
       await probePostgres(info.databaseUrl);
