@@ -1,0 +1,82 @@
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { sql } from 'kysely';
+import { outboxBacklog, type Db } from '@fileflow/db';
+import type { AuditFacts } from './facts';
+
+/** Every object key under `prefix` (all pages). */
+async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Read the facts the audit judges: files, their history, the outbox, the inbox, the bucket. */
+export async function collectFacts(deps: {
+  db: Db;
+  s3: S3Client;
+  bucket: string;
+  keyPrefix: string;
+  now?: () => Date;
+}): Promise<AuditFacts> {
+  const { db, s3, bucket, keyPrefix } = deps;
+  const files = await db.selectFrom('files').selectAll().orderBy('id').execute();
+  const transitions = await db
+    .selectFrom('file_transitions')
+    .select(['file_id', 'from_status', 'to_status'])
+    .orderBy('id')
+    .execute();
+  const { rows: inboxRows } = await sql<{ applied: string; ignored: string; duplicates: string }>`
+    SELECT count(*) FILTER (WHERE outcome = 'applied') AS applied,
+           count(*) FILTER (WHERE outcome = 'ignored') AS ignored,
+           coalesce(sum(duplicates), 0) AS duplicates
+    FROM inbox`.execute(db);
+  const keys = await listKeys(s3, bucket, keyPrefix);
+  const completed = new Set(files.filter((f) => f.status === 'completed').map((f) => `${keyPrefix}${f.id}.txt`));
+  const contents = await mapLimit(keys, 8, async (key) => {
+    if (!completed.has(key)) return [key, undefined] as const;
+    const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return [key, await obj.Body?.transformToString('utf-8')] as const;
+  });
+  const inbox = inboxRows[0];
+  return {
+    now: deps.now?.() ?? new Date(),
+    files: files.map((f) => ({
+      id: f.id,
+      title: f.title,
+      description: f.description,
+      status: f.status,
+      s3Location: f.s3_location,
+      error: f.error,
+      createdAt: f.created_at,
+    })),
+    transitions: transitions.map((t) => ({ fileId: t.file_id, from: t.from_status, to: t.to_status })),
+    objects: new Map(contents),
+    outbox: await outboxBacklog(db),
+    inbox: {
+      applied: Number(inbox?.applied ?? 0),
+      ignored: Number(inbox?.ignored ?? 0),
+      duplicatesSeen: Number(inbox?.duplicates ?? 0),
+    },
+    bucket,
+    keyPrefix,
+  };
+}

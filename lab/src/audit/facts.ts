@@ -1,0 +1,54 @@
+import type { FileStatus } from '@fileflow/common';
+
+/** What the audit reads from Postgres, S3 and the outbox, before judging anything. */
+export interface AuditFacts {
+  readonly now: Date;
+  readonly files: readonly {
+    id: number;
+    title: string;
+    description: string | null;
+    status: FileStatus;
+    s3Location: string | null;
+    error: string | null;
+    createdAt: Date;
+  }[];
+  readonly transitions: readonly { fileId: number; from: FileStatus | null; to: FileStatus }[];
+  /** Objects under the audited prefix: key -> content (undefined when not fetched). */
+  readonly objects: ReadonlyMap<string, string | undefined>;
+  readonly outbox: { count: number; oldestAgeMs: number | null };
+  readonly inbox: { applied: number; ignored: number; duplicatesSeen: number };
+  readonly bucket: string;
+  readonly keyPrefix: string;
+}
+
+export type ViolationKind =
+  | 'stuck'
+  | 'object-missing'
+  | 'object-content-mismatch'
+  | 'orphan-object'
+  | 'status-regression'
+  | 'applied-twice'
+  | 'failed-without-reason'
+  | 'outbox-backlog';
+
+export interface Violation {
+  readonly kind: ViolationKind;
+  readonly fileId?: number;
+  readonly key?: string;
+  readonly detail: string;
+}
+
+export interface AuditReport {
+  readonly summary: {
+    files: number;
+    byStatus: Record<FileStatus, number>;
+    oldestNonTerminalAgeMs: number | null;
+    outboxBacklog: number;
+    outboxOldestAgeMs: number | null;
+    objects: number;
+    inboxApplied: number;
+    inboxIgnored: number;
+    inboxDuplicatesSeen: number;
+  };
+  readonly violations: readonly Violation[];
+}

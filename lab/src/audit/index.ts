@@ -1,0 +1,4 @@
+export * from './facts';
+export { judge, type AuditLimits } from './judge';
+export { collectFacts } from './collect';
+export { formatReport } from './format-report';

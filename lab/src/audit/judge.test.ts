@@ -1,0 +1,116 @@
+import type { AuditFacts } from './facts';
+import { judge } from './judge';
+
+const render = (t: string, d: string) => `${t}|${d}`;
+const now = new Date('2026-11-24T12:00:00Z');
+const limits = { maxNonTerminalAgeMs: 60_000, maxOutboxAgeMs: 30_000 };
+
+function facts(patch: Partial<AuditFacts> = {}): AuditFacts {
+  return {
+    now,
+    files: [
+      {
+        id: 1,
+        title: 'a',
+        description: 'x',
+        status: 'completed',
+        s3Location: 's3://b/p/1.txt',
+        error: null,
+        createdAt: now,
+      },
+      {
+        id: 2,
+        title: 'b',
+        description: null,
+        status: 'failed',
+        s3Location: 's3://b/p/2.txt',
+        error: 'boom',
+        createdAt: now,
+      },
+    ],
+    transitions: [
+      { fileId: 1, from: null, to: 'pending' },
+      { fileId: 1, from: 'pending', to: 'processing' },
+      { fileId: 1, from: 'processing', to: 'completed' },
+      { fileId: 2, from: null, to: 'pending' },
+      { fileId: 2, from: 'pending', to: 'failed' },
+    ],
+    objects: new Map([['p/1.txt', 'a|x']]),
+    outbox: { count: 0, oldestAgeMs: null },
+    inbox: { applied: 3, ignored: 0, duplicatesSeen: 2 },
+    bucket: 'b',
+    keyPrefix: 'p/',
+    ...patch,
+  };
+}
+
+const kinds = (f: AuditFacts) => judge(f, limits, render).violations.map((v) => v.kind);
+
+describe('judge', () => {
+  it('passes a consistent state and summarises it', () => {
+    const report = judge(facts(), limits, render);
+    expect(report.violations).toEqual([]);
+    expect(report.summary).toMatchObject({
+      files: 2,
+      byStatus: { completed: 1, failed: 1 },
+      objects: 1,
+      inboxDuplicatesSeen: 2,
+    });
+  });
+
+  it('finds a missing object', () => {
+    expect(kinds(facts({ objects: new Map() }))).toEqual(['object-missing']);
+  });
+
+  it('finds a corrupted object', () => {
+    expect(kinds(facts({ objects: new Map([['p/1.txt', 'tampered']]) }))).toEqual(['object-content-mismatch']);
+  });
+
+  it('finds an object with no file', () => {
+    expect(
+      kinds(
+        facts({
+          objects: new Map([
+            ['p/1.txt', 'a|x'],
+            ['p/9.txt', 'z'],
+          ]),
+        }),
+      ),
+    ).toEqual(['orphan-object']);
+  });
+
+  it('finds a status that moved backwards', () => {
+    const f = facts();
+    expect(
+      kinds({ ...f, transitions: [...f.transitions, { fileId: 1, from: 'completed', to: 'processing' }] }),
+    ).toEqual(['status-regression']);
+  });
+
+  it('finds a status applied twice', () => {
+    const f = facts();
+    expect(
+      kinds({
+        ...f,
+        transitions: [
+          ...f.transitions,
+          { fileId: 2, from: 'failed', to: 'pending' },
+          { fileId: 2, from: 'pending', to: 'failed' },
+        ],
+      }),
+    ).toEqual(['status-regression', 'applied-twice']);
+  });
+
+  it('finds stuck files, reasonless failures and an old outbox backlog', () => {
+    const old = new Date(now.getTime() - 120_000);
+    const f = facts({
+      files: [
+        { id: 3, title: 'c', description: '', status: 'pending', s3Location: null, error: null, createdAt: old },
+        { id: 4, title: 'd', description: '', status: 'failed', s3Location: null, error: null, createdAt: now },
+      ],
+      transitions: [],
+      objects: new Map(),
+      outbox: { count: 5, oldestAgeMs: 45_000 },
+    });
+    expect(kinds(f)).toEqual(['stuck', 'failed-without-reason', 'outbox-backlog']);
+  });
+});

@@ -1,0 +1,109 @@
+import { isTerminal, type FileStatus } from '@fileflow/common';
+import type { AuditFacts, AuditReport, Violation } from './facts';
+
+const stage: Record<FileStatus, number> = { pending: 0, processing: 1, completed: 2, failed: 2 };
+
+export interface AuditLimits {
+  /** A file not terminal for longer than this is stuck. */
+  readonly maxNonTerminalAgeMs: number;
+  /** An outbox row older than this means the relay is not keeping up. */
+  readonly maxOutboxAgeMs: number;
+}
+
+/**
+ * Judge the facts: pure, so every rule is unit-tested with planted violations.
+ * `render` builds the content a completed file's object must have.
+ */
+export function judge(
+  facts: AuditFacts,
+  limits: AuditLimits,
+  render: (title: string, description: string) => string,
+): AuditReport {
+  const violations: Violation[] = [];
+  const byStatus: Record<FileStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0 };
+  let oldestNonTerminalAgeMs: number | null = null;
+  const fileIds = new Set<number>();
+  const prefix = `s3://${facts.bucket}/${facts.keyPrefix}`;
+
+  for (const f of facts.files) {
+    fileIds.add(f.id);
+    byStatus[f.status] += 1;
+    if (!isTerminal(f.status)) {
+      const age = facts.now.getTime() - f.createdAt.getTime();
+      oldestNonTerminalAgeMs = Math.max(oldestNonTerminalAgeMs ?? 0, age);
+      if (age > limits.maxNonTerminalAgeMs) {
+        violations.push({ kind: 'stuck', fileId: f.id, detail: `${f.status} for ${Math.round(age / 1000)} s` });
+      }
+    }
+    if (f.status === 'failed' && !f.error) {
+      violations.push({ kind: 'failed-without-reason', fileId: f.id, detail: 'failed with no error recorded' });
+    }
+    if (f.status === 'completed') {
+      const key = `${facts.keyPrefix}${f.id}.txt`;
+      if (f.s3Location !== `${prefix}${f.id}.txt` || !facts.objects.has(key)) {
+        violations.push({
+          kind: 'object-missing',
+          fileId: f.id,
+          key,
+          detail: `no object at s3://${facts.bucket}/${key}`,
+        });
+      } else {
+        const content = facts.objects.get(key);
+        if (content !== undefined && content !== render(f.title, f.description ?? '')) {
+          violations.push({
+            kind: 'object-content-mismatch',
+            fileId: f.id,
+            key,
+            detail: 'content differs from title/description',
+          });
+        }
+      }
+    }
+  }
+
+  for (const key of facts.objects.keys()) {
+    const m = /^(\d+)\.txt$/.exec(key.slice(facts.keyPrefix.length));
+    const id = m ? Number(m[1]) : undefined;
+    if (id === undefined || !fileIds.has(id))
+      violations.push({ kind: 'orphan-object', key, detail: 'object with no file' });
+  }
+
+  const reached = new Map<string, number>();
+  for (const t of facts.transitions) {
+    if (t.from !== null && stage[t.to] <= stage[t.from]) {
+      violations.push({ kind: 'status-regression', fileId: t.fileId, detail: `${t.from} -> ${t.to}` });
+    }
+    // A terminal status reached twice means an outcome was applied twice.
+    if (!isTerminal(t.to)) continue;
+    const k = `${t.fileId}:${t.to}`;
+    reached.set(k, (reached.get(k) ?? 0) + 1);
+  }
+  for (const [k, n] of reached) {
+    if (n > 1) {
+      const [fileId, status] = k.split(':');
+      violations.push({ kind: 'applied-twice', fileId: Number(fileId), detail: `${status} applied ${n} times` });
+    }
+  }
+
+  if (facts.outbox.oldestAgeMs !== null && facts.outbox.oldestAgeMs > limits.maxOutboxAgeMs) {
+    violations.push({
+      kind: 'outbox-backlog',
+      detail: `${facts.outbox.count} rows waiting, oldest ${Math.round(facts.outbox.oldestAgeMs / 1000)} s`,
+    });
+  }
+
+  return {
+    summary: {
+      files: facts.files.length,
+      byStatus,
+      oldestNonTerminalAgeMs,
+      outboxBacklog: facts.outbox.count,
+      outboxOldestAgeMs: facts.outbox.oldestAgeMs,
+      objects: facts.objects.size,
+      inboxApplied: facts.inbox.applied,
+      inboxIgnored: facts.inbox.ignored,
+      inboxDuplicatesSeen: facts.inbox.duplicatesSeen,
+    },
+    violations,
+  };
+}
