@@ -155,6 +155,8 @@ describe('GET /files', () => {
     const { body } = await request(app).post('/files').send({ title: 'one', description: 'two' }).expect(202);
     const res = await request(app).get(`/files/${body.id}`).expect(200);
     expect(res.body).toMatchObject({ id: body.id, title: 'one', description: 'two', status: 'pending' });
+    // Times are UTC whatever the machine's time zone (run the suite with TZ=Asia/Tokyo to see).
+    expect(Math.abs(Date.parse(res.body.createdAt as string) - Date.now())).toBeLessThan(60_000);
   });
 });
 

@@ -35,3 +35,9 @@ export function createKafka(settings: KafkaSettings, logger: Logger, overrides: 
     ...overrides,
   });
 }
+
+/**
+ * Consumer group timing: a consumer that dies (kill -9) is noticed within 10 s, so its
+ * partitions move to a live one quickly; heartbeats every second keep a live one in.
+ */
+export const consumerTiming = { sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000 } as const;

@@ -2,12 +2,15 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
-// int8 (bigint) stays a string; jsonb is parsed by pg already.
+// The design's columns are `TIMESTAMP` (without time zone). Every session runs in UTC and
+// such values are read as UTC, so the API's times do not depend on any machine's time zone.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (s) => new Date(`${s.replace(' ', 'T')}Z`));
 
 /** A Kysely instance on a fresh pg pool. Close it with `db.destroy()`. */
 export function createDb(databaseUrl: string, poolSize = 10): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
+    options: '-c timezone=UTC',
     max: poolSize,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 10_000,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { FileStatus } from '@fileflow/common';
 import type { Db } from './connection';
 import type { FileRow } from './schema';
@@ -47,7 +48,7 @@ export async function updateFileStatus(
       status: change.status,
       ...(change.s3Location !== undefined ? { s3_location: change.s3Location } : {}),
       ...(change.error !== undefined ? { error: change.error } : {}),
-      updated_at: new Date(),
+      updated_at: sql<Date>`CURRENT_TIMESTAMP`,
     })
     .where('id', '=', id)
     .execute();

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, RawBuilder, Selectable } from 'kysely';
 import type { FileStatus } from '@fileflow/common';
 
 /** `files`: the design's table, plus `error` (why a file failed). */
@@ -10,7 +10,7 @@ export interface FilesTable {
   s3_location: string | null;
   error: string | null;
   created_at: ColumnType<Date, never, never>;
-  updated_at: ColumnType<Date, never, Date>;
+  updated_at: ColumnType<Date, never, Date | RawBuilder<Date>>;
 }
 
 /**

@@ -21,7 +21,7 @@ export interface FileRequestConsumer extends Runnable {
 export function createFileRequestConsumer(deps: FileRequestConsumerDeps): FileRequestConsumer {
   const log = deps.logger.child({ component: 'file-request-consumer' });
   const producer = deps.kafka.producer({ allowAutoTopicCreation: true });
-  const consumer = deps.kafka.consumer({ groupId: deps.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  const consumer = deps.kafka.consumer({ groupId: deps.groupId, ...consumerTiming });
   let running = false;
   consumer.on(consumer.events.CRASH, (e) =>
     log.error('consumer crashed', { error: String(e.payload.error), restart: e.payload.restart }),

@@ -1,5 +1,6 @@
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import {
+  consumerTiming,
   decodeRecord,
   fileCreatedSchema,
   fileProcessingSchema,
@@ -33,11 +34,7 @@ export interface StatusConsumer extends Runnable {
  */
 export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
   const log = deps.logger.child({ component: 'status-consumer' });
-  const consumer: Consumer = deps.kafka.consumer({
-    groupId: deps.groupId,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
-  });
+  const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId, ...consumerTiming });
   const producer: Producer = deps.kafka.producer({ allowAutoTopicCreation: true });
   let running = false;
   consumer.on(consumer.events.CRASH, (e) =>
