@@ -1,5 +1,12 @@
 import type { EachMessagePayload, Kafka } from 'kafkajs';
-import { consumerTiming, decodeRecord, fileCreateSchema, sendToDeadLetter, type Logger, type Runnable } from '@fileflow/common';
+import {
+  consumerTiming,
+  decodeRecord,
+  fileCreateSchema,
+  sendToDeadLetter,
+  type Logger,
+  type Runnable,
+} from '@fileflow/common';
 import { processFileRequest, type ProcessFileDeps, type ProcessOutcome } from './process-file-request';
 
 export interface FileRequestConsumerDeps extends Omit<ProcessFileDeps, 'producer'> {

@@ -12,7 +12,11 @@ async function main(): Promise<void> {
   });
   const known = topicList(defaultTopics);
   if (!values.topic) throw new Error(`--topic is required (one of ${known.join(', ')} or a suffixed name)`);
-  const config = loadConfig(kafkaEnvSchema, { KAFKA_CLIENT_ID: 'dlq-replay', KAFKA_GROUP_ID: 'unused', ...process.env });
+  const config = loadConfig(kafkaEnvSchema, {
+    KAFKA_CLIENT_ID: 'dlq-replay',
+    KAFKA_GROUP_ID: 'unused',
+    ...process.env,
+  });
   const logger = createLogger('dlq-replay', 'warn');
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
   const result = await replayDeadLetters(kafka, values.topic, { dryRun: values['dry-run'], logger });

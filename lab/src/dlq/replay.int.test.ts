@@ -27,14 +27,19 @@ it('a dead letter replayed after its cause is fixed is applied, once, and a seco
   };
   const producer = env.kafka.producer();
   await producer.connect();
-  await producer.send({ topic: env.topics.fileCreated, messages: [encodeRecord(fileId, event, { id: messageId, type: 'file.created' })] });
+  await producer.send({
+    topic: env.topics.fileCreated,
+    messages: [encodeRecord(fileId, event, { id: messageId, type: 'file.created' })],
+  });
   await producer.disconnect();
 
   const [dead] = await readTopic(env.kafka, `${env.topics.fileCreated}.dlq`, (rs) => rs.length >= 1);
   expect(dead?.headers['dlq-reason']).toBe(`file ${fileId} does not exist`);
 
   // Fix the cause: the file now exists (pending).
-  await sql`INSERT INTO files (id, title, description, status) VALUES (${fileId}, 'late row', '', 'pending')`.execute(env.db);
+  await sql`INSERT INTO files (id, title, description, status) VALUES (${fileId}, 'late row', '', 'pending')`.execute(
+    env.db,
+  );
 
   const dry = await replayDeadLetters(env.kafka, env.topics.fileCreated, { dryRun: true, logger: silentLogger });
   expect(dry).toEqual({ replayed: 1, byReason: { [`file ${fileId} does not exist`]: 1 } });
@@ -45,8 +50,15 @@ it('a dead letter replayed after its cause is fixed is applied, once, and a seco
     const row = await env.db.selectFrom('files').select('status').where('id', '=', fileId).executeTakeFirstOrThrow();
     expect(row.status).toBe('completed');
   });
-  const inbox = await env.db.selectFrom('inbox').selectAll().where('message_id', '=', messageId).executeTakeFirstOrThrow();
+  const inbox = await env.db
+    .selectFrom('inbox')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .executeTakeFirstOrThrow();
   expect(inbox).toMatchObject({ outcome: 'applied', duplicates: 0 });
 
-  expect(await replayDeadLetters(env.kafka, env.topics.fileCreated, { logger: silentLogger })).toEqual({ replayed: 0, byReason: {} });
+  expect(await replayDeadLetters(env.kafka, env.topics.fileCreated, { logger: silentLogger })).toEqual({
+    replayed: 0,
+    byReason: {},
+  });
 });
