@@ -1,4 +1,11 @@
-import { databaseEnvSchema, httpEnvSchema, kafkaEnvSchema, logEnvSchema, topicsEnvSchema } from '@fileflow/common';
+import {
+  faultEnvSchema,
+  databaseEnvSchema,
+  httpEnvSchema,
+  kafkaEnvSchema,
+  logEnvSchema,
+  topicsEnvSchema,
+} from '@fileflow/common';
 import { z } from 'zod';
 
 /** Everything the API process reads from its environment (names as in the design). */
@@ -7,6 +14,7 @@ export const apiConfigSchema = z.object({
   ...databaseEnvSchema.shape,
   ...kafkaEnvSchema.shape,
   ...logEnvSchema.shape,
+  ...faultEnvSchema.shape,
   ...topicsEnvSchema.shape,
   KAFKA_CLIENT_ID: z.string().min(1).default('api-service'),
   KAFKA_GROUP_ID: z.string().min(1).default('api-service-group'),

@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import {
   closeServer,
+  createFaults,
+  parseFaultPlan,
   createKafka,
   createLogger,
   listen,
@@ -22,7 +24,14 @@ async function main(): Promise<void> {
   const topics = topicsFromEnv(config);
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
-  const statusConsumer = createStatusConsumer({ kafka, db, topics, groupId: config.KAFKA_GROUP_ID, logger });
+  const statusConsumer = createStatusConsumer({
+    kafka,
+    db,
+    topics,
+    groupId: config.KAFKA_GROUP_ID,
+    logger,
+    faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
+  });
 
   const app = createApp({
     db,

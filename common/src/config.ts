@@ -52,3 +52,8 @@ export const httpEnvSchema = (defaultPort: number) =>
 export const logEnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
+
+/** Failure-suite fault plan (see faults.ts); unset in normal operation. */
+export const faultEnvSchema = z.object({
+  FAULT_CRASH_AT: z.string().optional(),
+});

@@ -12,3 +12,4 @@ export * from './dead-letter';
 export * from './s3';
 export * from './health-server';
 export * from './status-machine';
+export * from './faults';

@@ -1,4 +1,11 @@
-import { httpEnvSchema, kafkaEnvSchema, logEnvSchema, s3EnvSchema, topicsEnvSchema } from '@fileflow/common';
+import {
+  faultEnvSchema,
+  httpEnvSchema,
+  kafkaEnvSchema,
+  logEnvSchema,
+  s3EnvSchema,
+  topicsEnvSchema,
+} from '@fileflow/common';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -9,6 +16,7 @@ export const processorConfigSchema = z.object({
   ...kafkaEnvSchema.shape,
   ...s3EnvSchema.shape,
   ...logEnvSchema.shape,
+  ...faultEnvSchema.shape,
   ...topicsEnvSchema.shape,
   KAFKA_CLIENT_ID: z.string().min(1).default('file-service'),
   KAFKA_GROUP_ID: z.string().min(1).default('file-service-group'),

@@ -1,5 +1,7 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import {
+  createFaults,
+  parseFaultPlan,
   closeServer,
   createHealthServer,
   createKafka,
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     },
     now: () => new Date(),
     logger,
+    faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
   });
 
   const health = createHealthServer(async () => {

@@ -10,6 +10,7 @@ import {
   type FileCreate,
   type FileCreated,
   type FileProcessing,
+  type Faults,
   type Logger,
   type MessageHeaders,
   type RetryPolicy,
@@ -27,6 +28,8 @@ export interface ProcessFileDeps {
   readonly now: () => Date;
   readonly logger: Logger;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Fault injection (failure suite): a crash after the upload, before `file.created`. */
+  readonly faults?: Faults;
 }
 
 /** What became of one request. */
@@ -82,6 +85,7 @@ export async function processFileRequest(
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
       },
     );
+    deps.faults?.hit('processor.after-upload');
     outcome = { status: 'completed', s3Location: location };
   } catch (err) {
     const cause = err instanceof RetriesExhaustedError ? err.cause : err;

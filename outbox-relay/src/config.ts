@@ -1,4 +1,4 @@
-import { databaseEnvSchema, httpEnvSchema, kafkaEnvSchema, logEnvSchema } from '@fileflow/common';
+import { faultEnvSchema, databaseEnvSchema, httpEnvSchema, kafkaEnvSchema, logEnvSchema } from '@fileflow/common';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -9,6 +9,7 @@ export const relayConfigSchema = z.object({
   ...databaseEnvSchema.shape,
   ...kafkaEnvSchema.shape,
   ...logEnvSchema.shape,
+  ...faultEnvSchema.shape,
   KAFKA_CLIENT_ID: z.string().min(1).default('outbox-relay'),
   KAFKA_GROUP_ID: z.string().min(1).default('outbox-relay-group'),
   RELAY_BATCH_SIZE: positiveInt.max(10_000).default(500),

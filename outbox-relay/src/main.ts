@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import {
+  createFaults,
+  parseFaultPlan,
   closeServer,
   createHealthServer,
   createKafka,
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     batchSize: config.RELAY_BATCH_SIZE,
     pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
     errorBackoff: { attempts: Infinity, initialDelayMs: 100, maxDelayMs: 5_000, factor: 2 },
+    faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
   });
   const listener = createOutboxListener(config.DATABASE_URL, () => relay.notify(), logger);
 

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import { backoffDelay, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
+import { backoffDelay, type Faults, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
 import { claimOutboxBatch, deleteOutboxMessages, type Db } from '@fileflow/db';
 import { groupByTopic } from './to-kafka-record';
 
@@ -13,6 +13,8 @@ export interface RelayDeps {
   /** Backoff after a failed batch (Kafka or database down). */
   readonly errorBackoff: RetryPolicy;
   readonly onPublished?: (count: number) => void;
+  /** Fault injection (failure suite): a crash between the broker's ack and the delete. */
+  readonly faults?: Faults;
 }
 
 export interface Relay extends Runnable {
@@ -43,6 +45,7 @@ export function createRelay(deps: RelayDeps): Relay {
       const rows = await claimOutboxBatch(trx, deps.batchSize);
       if (rows.length === 0) return 0;
       await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
+      deps.faults?.hit('relay.after-publish');
       await deleteOutboxMessages(
         trx,
         rows.map((r) => r.id),

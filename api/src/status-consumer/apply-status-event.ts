@@ -1,4 +1,11 @@
-import { decideTransition, type FileCreated, type FileProcessing, type MessageHeaders } from '@fileflow/common';
+import {
+  decideTransition,
+  noFaults,
+  type Faults,
+  type FileCreated,
+  type FileProcessing,
+  type MessageHeaders,
+} from '@fileflow/common';
 import { lockFileById, recordInboxReceipt, updateFileStatus, type Db } from '@fileflow/db';
 
 /** The inbox consumer name of the status consumer. */
@@ -15,7 +22,12 @@ export type ApplyOutcome =
  * A message seen before changes nothing but its duplicate count. Database errors
  * propagate, so the caller does not commit the Kafka offset and the event comes again.
  */
-export async function applyStatusEvent(db: Db, event: StatusEvent, headers: MessageHeaders): Promise<ApplyOutcome> {
+export async function applyStatusEvent(
+  db: Db,
+  event: StatusEvent,
+  headers: MessageHeaders,
+  faults: Faults = noFaults,
+): Promise<ApplyOutcome> {
   return db.transaction().execute(async (trx): Promise<ApplyOutcome> => {
     const file = await lockFileById(trx, event.fileId);
     if (!file) return { kind: 'unknown-file' };
@@ -37,6 +49,7 @@ export async function applyStatusEvent(db: Db, event: StatusEvent, headers: Mess
         ? { status: 'processing' }
         : { status: event.status, s3Location: event.s3Location, error: event.error ?? null },
     );
+    faults.hit('status.before-commit'); // failure suite: crash with the update not yet committed
     return { kind: 'applied' };
   });
 }

@@ -5,6 +5,7 @@ import {
   fileCreatedSchema,
   fileProcessingSchema,
   sendToDeadLetter,
+  type Faults,
   type Logger,
   type Runnable,
   type Topics,
@@ -18,6 +19,7 @@ export interface StatusConsumerDeps {
   readonly topics: Topics;
   readonly groupId: string;
   readonly logger: Logger;
+  readonly faults?: Faults;
   /** Observe each outcome (metrics, tests). */
   readonly onOutcome?: (outcome: ApplyOutcome | { kind: 'dead-lettered'; reason: string }) => void;
 }
@@ -48,7 +50,7 @@ export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
     if (!decoded.ok) {
       outcome = { kind: 'dead-lettered', reason: decoded.reason };
     } else {
-      const applied = await applyStatusEvent(deps.db, decoded.value, decoded.headers);
+      const applied = await applyStatusEvent(deps.db, decoded.value, decoded.headers, deps.faults);
       outcome =
         applied.kind === 'unknown-file'
           ? { kind: 'dead-lettered', reason: `file ${decoded.value.fileId} does not exist` }
