@@ -1,8 +1,8 @@
 /**
- * Two projects: `unit` (pure logic, no stack) and `integration` (real Postgres, Kafka and S3,
- * which the global setup brings up if they are not already running). Every integration test
- * file creates its own database, topics, consumer groups and S3 prefix, so files run in
- * parallel.
+ * Three projects: `unit` (pure logic, no stack); `integration` (real Postgres, Kafka and S3,
+ * which the global setup brings up if they are not already running; every test file creates
+ * its own database, topics, consumer groups and S3 prefix, so files run in parallel); and
+ * `chaos`, the failure-injection suite, which kills shared servers and so runs alone, after.
  */
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
@@ -34,6 +34,15 @@ module.exports = {
       roots,
       transform,
       testMatch: ['**/src/**/*.int.test.ts', '**/src/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/lab/src/harness/global-setup.ts',
+      setupFiles: ['<rootDir>/lab/src/harness/jest-env.ts'],
+    },
+    {
+      // Kills and restarts the shared servers: run it alone (`npm run test:chaos`, --runInBand).
+      displayName: 'chaos',
+      roots: ['<rootDir>/lab'],
+      transform,
+      testMatch: ['**/src/**/*.chaos.test.ts'],
       globalSetup: '<rootDir>/lab/src/harness/global-setup.ts',
       setupFiles: ['<rootDir>/lab/src/harness/jest-env.ts'],
     },

@@ -1,0 +1,37 @@
+import type { LoadResult } from './load';
+import type { World } from './world';
+
+/** Failure injection on the shared stack (the launcher's process control). */
+export interface InfraControl {
+  kill(name: 'postgres' | 'kafka' | 's3', signal?: NodeJS.Signals): Promise<unknown>;
+  start(name: 'postgres' | 'kafka' | 's3'): Promise<void>;
+}
+
+export interface ScenarioOutcome {
+  readonly load: LoadResult;
+  /** When the fault was over (restart done); quiescence is measured from here. */
+  readonly healedAt?: number;
+  /** Facts the scenario checks beyond the common invariants; each must be true. */
+  readonly checks?: Record<string, boolean>;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly title: string;
+  run(world: World, infra: InfraControl): Promise<ScenarioOutcome>;
+}
+
+/** A promise that resolves when `n` files have been accepted (scenarios fault on progress). */
+export function progress(): { onAccepted: (count: number) => void; reached: (n: number) => Promise<void> } {
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
+  let count = 0;
+  return {
+    onAccepted(c) {
+      count = c;
+      for (const w of waiters.filter((x) => x.n <= count)) w.resolve();
+    },
+    reached(n) {
+      return n <= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }));
+    },
+  };
+}

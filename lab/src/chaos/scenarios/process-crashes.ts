@@ -1,0 +1,67 @@
+import type { FaultPoint } from '@fileflow/common';
+import { runLoad } from '../load';
+import type { Scenario } from '../scenario';
+import type { ServiceProcess } from '../service-process';
+import type { World } from '../world';
+
+const files = 300;
+const rate = 100;
+
+/**
+ * Restart `pick(world)` with a crash planned at `point` (hit number `at`), drive the load,
+ * and start the process again, without the fault, as soon as it has died.
+ */
+function crashScenario(
+  name: string,
+  title: string,
+  pick: (w: World) => ServiceProcess,
+  point: FaultPoint,
+  at: number,
+): Scenario {
+  return {
+    name,
+    title,
+    async run(world) {
+      const victim = pick(world);
+      await victim.kill('SIGKILL');
+      await victim.start({ FAULT_CRASH_AT: `${point}:${at}` });
+      let healedAt = 0;
+      const restart = (async () => {
+        await victim.waitForExit(120_000);
+        await victim.start();
+        healedAt = Date.now();
+      })();
+      const load = await runLoad({ baseUrl: () => world.baseUrl(), files, ratePerSecond: rate });
+      await restart;
+      return {
+        load,
+        healedAt,
+        checks: { [`${victim.kind} crashed at ${point} and was restarted`]: victim.crashes.length === 1 },
+      };
+    },
+  };
+}
+
+export const relayCrash = crashScenario(
+  'relay-crash',
+  'relay killed between the broker ack and the delete, restarted',
+  (w) => w.relay,
+  'relay.after-publish',
+  3,
+);
+
+export const processorCrash = crashScenario(
+  'processor-crash',
+  'processor killed after the upload, before file.created, restarted',
+  (w) => w.processor,
+  'processor.after-upload',
+  20,
+);
+
+export const statusConsumerCrash = crashScenario(
+  'status-consumer-crash',
+  'status consumer (api process) killed mid-apply, before commit, restarted',
+  (w) => w.api,
+  'status.before-commit',
+  40,
+);

@@ -1,0 +1,129 @@
+import { join, resolve } from 'node:path';
+import { collectFacts } from '../audit/collect';
+import { judge } from '../audit/judge';
+import type { AuditReport } from '../audit/facts';
+import { renderFile } from '@fileflow/file-processor';
+import { createTestEnv, eventually, stackSettings, type TestEnv } from '../harness';
+import { ServiceProcess } from './service-process';
+
+export type RelayMode = 'polling';
+
+/** One isolated system for a scenario: its own database, topics, groups and prefix, real processes. */
+export interface World {
+  readonly name: string;
+  readonly relayMode: RelayMode;
+  readonly env: TestEnv;
+  readonly api: ServiceProcess;
+  readonly relay: ServiceProcess;
+  readonly processor: ServiceProcess;
+  readonly logDir: string;
+  baseUrl(): Promise<string>;
+  startAll(): Promise<void>;
+  stopAll(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** Upload retries are short in the suite so an S3 outage can outlast them. */
+export const uploadBudget = { attempts: 3, initialMs: 100, maxMs: 400 };
+
+export async function createWorld(name: string, relayMode: RelayMode = 'polling'): Promise<World> {
+  const env = await createTestEnv(`chaos${name}`);
+  const logDir = resolve(__dirname, '../../../.stack/logs/chaos', `${name}-${relayMode}-${env.id}`);
+  const base: NodeJS.ProcessEnv = {
+    DATABASE_URL: env.databaseUrl,
+    KAFKA_BROKERS: stackSettings.kafkaBrokers.join(','),
+    TOPIC_SUFFIX: env.id,
+    AWS_ENDPOINT: stackSettings.s3.endpoint,
+    AWS_REGION: stackSettings.s3.region,
+    AWS_ACCESS_KEY_ID: stackSettings.s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: stackSettings.s3.secretAccessKey,
+    S3_BUCKET: env.bucket,
+    S3_KEY_PREFIX: env.keyPrefix,
+    LOG_LEVEL: 'info',
+    FAULT_CRASH_AT: '',
+  };
+  const api = new ServiceProcess(
+    'api',
+    { ...base, KAFKA_CLIENT_ID: `api-${env.id}`, KAFKA_GROUP_ID: env.groupIds.status },
+    logDir,
+  );
+  const relay = new ServiceProcess(
+    'outbox-relay',
+    { ...base, KAFKA_CLIENT_ID: `relay-${env.id}`, RELAY_POLL_INTERVAL_MS: '500' },
+    logDir,
+  );
+  const processor = new ServiceProcess(
+    'file-processor',
+    {
+      ...base,
+      KAFKA_CLIENT_ID: `processor-${env.id}`,
+      KAFKA_GROUP_ID: env.groupIds.processor,
+      S3_UPLOAD_ATTEMPTS: String(uploadBudget.attempts),
+      S3_RETRY_INITIAL_MS: String(uploadBudget.initialMs),
+      S3_RETRY_MAX_MS: String(uploadBudget.maxMs),
+    },
+    logDir,
+  );
+  const all = [api, relay, processor];
+  return {
+    name,
+    relayMode,
+    env,
+    api,
+    relay,
+    processor,
+    logDir: join(logDir),
+    baseUrl: async () => `http://127.0.0.1:${await api.port}`,
+    async startAll() {
+      await Promise.all(all.map((s) => s.start()));
+    },
+    async stopAll() {
+      await Promise.all(all.map((s) => s.stop()));
+    },
+    async dispose() {
+      await Promise.all(all.map((s) => s.kill('SIGKILL')));
+      await env.cleanup();
+    },
+  };
+}
+
+/** Wait until every accepted file is terminal and the outbox is empty; resolves with when. */
+export async function waitForQuiescence(
+  world: World,
+  accepted: readonly number[],
+  timeoutMs = 120_000,
+): Promise<number> {
+  await eventually(
+    async () => {
+      const open = await world.env.db
+        .selectFrom('files')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('status', 'in', ['pending', 'processing'])
+        .executeTakeFirstOrThrow();
+      const outbox = await world.env.db.selectFrom('outbox').select('id').limit(1).execute();
+      const known = accepted.length
+        ? await world.env.db
+            .selectFrom('files')
+            .select('id')
+            .where('id', 'in', [...accepted])
+            .execute()
+        : [];
+      if (Number(open.n) > 0 || outbox.length > 0 || known.length !== accepted.length) {
+        throw new Error(`not quiescent: ${String(open.n)} files open, outbox ${outbox.length ? 'not ' : ''}empty`);
+      }
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+  return Date.now();
+}
+
+/** The invariant audit over this world. */
+export async function auditWorld(world: World): Promise<AuditReport> {
+  const facts = await collectFacts({
+    db: world.env.db,
+    s3: world.env.s3,
+    bucket: world.env.bucket,
+    keyPrefix: world.env.keyPrefix,
+  });
+  return judge(facts, { maxNonTerminalAgeMs: 10 * 60_000, maxOutboxAgeMs: 10 * 60_000 }, renderFile);
+}
