@@ -31,6 +31,13 @@ export const KAFKA = {
   version: process.env.FILEFLOW_KAFKA_VERSION ?? '4.3.1',
   port: 9092,
   controllerPort: 9093,
+  /**
+   * A second listener for network-fault tests: the broker listens on `faultyPort` but
+   * advertises `faultyProxyPort`, so a client that bootstraps through a proxy on that port
+   * keeps talking through the proxy (where latency and resets are injected).
+   */
+  faultyPort: 9094,
+  faultyProxyPort: 9095,
   partitions: 3,
   topics: ['file.create', 'file.created', 'file.processing'],
   /** Used only by the launcher's produce/consume readiness round trip. */

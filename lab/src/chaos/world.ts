@@ -21,6 +21,8 @@ export interface World {
   startAll(): Promise<void>;
   stopAll(): Promise<void>;
   dispose(): Promise<void>;
+  /** Run `fn` when the world is disposed (after its services are gone). */
+  onDispose(fn: () => Promise<void>): void;
 }
 
 /** Upload retries are short in the suite so an S3 outage can outlast them. */
@@ -65,6 +67,7 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
     logDir,
   );
   const all = [api, relay, processor];
+  const disposers: Array<() => Promise<void>> = [];
   return {
     name,
     relayMode,
@@ -82,7 +85,11 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
     },
     async dispose() {
       await Promise.all(all.map((s) => s.kill('SIGKILL')));
+      for (const fn of disposers) await fn();
       await env.cleanup();
+    },
+    onDispose(fn) {
+      disposers.push(fn);
     },
   };
 }

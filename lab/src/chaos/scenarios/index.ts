@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario';
 import { kafkaRestart, postgresRestart, s3Outage } from './infra-faults';
 import { poisonMessages, replayFileCreated } from './message-faults';
+import { networkFaults } from './network-faults';
 import { processorCrash, relayCrash, statusConsumerCrash } from './process-crashes';
 
 /** Every scenario of the failure suite, in the order the suite runs them. */
@@ -13,4 +14,5 @@ export const scenarios: readonly Scenario[] = [
   postgresRestart,
   replayFileCreated,
   poisonMessages,
+  networkFaults,
 ];
