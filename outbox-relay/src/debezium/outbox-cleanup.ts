@@ -1,0 +1,47 @@
+import { sql } from 'kysely';
+import type { Db } from '@fileflow/db';
+import type { Logger, Runnable } from '@fileflow/common';
+
+/**
+ * In Debezium mode the outbox is only a conduit: every committed row's INSERT is already in
+ * the WAL, which the slot keeps until the connector confirms it, so deleting rows never loses
+ * an event. The publication carries INSERTs only, so these DELETEs are not decoded at all.
+ * Rows of transactions still in flight are left for the next round.
+ */
+export function createOutboxCleanup(deps: { db: Db; logger: Logger; intervalMs: number; onDeleted?: (n: number) => void }): Runnable & {
+  cleanOnce(): Promise<number>;
+} {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = true;
+
+  const cleanOnce = async (): Promise<number> => {
+    const result = await sql`DELETE FROM outbox WHERE txid < pg_snapshot_xmin(pg_current_snapshot())`.execute(deps.db);
+    const n = Number(result.numAffectedRows ?? 0);
+    if (n) deps.onDeleted?.(n);
+    return n;
+  };
+
+  const tick = () => {
+    running = cleanOnce()
+      .then(() => undefined)
+      .catch((err: unknown) => deps.logger.warn('outbox cleanup failed; will retry', { err: String(err) }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, deps.intervalMs);
+      });
+  };
+
+  return {
+    start() {
+      stopped = false;
+      tick();
+      return Promise.resolve();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+    cleanOnce,
+  };
+}
