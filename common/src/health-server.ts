@@ -25,7 +25,15 @@ export function createHealthServer(ready: ReadinessCheck, extra: Record<string, 
       return undefined;
     }
     const handler = extra[path];
-    if (handler) return send(200, handler());
+    if (handler) {
+      Promise.resolve()
+        .then(handler)
+        .then(
+          (body) => send(200, body),
+          (err: unknown) => send(500, { error: String(err) }),
+        );
+      return undefined;
+    }
     return send(404, { error: 'not found' });
   });
 }

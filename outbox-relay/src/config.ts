@@ -1,18 +1,27 @@
-import { faultEnvSchema, databaseEnvSchema, httpEnvSchema, kafkaEnvSchema, logEnvSchema } from '@fileflow/common';
+import { databaseEnvSchema, faultEnvSchema, httpEnvSchema, kafkaEnvSchema, logEnvSchema } from '@fileflow/common';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
 
-/** Everything the polling relay reads from its environment. */
+/** Everything the relay process reads from its environment. */
 export const relayConfigSchema = z.object({
   ...httpEnvSchema(3002).shape,
   ...databaseEnvSchema.shape,
   ...kafkaEnvSchema.shape,
   ...logEnvSchema.shape,
   ...faultEnvSchema.shape,
+  /** `polling`: this process publishes the outbox. `debezium`: Kafka Connect does, this process registers and watches it. */
+  RELAY_MODE: z.enum(['polling', 'debezium']).default('polling'),
   KAFKA_CLIENT_ID: z.string().min(1).default('outbox-relay'),
   KAFKA_GROUP_ID: z.string().min(1).default('outbox-relay-group'),
   RELAY_BATCH_SIZE: positiveInt.max(10_000).default(500),
   RELAY_POLL_INTERVAL_MS: positiveInt.default(1_000),
+  KAFKA_CONNECT_URL: z.url().default('http://127.0.0.1:8083'),
+  /** Connector name; by default derived from the database name. */
+  DEBEZIUM_CONNECTOR_NAME: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .optional(),
+  DEBEZIUM_CLEANUP_INTERVAL_MS: positiveInt.default(1_000),
 });
 export type RelayConfig = z.infer<typeof relayConfigSchema>;

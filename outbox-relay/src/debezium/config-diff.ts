@@ -8,7 +8,10 @@ export interface ConfigChange {
 const secret = /password|secret/i;
 
 /** What changes from `current` to `desired` (Connect adds `name`; it is not a change). */
-export function diffConfig(current: Record<string, string> | undefined, desired: Record<string, string>): ConfigChange[] {
+export function diffConfig(
+  current: Record<string, string> | undefined,
+  desired: Record<string, string>,
+): ConfigChange[] {
   const keys = new Set([...Object.keys(current ?? {}), ...Object.keys(desired)]);
   keys.delete('name');
   const changes: ConfigChange[] = [];

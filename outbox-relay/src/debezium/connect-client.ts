@@ -30,7 +30,8 @@ export function createConnectClient(baseUrl: string, fetchImpl: typeof fetch = f
   return {
     getConfig: (name: string) => call<Record<string, string>>('GET', `/connectors/${name}/config`),
     /** Create or update (idempotent). */
-    putConfig: (name: string, config: Record<string, string>) => call<unknown>('PUT', `/connectors/${name}/config`, config),
+    putConfig: (name: string, config: Record<string, string>) =>
+      call<unknown>('PUT', `/connectors/${name}/config`, config),
     status: (name: string) => call<ConnectorStatus>('GET', `/connectors/${name}/status`),
     delete: (name: string) => call<unknown>('DELETE', `/connectors/${name}`),
     restart: (name: string) => call<unknown>('POST', `/connectors/${name}/restart?includeTasks=true&onlyFailed=true`),

@@ -45,7 +45,7 @@ export function outboxConnectorConfig(s: ConnectorSettings): Record<string, stri
     'heartbeat.action.query': "SELECT pg_logical_emit_message(false, 'fileflow-heartbeat', now()::varchar)",
     'message.prefix.exclude.list': 'fileflow-heartbeat',
     'poll.interval.ms': '50',
-    'transforms': 'outbox',
+    transforms: 'outbox',
     'transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',
     'transforms.outbox.route.by.field': 'topic',
     'transforms.outbox.route.topic.replacement': '${routedByValue}',
@@ -62,7 +62,9 @@ export function outboxConnectorConfig(s: ConnectorSettings): Record<string, stri
 }
 
 /** Names for a connector on `databaseName` (slot and prefix must be unique per database). */
-export function connectorNamesFor(databaseName: string): Pick<ConnectorSettings, 'name' | 'slotName' | 'publicationName' | 'topicPrefix'> {
+export function connectorNamesFor(
+  databaseName: string,
+): Pick<ConnectorSettings, 'name' | 'slotName' | 'publicationName' | 'topicPrefix'> {
   const safe = databaseName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   return {
     name: `fileflow-outbox-${safe}`,

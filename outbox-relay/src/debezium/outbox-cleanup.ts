@@ -8,7 +8,12 @@ import type { Logger, Runnable } from '@fileflow/common';
  * an event. The publication carries INSERTs only, so these DELETEs are not decoded at all.
  * Rows of transactions still in flight are left for the next round.
  */
-export function createOutboxCleanup(deps: { db: Db; logger: Logger; intervalMs: number; onDeleted?: (n: number) => void }): Runnable & {
+export function createOutboxCleanup(deps: {
+  db: Db;
+  logger: Logger;
+  intervalMs: number;
+  onDeleted?: (n: number) => void;
+}): Runnable & {
   cleanOnce(): Promise<number>;
 } {
   let timer: NodeJS.Timeout | undefined;

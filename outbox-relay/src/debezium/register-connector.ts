@@ -30,7 +30,8 @@ export async function registerConnector(
     const task = status?.tasks[0];
     if (status?.connector.state === 'RUNNING' && task?.state === 'RUNNING') break;
     if (task?.state === 'FAILED') throw new Error(`connector ${settings.name} task failed: ${task.trace ?? ''}`);
-    if (Date.now() > deadline) throw new Error(`connector ${settings.name} not running after ${timeoutMs} ms: ${JSON.stringify(status)}`);
+    if (Date.now() > deadline)
+      throw new Error(`connector ${settings.name} not running after ${timeoutMs} ms: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   return { changed: changes.length > 0, diff };

@@ -1,0 +1,71 @@
+import { startWhenReachable, type Logger } from '@fileflow/common';
+import { outboxBacklog, type Db } from '@fileflow/db';
+import type { RelayConfig } from './config';
+import { createConnectClient } from './debezium/connect-client';
+import { connectorNamesFor, type ConnectorSettings } from './debezium/connector-config';
+import { createOutboxCleanup } from './debezium/outbox-cleanup';
+import { registerConnector } from './debezium/register-connector';
+import { slotHealth } from './debezium/replication-slot';
+import type { RunningRelay } from './relay-mode';
+
+/**
+ * RELAY_MODE=debezium: Kafka Connect publishes the outbox (Debezium + Outbox Event Router).
+ * This process registers the connector (idempotently), deletes rows already in the WAL, and
+ * reports the connector's state and the replication slot's retained WAL.
+ */
+export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: Logger }): RunningRelay {
+  const connect = createConnectClient(config.KAFKA_CONNECT_URL);
+  const names = connectorNamesFor(new URL(config.DATABASE_URL).pathname.slice(1));
+  const settings: ConnectorSettings = {
+    ...names,
+    ...(config.DEBEZIUM_CONNECTOR_NAME ? { name: config.DEBEZIUM_CONNECTOR_NAME } : {}),
+    databaseUrl: config.DATABASE_URL,
+  };
+  const cleanup = createOutboxCleanup({
+    db: deps.db,
+    logger: deps.logger,
+    intervalMs: config.DEBEZIUM_CLEANUP_INTERVAL_MS,
+  });
+  let stopping = false;
+  let registered = false;
+
+  void startWhenReachable(
+    'debezium connector',
+    async () => {
+      const { changed, diff } = await registerConnector({ connect, db: deps.db, logger: deps.logger }, settings);
+      deps.logger.info(changed ? 'connector registered' : 'connector config unchanged', {
+        connector: settings.name,
+        diff,
+      });
+    },
+    deps.logger,
+    () => stopping,
+  ).then(async (ok) => {
+    if (!ok) return;
+    registered = true;
+    await cleanup.start();
+  });
+
+  return {
+    async readiness() {
+      if (!registered) return ['connector not registered yet'];
+      const status = await connect.status(settings.name).catch((err: unknown) => ({ error: String(err) }));
+      if (!status || 'error' in status) return [`kafka connect: ${status ? status.error : 'connector missing'}`];
+      const task = status.tasks[0];
+      return status.connector.state === 'RUNNING' && task?.state === 'RUNNING'
+        ? []
+        : [`connector ${status.connector.state}, task ${task?.state ?? 'missing'}`];
+    },
+    metrics: async () => ({
+      mode: 'debezium',
+      connector: settings.name,
+      status: await connect.status(settings.name).catch((err: unknown) => String(err)),
+      slot: await slotHealth(deps.db, settings.slotName),
+      backlog: await outboxBacklog(deps.db),
+    }),
+    async stop() {
+      stopping = true;
+      await cleanup.stop();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/** What `main.ts` needs from either relay mode. */
+export interface RunningRelay {
+  /** Problems that make the relay not ready (empty = ready). */
+  readiness(): Promise<string[]>;
+  /** Figures for `GET /metrics`. */
+  metrics(): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
