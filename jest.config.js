@@ -27,7 +27,7 @@ module.exports = {
       roots,
       transform,
       testMatch: ['**/src/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$', '\\.chaos\\.test\\.ts$'],
     },
     {
       displayName: 'integration',

@@ -20,6 +20,9 @@ export async function insertOutboxMessage(db: Db, m: NewOutboxMessage): Promise<
     .execute();
 }
 
+/** An outbox row as the relay claims it: the payload as jsonb text. */
+export type ClaimedOutboxRow = Omit<OutboxRow, 'payload'> & { payload: string };
+
 /**
  * Claim up to `limit` rows to publish, locking them for the caller's transaction.
  *
@@ -30,10 +33,13 @@ export async function insertOutboxMessage(db: Db, m: NewOutboxMessage): Promise<
  *   aggregate remains, so a file's events leave in the order they were written even with
  *   several relays.
  * - `SKIP LOCKED`: concurrent relays take disjoint batches instead of waiting.
+ *
+ * `payload` comes back as PostgreSQL's jsonb text, the exact bytes Debezium publishes for the
+ * same row, so both relays produce identical records.
  */
-export async function claimOutboxBatch(db: Db, limit: number): Promise<OutboxRow[]> {
-  const { rows } = await sql<OutboxRow>`
-    SELECT o.id, o.aggregatetype, o.aggregateid, o.type, o.topic, o.payload, o.traceparent,
+export async function claimOutboxBatch(db: Db, limit: number): Promise<ClaimedOutboxRow[]> {
+  const { rows } = await sql<ClaimedOutboxRow>`
+    SELECT o.id, o.aggregatetype, o.aggregateid, o.type, o.topic, o.payload::text AS payload, o.traceparent,
            o.created_at, o.seq, o.txid
     FROM outbox o
     WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot())

@@ -25,6 +25,14 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
     db: deps.db,
     logger: deps.logger,
     intervalMs: config.DEBEZIUM_CLEANUP_INTERVAL_MS,
+    guard: async () => {
+      const slot = await slotHealth(deps.db, settings.slotName);
+      if (!slot) return `replication slot ${settings.slotName} does not exist`;
+      if (slot.walStatus === 'lost') {
+        return `replication slot ${settings.slotName} lost WAL (max_slot_wal_keep_size exceeded): re-snapshot needed`;
+      }
+      return undefined;
+    },
   });
   let stopping = false;
   let registered = false;

@@ -5,7 +5,7 @@ const row = (id: string, topic: string, aggregateid: string) => ({
   topic,
   aggregateid,
   type: 'file.create',
-  payload: { title: 'T', fileId: Number(aggregateid) },
+  payload: `{"title": "T", "fileId": ${aggregateid}}`,
   traceparent: null,
 });
 
@@ -13,7 +13,7 @@ describe('toKafkaRecord', () => {
   it('keys by aggregate id and carries id and type headers, like the Outbox Event Router', () => {
     expect(toKafkaRecord(row('a', 'file.create', '1'))).toEqual({
       key: '1',
-      value: '{"title":"T","fileId":1}',
+      value: '{"title": "T", "fileId": 1}', // jsonb text, byte for byte
       headers: { id: 'a', type: 'file.create' },
     });
   });

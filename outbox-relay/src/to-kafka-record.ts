@@ -1,22 +1,22 @@
 import type { IHeaders, Message } from 'kafkajs';
-import type { OutboxRow } from '@fileflow/db';
+import type { ClaimedOutboxRow } from '@fileflow/db';
 
 /**
  * The Kafka record for an outbox row, shaped as Debezium's Outbox Event Router shapes it:
- * key = `aggregateid`, value = the JSON payload, header `id` = row id (the dedupe key),
+ * key = `aggregateid`, value = the payload as jsonb text (`payload::text`), header `id` = row id (the dedupe key),
  * plus `type` and `traceparent` headers.
  */
 export function toKafkaRecord(
-  row: Pick<OutboxRow, 'id' | 'aggregateid' | 'type' | 'payload' | 'traceparent'>,
+  row: Pick<ClaimedOutboxRow, 'id' | 'aggregateid' | 'type' | 'payload' | 'traceparent'>,
 ): Message {
   const headers: IHeaders = { id: row.id, type: row.type };
   if (row.traceparent) headers.traceparent = row.traceparent;
-  return { key: row.aggregateid, value: JSON.stringify(row.payload), headers };
+  return { key: row.aggregateid, value: row.payload, headers };
 }
 
 /** Group rows by topic, keeping their order, for one `sendBatch`. */
 export function groupByTopic(
-  rows: readonly Pick<OutboxRow, 'id' | 'aggregateid' | 'type' | 'payload' | 'traceparent' | 'topic'>[],
+  rows: readonly Pick<ClaimedOutboxRow, 'id' | 'aggregateid' | 'type' | 'payload' | 'traceparent' | 'topic'>[],
 ) {
   const byTopic = new Map<string, Message[]>();
   for (const row of rows) {

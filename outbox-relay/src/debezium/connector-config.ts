@@ -37,12 +37,17 @@ export function outboxConnectorConfig(s: ConnectorSettings): Record<string, stri
     'publication.autocreate.mode': 'disabled',
     'table.include.list': 'public.outbox',
     'column.exclude.list': 'public.outbox.seq,public.outbox.txid',
-    // An outbox is a stream: never snapshot old rows, start from the slot.
-    'snapshot.mode': 'no_data',
+    // Rows still in the outbox have never been published (the poller deletes what it sent,
+    // the cleanup deletes what the slot already holds), so the first start of a connector
+    // snapshots them; after that it streams. The snapshot reads an MVCC snapshot taken with
+    // the slot, so concurrent cleanup cannot hide a row from it.
+    'snapshot.mode': 'initial',
     'tombstones.on.delete': 'false',
     // Heartbeats move the slot forward even when the outbox is idle, so WAL is not retained.
     'heartbeat.interval.ms': String(s.heartbeatIntervalMs ?? 10_000),
-    'heartbeat.action.query': "SELECT pg_logical_emit_message(false, 'fileflow-heartbeat', now()::varchar)",
+    // A transactional message: after a task restart Debezium confirms a position only past a
+    // commit, so a non-transactional heartbeat would not release WAL on an idle outbox.
+    'heartbeat.action.query': "SELECT pg_logical_emit_message(true, 'fileflow-heartbeat', now()::varchar)",
     'message.prefix.exclude.list': 'fileflow-heartbeat',
     'poll.interval.ms': '50',
     transforms: 'outbox',
@@ -53,11 +58,19 @@ export function outboxConnectorConfig(s: ConnectorSettings): Record<string, stri
     'transforms.outbox.table.field.event.key': 'aggregateid',
     'transforms.outbox.table.field.event.payload': 'payload',
     'transforms.outbox.table.fields.additional.placement': 'type:header:type,traceparent:header:traceparent',
-    'transforms.outbox.table.expand.json.payload': 'true',
+    // The payload leaves as PostgreSQL's own jsonb text, the very bytes the polling relay
+    // sends (`payload::text`). Expanding it through JsonConverter would drop nulls, re-escape
+    // non-BMP characters and fail the task on numbers beyond int64.
+    'transforms.outbox.table.expand.json.payload': 'false',
+    'transforms.outbox.table.op.invalid.behavior': 'warn',
     'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter.schemas.enable': 'false',
+    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
     'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+    // Only our headers (id, type, traceparent), none of Debezium's __debezium.context.* ones.
+    'extended.headers.enabled': 'false',
+    // Transactional writes to Kafka with the source offsets: no duplicates after a crash
+    // (the worker runs with exactly.once.source.support=enabled).
+    'exactly.once.support': 'required',
   };
 }
 

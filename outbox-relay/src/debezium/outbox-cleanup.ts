@@ -7,11 +7,15 @@ import type { Logger, Runnable } from '@fileflow/common';
  * the WAL, which the slot keeps until the connector confirms it, so deleting rows never loses
  * an event. The publication carries INSERTs only, so these DELETEs are not decoded at all.
  * Rows of transactions still in flight are left for the next round.
+ *
+ * That holds only while the slot exists and has not lost WAL: `guard` says why not to delete
+ * (no slot yet, slot invalidated), and then nothing is deleted.
  */
 export function createOutboxCleanup(deps: {
   db: Db;
   logger: Logger;
   intervalMs: number;
+  guard: () => Promise<string | undefined>;
   onDeleted?: (n: number) => void;
 }): Runnable & {
   cleanOnce(): Promise<number>;
@@ -20,7 +24,12 @@ export function createOutboxCleanup(deps: {
   let running: Promise<void> | undefined;
   let stopped = true;
 
+  let lastRefusal: string | undefined;
   const cleanOnce = async (): Promise<number> => {
+    const refusal = await deps.guard();
+    if (refusal !== lastRefusal && refusal) deps.logger.warn('outbox cleanup paused', { reason: refusal });
+    lastRefusal = refusal;
+    if (refusal) return 0;
     const result = await sql`DELETE FROM outbox WHERE txid < pg_snapshot_xmin(pg_current_snapshot())`.execute(deps.db);
     const n = Number(result.numAffectedRows ?? 0);
     if (n) deps.onDeleted?.(n);
