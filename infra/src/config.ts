@@ -4,11 +4,14 @@
  */
 export const HOST = '127.0.0.1';
 
-export type ComponentName = 'postgres' | 'kafka' | 's3';
+export type ComponentName = 'postgres' | 'kafka' | 's3' | 'connect';
 export type ServiceName = 'api' | 'outbox-relay' | 'file-processor';
 export type ProcessName = ComponentName | ServiceName;
 
-export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3'];
+/** All components; `connect` (Kafka Connect + Debezium) is optional and starts only when asked for. */
+export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'connect'];
+/** What `up` always starts. */
+export const CORE_COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3'];
 export const SERVICE_NAMES: readonly ServiceName[] = ['api', 'outbox-relay', 'file-processor'];
 
 export const POSTGRES = {
@@ -57,6 +60,33 @@ export const S3 = {
   heap: ['-Xms32m', '-Xmx256m'],
 } as const;
 
+/**
+ * Kafka Connect (distributed mode, one worker) with the Debezium PostgreSQL connector plugin, for
+ * RELAY_MODE=debezium. Classpaths come from outbox-relay/debezium/pom.xml (see NOTES.md there).
+ */
+export const CONNECT = {
+  /** Maven version of org.apache.kafka:connect-runtime; Debezium 3.7.0 is built against 4.3.1. */
+  kafkaVersion: '4.3.1',
+  debeziumVersion: '3.7.0.Final',
+  port: 8083,
+  groupId: 'fileflow-connect',
+  /** Internal topics: connector configs, source offsets (the slot LSN), status. */
+  configTopic: 'fileflow-connect-configs',
+  offsetTopic: 'fileflow-connect-offsets',
+  statusTopic: 'fileflow-connect-status',
+  offsetFlushIntervalMs: 1000,
+  postgresConnectorClass: 'io.debezium.connector.postgresql.PostgresConnector',
+  heap: ['-Xms64m', '-Xmx384m'],
+} as const;
+
+/**
+ * Whether `up` / ensureStack should also start Kafka Connect: an explicit true/false wins, otherwise
+ * it is wanted when RELAY_MODE=debezium (the relay then needs Connect).
+ */
+export function connectWanted(explicit?: boolean): boolean {
+  return explicit ?? process.env.RELAY_MODE === 'debezium';
+}
+
 /** JVM flags that shorten start-up and keep memory low on a 2-core box. */
 export const JVM_COMMON_FLAGS = [
   '-XX:+UseSerialGC',
@@ -71,6 +101,7 @@ export const TIMEOUTS = {
   postgres: 60_000 * factor,
   kafka: 120_000 * factor,
   s3: 60_000 * factor,
+  connect: 90_000 * factor,
   service: 90_000 * factor,
   stop: 30_000 * factor,
   serviceStop: 15_000 * factor,
@@ -84,12 +115,14 @@ export interface StackInfo {
   bucket: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Kafka Connect REST API (only there when Connect was started, see `connect` in ensureStack). */
+  kafkaConnectUrl: string;
 }
 
 /**
  * Components listed in FILEFLOW_EXTERNAL (comma-separated, or "all") are not started by the launcher:
- * their endpoints come from DATABASE_URL / KAFKA_BROKERS / AWS_ENDPOINT and the launcher only
- * waits for them and creates the database objects it needs (topics, bucket).
+ * their endpoints come from DATABASE_URL / KAFKA_BROKERS / AWS_ENDPOINT / KAFKA_CONNECT_URL and the
+ * launcher only waits for them and creates the database objects it needs (topics, bucket).
  * FILEFLOW_EXTERNAL_STACK=1 (used by the test harness) means the same as FILEFLOW_EXTERNAL=all.
  */
 export function externalComponents(): Set<ComponentName> {
@@ -102,7 +135,7 @@ export function externalComponents(): Set<ComponentName> {
   const out = new Set<ComponentName>();
   for (const r of raw) {
     if ((COMPONENT_NAMES as readonly string[]).includes(r)) out.add(r as ComponentName);
-    else throw new Error(`FILEFLOW_EXTERNAL: unknown component "${r}" (use postgres, kafka, s3 or all)`);
+    else throw new Error(`FILEFLOW_EXTERNAL: unknown component "${r}" (use postgres, kafka, s3, connect or all)`);
   }
   return out;
 }
@@ -125,6 +158,7 @@ export function localStackInfo(): StackInfo {
     bucket: S3.bucket,
     region: S3.region,
     credentials: { accessKeyId: S3.accessKeyId, secretAccessKey: S3.secretAccessKey },
+    kafkaConnectUrl: `http://${HOST}:${CONNECT.port}`,
   };
 }
 
@@ -148,5 +182,7 @@ export function stackInfo(): StackInfo {
       secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? info.credentials.secretAccessKey,
     };
   }
+  // not required: FILEFLOW_EXTERNAL=all must keep working without Connect
+  if (ext.has('connect')) info.kafkaConnectUrl = process.env.KAFKA_CONNECT_URL ?? info.kafkaConnectUrl;
   return info;
 }

@@ -4,8 +4,9 @@
  *   const info = await ensureStack();          // Postgres + Kafka + S3 up and ready
  *   await killComponent('kafka', 'SIGKILL');    // failure injection
  *   await startComponent('kafka');              // restarts it, data intact
+ *   await ensureStack({ connect: true });       // + Kafka Connect with the Debezium plugin
  */
-import { stackInfo, type ProcessName, type ServiceName, type StackInfo } from './config';
+import { connectWanted, stackInfo, type ProcessName, type ServiceName, type StackInfo } from './config';
 import { SERVICES, serviceEnv as serviceEnvFor } from './components/services';
 import { makeReporter } from './log';
 import { type StopResult } from './process-control';
@@ -29,20 +30,29 @@ export interface LauncherOptions {
   quiet?: boolean;
 }
 
+export interface StackOptions extends LauncherOptions {
+  /**
+   * Also start Kafka Connect + Debezium (`up --connect`), after Kafka is ready; left alone if it
+   * already runs. true: start it; false: do not; unset: start it when process.env.RELAY_MODE is
+   * `debezium`. It is never stopped here.
+   */
+  connect?: boolean;
+}
+
 /** Same as `up` without services: install/start what is missing, wait until ready, return settings. */
-export function ensureStack(opts: LauncherOptions = {}): Promise<StackInfo> {
-  return upStack(makeReporter(opts.quiet));
+export function ensureStack(opts: StackOptions = {}): Promise<StackInfo> {
+  return upStack(makeReporter(opts.quiet), { connect: connectWanted(opts.connect) });
 }
 
 /** `up --services`: ensureStack, migrations, then the services (all, or the ones named). */
-export async function ensureServices(opts: LauncherOptions & { services?: ServiceName[] } = {}): Promise<StackInfo> {
+export async function ensureServices(opts: StackOptions & { services?: ServiceName[] } = {}): Promise<StackInfo> {
   const report = makeReporter(opts.quiet);
-  const info = await upStack(report);
+  const info = await upStack(report, { connect: connectWanted(opts.connect) });
   await upServices(info, report, opts.services ?? SERVICES.map((s) => s.name));
   return info;
 }
 
-/** `down`: stop the services, then Postgres, Kafka and S3 (graceful, bounded, then SIGKILL). */
+/** `down`: stop the services, then Kafka Connect, then Postgres, Kafka and S3 (graceful, bounded, then SIGKILL). */
 export function stopStack(opts: LauncherOptions = {}): Promise<void> {
   return downAll(makeReporter(opts.quiet));
 }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   COMPONENT_NAMES,
+  CORE_COMPONENT_NAMES,
   SERVICE_NAMES,
   isExternal,
   stackInfo,
@@ -11,6 +12,7 @@ import {
   type ServiceName,
   type StackInfo,
 } from './config';
+import { connectComponent } from './components/connect';
 import { kafkaComponent } from './components/kafka';
 import { postgresComponent } from './components/postgres';
 import { s3Component } from './components/s3';
@@ -38,6 +40,7 @@ const components: Record<ComponentName, LocalComponent> = {
   postgres: postgresComponent(),
   kafka: kafkaComponent(),
   s3: s3Component(),
+  connect: connectComponent(),
 };
 
 export const isComponentName = (n: string): n is ComponentName => (COMPONENT_NAMES as readonly string[]).includes(n);
@@ -105,7 +108,7 @@ export async function ensureComponent(c: LocalComponent, info: StackInfo, report
       );
     }
   }
-  await c.install(report);
+  await c.install(report, info);
   report(c.name, 'starting');
   const pid = await c.spawn(report);
   await waitFor(() => c.probe(info), { what: `[${c.name}]`, timeoutMs: c.readyTimeoutMs, pid, logFile: c.logFile });
@@ -119,16 +122,42 @@ async function allOrThrow(tasks: Promise<void>[]): Promise<void> {
   if (errors.length > 0) throw new Error(errors.join('\n\n'));
 }
 
-export async function upStack(report: Reporter): Promise<StackInfo> {
+export interface UpOptions {
+  /** Also start Kafka Connect (after Kafka is ready). */
+  connect?: boolean;
+}
+
+/** Kafka Connect needs Kafka: start it once Kafka is ready (an error of Kafka's is reported once, by Kafka). */
+function connectAfterKafka(kafkaReady: Promise<void>, info: StackInfo, report: Reporter): Promise<void> {
+  return kafkaReady.then(
+    () => ensureComponent(components.connect, info, report),
+    () => {
+      throw new Error('[connect] not started: kafka is not ready');
+    },
+  );
+}
+
+export async function upStack(report: Reporter, opts: UpOptions = {}): Promise<StackInfo> {
   return withStackLock(async () => {
     ensureStackDirs();
     const t0 = Date.now();
     const info = stackInfo();
+    const names = opts.connect ? COMPONENT_NAMES : CORE_COMPONENT_NAMES;
     // Maven runs one download at a time: queue Kafka's jars first (it is the slowest to start).
-    for (const c of [components.kafka, components.s3]) {
-      if (!isExternal(c.name) && ourPid(c) === undefined) c.prefetch?.(report).catch(() => undefined);
+    for (const n of ['kafka', 's3', 'connect'] as const) {
+      const c = components[n];
+      if (names.includes(n) && !isExternal(n) && ourPid(c) === undefined) c.prefetch?.(report).catch(() => undefined);
     }
-    await allOrThrow(COMPONENT_NAMES.map((n) => ensureComponent(components[n], info, report)));
+    const kafkaReady = ensureComponent(components.kafka, info, report);
+    await allOrThrow(
+      names.map((n) =>
+        n === 'kafka'
+          ? kafkaReady
+          : n === 'connect'
+            ? connectAfterKafka(kafkaReady, info, report)
+            : ensureComponent(components[n], info, report),
+      ),
+    );
     report('stack', `ready in ${fmtSecs(Date.now() - t0)}`);
     return info;
   }, lockNotice(report));
@@ -174,7 +203,9 @@ async function stopOne(name: ProcessName, report: Reporter): Promise<StopResult>
 export async function downAll(report: Reporter): Promise<void> {
   return withStackLock(async () => {
     await Promise.all(SERVICE_NAMES.map((n) => stopOne(n, report)));
-    await Promise.all(COMPONENT_NAMES.map((n) => stopOne(n, report)));
+    // Connect before Kafka: its graceful shutdown commits offsets and leaves its group
+    await stopOne('connect', report);
+    await Promise.all(CORE_COMPONENT_NAMES.map((n) => stopOne(n, report)));
   }, lockNotice(report));
 }
 
@@ -187,7 +218,11 @@ export async function startNamed(name: ProcessName, report: Reporter): Promise<v
     ensureStackDirs();
     const info = stackInfo();
     if (isServiceName(name)) await ensureService(serviceDef(name), info, report);
-    else await ensureComponent(components[name], info, report);
+    else {
+      // Connect needs Kafka: make sure it is up first (a no-op when it is running)
+      if (name === 'connect') await ensureComponent(components.kafka, info, report);
+      await ensureComponent(components[name], info, report);
+    }
   }, lockNotice(report));
 }
 
@@ -253,7 +288,7 @@ export async function statusAll(): Promise<ProcessStatus[]> {
       return { ...base, state: 'external', ready: err === undefined, readyError: err };
     }
     const pid = ourPid(c);
-    const dataBytes = dirSizeBytes(c.dataDir);
+    const dataBytes = c.dataDir !== undefined ? dirSizeBytes(c.dataDir) : undefined;
     if (pid === undefined) {
       const taken = (await Promise.all(c.ports.map((p) => isPortOpen(p)))).some(Boolean);
       return { ...base, state: taken ? 'port-in-use' : 'stopped', ready: false, dataBytes };

@@ -61,6 +61,8 @@ export function serviceEnv(info: StackInfo, def?: ServiceDef): NodeJS.ProcessEnv
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? info.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? info.credentials.secretAccessKey,
     S3_BUCKET: process.env.S3_BUCKET ?? info.bucket,
+    // read by the outbox-relay when RELAY_MODE=debezium (RELAY_MODE itself comes from process.env)
+    KAFKA_CONNECT_URL: process.env.KAFKA_CONNECT_URL ?? info.kafkaConnectUrl,
   };
   if (def) {
     env.PORT = String(def.port);

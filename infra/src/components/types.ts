@@ -9,7 +9,8 @@ export interface LocalComponent {
   description: string;
   /** Ports it listens on (127.0.0.1); the first one is the client port. */
   ports: number[];
-  dataDir: string;
+  /** Where its data lives (none for Kafka Connect: its state is in Kafka topics). */
+  dataDir?: string;
   logFile: string;
   /** A string that appears in the process command line (pid-reuse safe identification). */
   marker: string;
@@ -17,7 +18,7 @@ export interface LocalComponent {
   /** Start downloads early (optional); install() awaits the same download. */
   prefetch?(report: Reporter): Promise<void>;
   /** Download / initialise on first use; idempotent and cheap when already done. */
-  install(report: Reporter): Promise<void>;
+  install(report: Reporter, info: StackInfo): Promise<void>;
   /** Start the detached process and record its pid file; returns the pid. */
   spawn(report: Reporter): Promise<number>;
   /** Cheap readiness check for polling; throws while not ready. */

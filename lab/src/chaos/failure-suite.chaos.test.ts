@@ -1,6 +1,6 @@
 import { launcherInfra } from './infra-control';
 import { formatTable, runScenario, type ScenarioReport } from './run-scenario';
-import { scenarios } from './scenarios';
+import { scenarioRuns } from './scenarios';
 
 /**
  * The failure-injection suite. It kills and restarts shared servers (Kafka, Postgres, S3),
@@ -12,19 +12,22 @@ afterAll(() => {
   if (reports.length) console.log(formatTable(reports));
 });
 
-describe.each(scenarios.map((s) => [s.name, s] as const))('%s', (_name, scenario) => {
-  it(`${scenario.title}: nothing lost, nothing applied twice, invariants hold`, async () => {
-    const report = await runScenario(scenario, launcherInfra);
-    reports.push(report);
-    expect({ lost: report.lost, appliedTwice: report.appliedTwice, violations: report.violations }).toEqual({
-      lost: 0,
-      appliedTwice: 0,
-      violations: [],
-    });
-    expect(report.accepted).toBe(report.sent);
-    expect(report.checks).not.toEqual({});
-    for (const [check, ok] of Object.entries(report.checks)) expect({ check, ok }).toEqual({ check, ok: true });
-    expect(report.recoveryMs).not.toBeNull();
-    expect(report.passed).toBe(true);
-  }, 300_000);
-});
+describe.each(scenarioRuns().map(([s, mode]) => [`${s.name} (${mode})`, s, mode] as const))(
+  '%s',
+  (_name, scenario, mode) => {
+    it(`${scenario.title}: nothing lost, nothing applied twice, invariants hold`, async () => {
+      const report = await runScenario(scenario, launcherInfra, mode);
+      reports.push(report);
+      expect({ lost: report.lost, appliedTwice: report.appliedTwice, violations: report.violations }).toEqual({
+        lost: 0,
+        appliedTwice: 0,
+        violations: [],
+      });
+      expect(report.accepted).toBe(report.sent);
+      expect(report.checks).not.toEqual({});
+      for (const [check, ok] of Object.entries(report.checks)) expect({ check, ok }).toEqual({ check, ok: true });
+      expect(report.recoveryMs).not.toBeNull();
+      expect(report.passed).toBe(true);
+    }, 300_000);
+  },
+);

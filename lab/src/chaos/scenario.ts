@@ -1,10 +1,10 @@
 import type { LoadResult } from './load';
-import type { World } from './world';
+import type { RelayMode, World } from './world';
 
 /** Failure injection on the shared stack (the launcher's process control). */
 export interface InfraControl {
-  kill(name: 'postgres' | 'kafka' | 's3', signal?: NodeJS.Signals): Promise<unknown>;
-  start(name: 'postgres' | 'kafka' | 's3'): Promise<void>;
+  kill(name: 'postgres' | 'kafka' | 's3' | 'connect', signal?: NodeJS.Signals): Promise<unknown>;
+  start(name: 'postgres' | 'kafka' | 's3' | 'connect'): Promise<void>;
 }
 
 export interface ScenarioOutcome {
@@ -18,6 +18,8 @@ export interface ScenarioOutcome {
 export interface Scenario {
   readonly name: string;
   readonly title: string;
+  /** The relay modes it applies to (default: both). */
+  readonly modes?: readonly RelayMode[];
   run(world: World, infra: InfraControl): Promise<ScenarioOutcome>;
 }
 

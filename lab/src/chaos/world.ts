@@ -3,10 +3,11 @@ import { collectFacts } from '../audit/collect';
 import { judge } from '../audit/judge';
 import type { AuditReport } from '../audit/facts';
 import { renderFile } from '@fileflow/file-processor';
-import { createTestEnv, eventually, stackSettings, type TestEnv } from '../harness';
+import { connectorNamesFor, createConnectClient, dropSlot } from '@fileflow/outbox-relay';
+import { connectUrl, createTestEnv, eventually, stackSettings, type RelayMode, type TestEnv } from '../harness';
 import { ServiceProcess } from './service-process';
 
-export type RelayMode = 'polling';
+export type { RelayMode } from '../harness/pipeline';
 
 /** One isolated system for a scenario: its own database, topics, groups and prefix, real processes. */
 export interface World {
@@ -43,7 +44,19 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
     S3_KEY_PREFIX: env.keyPrefix,
     LOG_LEVEL: 'info',
     FAULT_CRASH_AT: '',
+    RELAY_MODE: relayMode,
+    KAFKA_CONNECT_URL: connectUrl,
   };
+  if (relayMode === 'debezium') {
+    // The relay process registers a connector (and slot) for this database: remove both.
+    const names = connectorNamesFor(env.databaseName);
+    env.beforeCleanup(async () => {
+      await createConnectClient(connectUrl)
+        .delete(names.name)
+        .catch(() => undefined);
+      await dropSlot(env.db, names.slotName);
+    });
+  }
   const api = new ServiceProcess(
     'api',
     { ...base, KAFKA_CLIENT_ID: `api-${env.id}`, KAFKA_GROUP_ID: env.groupIds.status },

@@ -3,3 +3,5 @@ export * from './stack-settings';
 export * from './test-env';
 export * from './topic-reader';
 export * from './pipeline';
+export * from './debezium-relay';
+export * from './outbox-writers';

@@ -3,6 +3,7 @@ import { createApp, createStatusConsumer, type StatusConsumer } from '@fileflow/
 import { createLogger, newId, silentLogger, type Logger } from '@fileflow/common';
 import { createFileRequestConsumer, type FileRequestConsumer } from '@fileflow/file-processor';
 import { createOutboxListener, createRelay, type Relay } from '@fileflow/outbox-relay';
+import { startDebeziumRelay } from './debezium-relay';
 import type { TestEnv } from './test-env';
 
 /** The whole system wired in-process against the real stack, for one test env. */
@@ -17,6 +18,8 @@ export interface Pipeline {
 export interface PipelineOptions {
   readonly logger?: Logger;
   readonly relay?: boolean;
+  /** Which relay publishes the outbox (default: RELAY_MODE, else polling). */
+  readonly relayMode?: RelayMode;
   readonly processor?: boolean;
   readonly statusConsumer?: boolean;
   readonly uploadAttempts?: number;
@@ -25,6 +28,11 @@ export interface PipelineOptions {
   /** How the processor waits between upload attempts (tests can hold it there). */
   readonly uploadSleep?: (ms: number) => Promise<void>;
 }
+
+export type RelayMode = 'polling' | 'debezium';
+
+/** The relay mode tests use unless they say otherwise: `RELAY_MODE=debezium npm test` runs them all on Debezium. */
+export const defaultRelayMode: RelayMode = process.env.RELAY_MODE === 'debezium' ? 'debezium' : 'polling';
 
 const testLogger = () => (process.env.TEST_LOG ? createLogger('test', 'debug') : silentLogger);
 
@@ -64,7 +72,8 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
   });
 
   const started: Array<() => Promise<void>> = [];
-  if (opts.relay !== false) {
+  const relayMode = opts.relayMode ?? defaultRelayMode;
+  if (opts.relay !== false && relayMode === 'polling') {
     await producer.connect();
     await listener.start();
     await relay.start();
@@ -73,6 +82,10 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
       () => listener.stop(),
       () => producer.disconnect(),
     );
+  }
+  if (opts.relay !== false && relayMode === 'debezium') {
+    const debezium = await startDebeziumRelay(env, logger);
+    started.push(() => debezium.stop());
   }
   if (opts.processor !== false) {
     await processor.start();

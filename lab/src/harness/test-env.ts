@@ -22,6 +22,7 @@ import { databaseUrlFor, stackSettings } from './stack-settings';
 export interface TestEnv {
   readonly id: string;
   readonly databaseUrl: string;
+  readonly databaseName: string;
   readonly db: Db;
   readonly topics: Topics;
   readonly groupIds: { readonly processor: string; readonly status: string };
@@ -29,6 +30,8 @@ export interface TestEnv {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly keyPrefix: string;
+  /** Run `fn` at cleanup, before the database is dropped (e.g. drop a replication slot). */
+  beforeCleanup(fn: () => Promise<void>): void;
   cleanup(): Promise<void>;
 }
 
@@ -66,10 +69,12 @@ export async function createTestEnv(name: string, opts: { partitions?: number } 
 
   const s3 = createS3Client(stackSettings.s3);
   const keyPrefix = `t/${id}/files/`;
+  const cleanups: Array<() => Promise<void>> = [];
 
   return {
     id,
     databaseUrl,
+    databaseName: dbName,
     db,
     topics,
     groupIds: { processor: `file-service-${id}`, status: `api-status-${id}` },
@@ -77,7 +82,11 @@ export async function createTestEnv(name: string, opts: { partitions?: number } 
     s3,
     bucket: stackSettings.bucket,
     keyPrefix,
+    beforeCleanup(fn) {
+      cleanups.push(fn);
+    },
     async cleanup() {
+      for (const fn of cleanups.reverse()) await fn();
       await db.destroy();
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
       const a = kafka.admin();

@@ -1,12 +1,15 @@
 import type { Scenario } from '../scenario';
+import type { RelayMode } from '../world';
 import { kafkaRestart, postgresRestart, s3Outage } from './infra-faults';
 import { poisonMessages, replayFileCreated } from './message-faults';
+import { connectCrash } from './connect-crash';
 import { networkFaults } from './network-faults';
 import { processorCrash, relayCrash, statusConsumerCrash } from './process-crashes';
 
 /** Every scenario of the failure suite, in the order the suite runs them. */
 export const scenarios: readonly Scenario[] = [
   relayCrash,
+  connectCrash,
   processorCrash,
   statusConsumerCrash,
   kafkaRestart,
@@ -16,3 +19,22 @@ export const scenarios: readonly Scenario[] = [
   poisonMessages,
   networkFaults,
 ];
+
+/** (scenario, relay mode) pairs to run; CHAOS_RELAY_MODES=polling limits the modes. */
+export function scenarioRuns(
+  names: readonly string[] = [],
+  relayModes: readonly RelayMode[] = modesFromEnv(),
+): Array<[Scenario, RelayMode]> {
+  return scenarios
+    .filter((s) => names.length === 0 || names.includes(s.name))
+    .flatMap((s) =>
+      (s.modes ?? allModes).filter((m) => relayModes.includes(m)).map((m): [Scenario, RelayMode] => [s, m]),
+    );
+}
+
+const allModes: readonly RelayMode[] = ['polling', 'debezium'];
+
+function modesFromEnv(): RelayMode[] {
+  const wanted = (process.env.CHAOS_RELAY_MODES ?? 'polling,debezium').split(',');
+  return allModes.filter((m) => wanted.includes(m));
+}

@@ -9,7 +9,8 @@ const kafkaProxyPort = 9095;
 
 export const networkFaults: Scenario = {
   name: 'network',
-  title: 'every service talks to Postgres, Kafka and S3 through proxies adding 20 ms latency and resetting all connections twice',
+  title:
+    'every service talks to Postgres, Kafka and S3 through proxies adding 20 ms latency and resetting all connections twice',
   async run(world) {
     const pgUrl = new URL(world.env.databaseUrl);
     const pg = new TcpProxy(await freePort(), Number(pgUrl.port));
