@@ -1,10 +1,11 @@
 /**
- * Native stack launcher: Postgres + Kafka (KRaft) + S3Proxy as detached processes on 127.0.0.1.
+ * Native stack launcher: Postgres + Kafka (KRaft) + S3Proxy (+ Kafka Connect with Debezium on request)
+ * as detached processes on 127.0.0.1.
  * Run from anywhere: `npx tsx infra/src/cli.ts <command>` (see usage below / infra/README.md).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { COMPONENT_NAMES, SERVICE_NAMES, stackInfo, type ProcessName } from './config';
+import { COMPONENT_NAMES, SERVICE_NAMES, connectWanted, stackInfo, type ProcessName } from './config';
 import { fmtBytes, consoleReporter } from './log';
 import { LOGS_DIR, logFile } from './paths';
 import { sleep } from './process-control';
@@ -23,8 +24,10 @@ import {
 
 const USAGE = `Usage: npx tsx infra/src/cli.ts <command>
 
-  up [--services]        start (or keep) postgres, kafka, s3; with --services also run the
-                         migrations and start api, outbox-relay, file-processor
+  up [--services] [--connect]
+                         start (or keep) postgres, kafka, s3; with --services also run the
+                         migrations and start api, outbox-relay, file-processor; with --connect
+                         (or RELAY_MODE=debezium in the environment) also Kafka Connect + Debezium
   down                   stop services, then the stack (SIGTERM, bounded wait, then SIGKILL)
   status                 table of components: state, pid, ports, ready, RSS, data size
   logs [name] [-f] [-n N] list logs, or print the last N (200) lines of one, -f to follow
@@ -150,6 +153,7 @@ function printEnv(): void {
     AWS_ACCESS_KEY_ID: info.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: info.credentials.secretAccessKey,
     S3_BUCKET: info.bucket,
+    KAFKA_CONNECT_URL: info.kafkaConnectUrl,
   };
   for (const [k, v] of Object.entries(vars)) console.log(`export ${k}=${JSON.stringify(v)}`);
 }
@@ -159,11 +163,15 @@ async function main(argv: string[]): Promise<number> {
   const report = consoleReporter;
   switch (cmd) {
     case 'up': {
-      const info = await upStack(report);
+      const unknown = args.filter((a) => a !== '--services' && a !== '--connect');
+      if (unknown.length > 0) throw new Error(`up: unknown option ${unknown.join(' ')} (use --services, --connect)`);
+      const connect = connectWanted(args.includes('--connect') || undefined);
+      const info = await upStack(report, { connect });
       if (args.includes('--services')) await upServices(info, report);
       console.log(
         `DATABASE_URL=${info.databaseUrl}\nKAFKA_BROKERS=${info.kafkaBrokers.join(',')}\n` +
-          `AWS_ENDPOINT=${info.s3Endpoint} (bucket ${info.bucket}, ${info.region}, path-style, ${info.credentials.accessKeyId}/${info.credentials.secretAccessKey})`,
+          `AWS_ENDPOINT=${info.s3Endpoint} (bucket ${info.bucket}, ${info.region}, path-style, ${info.credentials.accessKeyId}/${info.credentials.secretAccessKey})` +
+          (connect ? `\nKAFKA_CONNECT_URL=${info.kafkaConnectUrl}` : ''),
       );
       return 0;
     }
