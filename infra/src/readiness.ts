@@ -324,9 +324,7 @@ export async function probeConnect(baseUrl: string): Promise<void> {
   const plugins = await getJson(`${base}/connector-plugins`);
   if (plugins.status !== 200) throw new Error(`GET ${base}/connector-plugins answered ${plugins.status}`);
   const classes = Array.isArray(plugins.body)
-    ? plugins.body.map((p: unknown) =>
-        typeof p === 'object' && p !== null && 'class' in p ? String(p.class) : '?',
-      )
+    ? plugins.body.map((p: unknown) => (typeof p === 'object' && p !== null && 'class' in p ? String(p.class) : '?'))
     : [];
   if (!classes.includes(CONNECT.postgresConnectorClass)) {
     throw new Error(

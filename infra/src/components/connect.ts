@@ -59,6 +59,10 @@ function forcedSettings(info: StackInfo): Record<string, string | null> {
     'plugin.path': PLUGIN_PATH,
     // KIP-618: connectors with exactly.once.support=required write records + offsets in one transaction
     'exactly.once.source.support': 'enabled',
+    // After a kill -9 the new worker cannot join its group until the dead member's session expires
+    // (10 s by default). 6 s is the broker's group.min.session.timeout.ms: a faster crash restart.
+    'session.timeout.ms': '6000',
+    'heartbeat.interval.ms': '1000',
   };
 }
 
@@ -114,6 +118,17 @@ export function renderWorkerProperties(template: string, info: StackInfo): strin
   return out.join('\n');
 }
 
+/**
+ * Appended to the template's log4j2.properties: RestServer logs every HTTP request at INFO, and the
+ * relay and the tests poll the REST API (connector status) all the time.
+ */
+const LOG4J2_EXTRA = [
+  '# added by infra/src/components/connect.ts: one line per REST request otherwise',
+  'logger.restrequests.name = org.apache.kafka.connect.runtime.rest.RestServer',
+  'logger.restrequests.level = WARN',
+  '',
+].join('\n');
+
 /** A download interrupted by a kill leaves `<plugin>.tmp-<pid>` next to the plugin: Connect would load it too. */
 function removeStaleDownloads(): void {
   let entries: string[] = [];
@@ -153,7 +168,7 @@ async function install(report: Reporter, info: StackInfo): Promise<void> {
   await fetchJars(report);
   ensureDir(CONF);
   fs.writeFileSync(PROPERTIES, renderWorkerProperties(readTemplate(PROPERTIES_TEMPLATE), info));
-  fs.writeFileSync(LOG4J2, readTemplate(LOG4J2_TEMPLATE));
+  fs.writeFileSync(LOG4J2, readTemplate(LOG4J2_TEMPLATE).trimEnd() + '\n' + LOG4J2_EXTRA);
 }
 
 async function spawnConnect(): Promise<number> {
