@@ -24,6 +24,17 @@ describe('record codec', () => {
     expect(decoded).toEqual({ ok: true, value, headers: { id, type: 'file.create' }, key: '7' });
   });
 
+  it('treats a null-valued header (as Debezium sends for a NULL column) as absent', () => {
+    const message = asConsumed(encodeRecord(7, value, { id, type: 'file.create' }));
+    const withNull = { ...message, headers: { ...message.headers, traceparent: null } } as unknown as KafkaMessage;
+    expect(decodeRecord(withNull, fileCreateSchema)).toEqual({
+      ok: true,
+      value,
+      headers: { id, type: 'file.create' },
+      key: '7',
+    });
+  });
+
   it.each([
     ['a value that is not JSON', { value: Buffer.from('{nope') }, /value is not JSON/],
     ['an empty value', { value: null }, /empty value/],

@@ -9,11 +9,15 @@ export function encodeRecord(fileId: number, value: unknown, headers: MessageHea
   return { key: String(fileId), value: JSON.stringify(value), headers: h };
 }
 
-/** Header value as a string (KafkaJS gives Buffers, arrays or undefined). */
+/**
+ * Header value as a string (KafkaJS gives Buffers, arrays or undefined). A header with a null
+ * value (Debezium sends one for a NULL `traceparent` column; KafkaJS's types do not admit it)
+ * counts as absent.
+ */
 export function headerString(headers: IHeaders | undefined, name: string): string | undefined {
-  const v = headers?.[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return first === undefined ? undefined : first.toString();
+  const v: unknown = headers?.[name];
+  const first: unknown = Array.isArray(v) ? v[0] : v;
+  return first === undefined || first === null ? undefined : String(first);
 }
 
 export type Decoded<T> =

@@ -28,13 +28,32 @@ const fixedRows = [
     id: '5b2d3c4e-1f00-4a6b-9c1d-2e3f4a5b6c7d',
     fileId: 42,
     traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-    payload: { fileId: 42, title: 'Ünïcødé 😀 "quoted" \\ back', description: 'line1\nline2\ttab', timestamp: '2026-11-24T10:00:00.000Z' },
+    payload: {
+      fileId: 42,
+      title: 'Ünïcødé 😀 "quoted" \\ back',
+      description: 'line1\nline2\ttab',
+      timestamp: '2026-11-24T10:00:00.000Z',
+    },
   },
   {
     id: '6c3e4d5f-2a11-4b7c-8d2e-3f4a5b6c7d8e',
     fileId: 43,
     traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-    payload: { fileId: 43, nothing: null, empty: [], big: 12345678901234567890, frac: 1.5, nested: { a: [1, { b: 'c' }] } },
+    payload: {
+      fileId: 43,
+      nothing: null,
+      empty: [],
+      big: 12345678901234567890,
+      frac: 1.5,
+      nested: { a: [1, { b: 'c' }] },
+    },
+  },
+  {
+    // No traceparent: Debezium sends a null-valued header, the poller none; both read as absent.
+    id: '7d4f5e6a-3b22-4c8d-9e3f-4a5b6c7d8e9f',
+    fileId: 44,
+    traceparent: null,
+    payload: { fileId: 44, title: 'untraced' },
   },
 ];
 
@@ -93,7 +112,7 @@ describe.each(modes)('%s relay', (mode) => {
     const byKey = new Map(records.map((r) => [r.key, r]));
     for (const row of fixedRows) {
       const r = byKey.get(String(row.fileId));
-      expect(r?.headers).toEqual({ id: row.id, type: 'file.create', traceparent: row.traceparent });
+      expect(r?.headers).toEqual({ id: row.id, type: 'file.create', traceparent: row.traceparent ?? undefined });
       expect(JSON.parse(r?.value ?? 'null')).toEqual(JSON.parse(JSON.stringify(row.payload)));
     }
     observed[mode] = fixedRows.map((row) => comparable(byKey.get(String(row.fileId))!, env)) as unknown as ReadRecord[];
@@ -111,7 +130,9 @@ describe.each(modes)('%s relay', (mode) => {
     expect(fresh).toHaveLength(total);
     expect(new Set(fresh.map((r) => r.headers.id)).size).toBe(total);
     for (const key of new Set(fresh.map((r) => r.key))) {
-      const seq = fresh.filter((r) => r.key === key).map((r) => (JSON.parse(r.value ?? '{}') as { seqNo: number }).seqNo);
+      const seq = fresh
+        .filter((r) => r.key === key)
+        .map((r) => (JSON.parse(r.value ?? '{}') as { seqNo: number }).seqNo);
       expect(seq).toEqual([1, 2, 3, 4, 5]);
     }
   });
