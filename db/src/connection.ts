@@ -15,8 +15,14 @@ export function createDb(databaseUrl: string, poolSize = 10): Kysely<Database> {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 10_000,
   });
-  // An idle client losing its connection (e.g. Postgres restarting) must not crash the process.
+  // A client losing its connection (Postgres restarting) emits 'error'. For an idle client the
+  // pool's 'error' event carries it; a checked-out client (inside a transaction) emits it on
+  // itself, where nobody listens, and an unhandled 'error' kills the process. The failure
+  // reaches the caller anyway, as the rejected query: swallow the event on every client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -48,7 +48,10 @@ export async function runScenario(
     const failed = rows.filter((r) => r.status === 'failed');
     const failedReasons: Record<string, number> = {};
     for (const f of failed) {
-      const reason = (f.error ?? 'NO REASON').replace(/\d+/g, 'N').slice(0, 120);
+      const reason = (f.error ?? 'NO REASON')
+        .replace(world.env.keyPrefix, '<prefix>/')
+        .replace(/\/\d+\.txt/, '/<id>.txt')
+        .slice(0, 160);
       failedReasons[reason] = (failedReasons[reason] ?? 0) + 1;
     }
     const lost = accepted.length - completed - failed.length;
@@ -77,7 +80,8 @@ export async function runScenario(
       logDir: world.logDir,
     };
   } finally {
-    await world.dispose();
+    // Never let a cleanup failure hide what went wrong in the scenario itself.
+    await world.dispose().catch((err: unknown) => console.error(`cleanup of ${scenario.name} failed:`, err));
   }
 }
 
