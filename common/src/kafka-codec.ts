@@ -15,9 +15,9 @@ export function encodeRecord(fileId: number, value: unknown, headers: MessageHea
  * counts as absent.
  */
 export function headerString(headers: IHeaders | undefined, name: string): string | undefined {
-  const v: unknown = headers?.[name];
-  const first: unknown = Array.isArray(v) ? v[0] : v;
-  return first === undefined || first === null ? undefined : String(first);
+  const v = headers?.[name] as Buffer | string | Array<Buffer | string> | null | undefined;
+  const first = Array.isArray(v) ? v[0] : v;
+  return first === undefined || first === null ? undefined : first.toString();
 }
 
 export type Decoded<T> =

@@ -72,7 +72,8 @@ describe.each(modes)('%s relay', (mode) => {
   beforeAll(async () => {
     env = await createTestEnv(`contract${mode}`);
     if (mode === 'debezium') {
-      stop = (await startDebeziumRelay(env, silentLogger)).stop;
+      const debezium = await startDebeziumRelay(env, silentLogger);
+      stop = () => debezium.stop();
     } else {
       const producer = env.kafka.producer();
       await producer.connect();
