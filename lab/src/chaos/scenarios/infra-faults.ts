@@ -1,3 +1,4 @@
+import type { Kafka } from 'kafkajs';
 import { sql } from 'kysely';
 import { eventually } from '../../harness/eventually';
 import { runLoad } from '../load';
@@ -5,6 +6,20 @@ import { progress, type Scenario } from '../scenario';
 import { uploadBudget } from '../world';
 
 const files = 300;
+
+/** Evidence that the fault is real: an admin client cannot reach the broker. */
+async function brokerUnreachable(kafka: Kafka): Promise<boolean> {
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    await admin.fetchTopicMetadata({ topics: [] });
+    return false;
+  } catch {
+    return true;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
 const rate = 60;
 
 export const kafkaRestart: Scenario = {
@@ -15,9 +30,10 @@ export const kafkaRestart: Scenario = {
     const load = runLoad({ baseUrl: () => world.baseUrl(), files, ratePerSecond: rate, onAccepted: p.onAccepted });
     await p.reached(100);
     await infra.kill('kafka', 'SIGKILL');
+    const wasDown = await brokerUnreachable(world.env.kafka);
     await infra.start('kafka');
     const healedAt = Date.now();
-    return { load: await load, healedAt };
+    return { load: await load, healedAt, checks: { 'the broker was unreachable, then back': wasDown } };
   },
 };
 
