@@ -1,8 +1,7 @@
 import pg from 'pg';
 import { newId, silentLogger } from '@fileflow/common';
 import { insertOutboxMessage } from '@fileflow/db';
-import { createTestEnv, readTopic, type ReadRecord, type TestEnv } from '@fileflow/lab';
-import { createOutboxListener } from './outbox-listener';
+import { createTestEnv, insertOutboxRow, readTopic, type ReadRecord, type TestEnv } from '@fileflow/lab';
 import { createRelay, type Relay } from './relay';
 
 let env: TestEnv;
@@ -28,14 +27,8 @@ afterAll(async () => {
 });
 
 /** Insert one outbox row for file `fileId` with `seqNo` in its payload, on `client`. */
-async function insertRow(client: pg.ClientBase, fileId: number, seqNo: number): Promise<string> {
-  const id = newId();
-  await client.query(
-    `INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload) VALUES ($1, 'file', $2, 'file.create', $3, $4)`,
-    [id, String(fileId), env.topics.fileCreate, JSON.stringify({ fileId, seqNo })],
-  );
-  return id;
-}
+const insertRow = (client: pg.ClientBase, fileId: number, seqNo: number) =>
+  insertOutboxRow(client, env, { fileId, payload: { fileId, seqNo } });
 
 const seqNos = (records: readonly ReadRecord[], key: string) =>
   records.filter((r) => r.key === key).map((r) => (JSON.parse(r.value ?? '{}') as { seqNo: number }).seqNo);
@@ -87,52 +80,7 @@ it('waits for a transaction that began first and commits last, then publishes ev
   }
 });
 
-it('under concurrent writers committing in random order, the running relay publishes every row once, in per-file order', async () => {
-  const listener = createOutboxListener(env.databaseUrl, () => relay.notify(), silentLogger);
-  await listener.start();
-  await relay.start();
-  const writers = 8;
-  const eventsPerFile = 5;
-  const filesPerWriter = 5;
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  try {
-    // Each writer owns its files; it writes event k of each file in its own transaction that
-    // stays open a random time, so commits interleave across writers out of seq order.
-    await Promise.all(
-      Array.from({ length: writers }, async (_, w) => {
-        const client = new pg.Client({ connectionString: env.databaseUrl });
-        await client.connect();
-        try {
-          for (let k = 1; k <= eventsPerFile; k++) {
-            await client.query('BEGIN');
-            for (let f = 0; f < filesPerWriter; f++) await insertRow(client, 1000 + w * 100 + f, k);
-            await sleep(Math.random() * 30); // hold the transaction open: jitter, not a wait for readiness
-            await client.query('COMMIT');
-          }
-        } finally {
-          await client.end();
-        }
-      }),
-    );
-    const total = writers * filesPerWriter * eventsPerFile;
-    const records = await readTopic(
-      env.kafka,
-      env.topics.fileCreate,
-      (rs) => rs.filter((r) => Number(r.key) >= 1000).length >= total,
-      60_000,
-    );
-    const fresh = records.filter((r) => Number(r.key) >= 1000);
-    expect(fresh).toHaveLength(total);
-    expect(new Set(fresh.map((r) => r.headers.id)).size).toBe(total);
-    for (const key of new Set(fresh.map((r) => r.key ?? ''))) {
-      expect(seqNos(fresh, key)).toEqual([1, 2, 3, 4, 5]);
-    }
-    expect(await outboxCount()).toBe(0);
-  } finally {
-    await relay.stop();
-    await listener.stop();
-  }
-});
+// Concurrent, out-of-order writers: see relay-contract.int.test.ts, which runs it for both relays.
 
 it('keeps the rows when the broker refuses the batch, and publishes them later', async () => {
   await producer.disconnect(); // a producer that cannot send: the batch must fail

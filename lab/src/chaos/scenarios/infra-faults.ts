@@ -1,15 +1,20 @@
-import type { Kafka } from 'kafkajs';
+import { createKafka, silentLogger } from '@fileflow/common';
 import { sql } from 'kysely';
 import { eventually } from '../../harness/eventually';
+import { stackSettings } from '../../harness/stack-settings';
 import { runLoad } from '../load';
 import { progress, type Scenario } from '../scenario';
 import { uploadBudget } from '../world';
 
 const files = 300;
 
-/** Evidence that the fault is real: an admin client cannot reach the broker. */
-async function brokerUnreachable(kafka: Kafka): Promise<boolean> {
-  const admin = kafka.admin({ retry: { retries: 0 } });
+/** Evidence that the fault is real: a client that does not retry cannot reach the broker. */
+async function brokerUnreachable(): Promise<boolean> {
+  const kafka = createKafka({ brokers: stackSettings.kafkaBrokers, clientId: 'chaos-probe' }, silentLogger, {
+    retry: { retries: 0 },
+    connectionTimeout: 1_000,
+  });
+  const admin = kafka.admin();
   try {
     await admin.connect();
     await admin.fetchTopicMetadata({ topics: [] });
@@ -30,7 +35,7 @@ export const kafkaRestart: Scenario = {
     const load = runLoad({ baseUrl: () => world.baseUrl(), files, ratePerSecond: rate, onAccepted: p.onAccepted });
     await p.reached(100);
     await infra.kill('kafka', 'SIGKILL');
-    const wasDown = await brokerUnreachable(world.env.kafka);
+    const wasDown = await brokerUnreachable();
     await infra.start('kafka');
     const healedAt = Date.now();
     return { load: await load, healedAt, checks: { 'the broker was unreachable, then back': wasDown } };
