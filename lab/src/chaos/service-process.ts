@@ -29,6 +29,8 @@ export class ServiceProcess {
   /** Exits that nobody asked for (crashes), with their signal or code. */
   readonly crashes: string[] = [];
   private stopping = false;
+  /** How the last run ended: exit code, or the signal that killed it. */
+  lastExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
   constructor(
     readonly kind: ServiceKind,
@@ -70,6 +72,7 @@ export class ServiceProcess {
     this.starts += 1;
     this.exited = new Promise((r) =>
       child.once('exit', (code, signal) => {
+        this.lastExit = { code, signal };
         if (!this.stopping) this.crashes.push(signal ?? `exit ${code}`);
         r(code);
       }),

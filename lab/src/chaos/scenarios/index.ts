@@ -3,6 +3,7 @@ import type { RelayMode } from '../world';
 import { kafkaRestart, postgresRestart, s3Outage } from './infra-faults';
 import { poisonMessages, replayFileCreated } from './message-faults';
 import { connectCrash } from './connect-crash';
+import { gracefulShutdown } from './graceful-shutdown';
 import { networkFaults } from './network-faults';
 import { processorCrash, relayCrash, statusConsumerCrash } from './process-crashes';
 
@@ -18,6 +19,7 @@ export const scenarios: readonly Scenario[] = [
   replayFileCreated,
   poisonMessages,
   networkFaults,
+  gracefulShutdown,
 ];
 
 /** (scenario, relay mode) pairs to run; CHAOS_RELAY_MODES=polling limits the modes. */
