@@ -12,6 +12,7 @@ import {
   type Topics,
 } from '@fileflow/common';
 import { createDb, migrateToLatest, type Db } from '@fileflow/db';
+import { connectorNamesFor } from '@fileflow/outbox-relay';
 import { databaseUrlFor, stackSettings } from './stack-settings';
 
 /**
@@ -91,7 +92,12 @@ export async function createTestEnv(name: string, opts: { partitions?: number } 
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
       const a = kafka.admin();
       await a.connect();
-      await a.deleteTopics({ topics: names }).catch(() => undefined);
+      // The env's topics, plus the heartbeat topic of a Debezium connector on its database.
+      const heartbeat = `__debezium-heartbeat.${connectorNamesFor(dbName).topicPrefix}`;
+      const existing = await a.listTopics();
+      await a
+        .deleteTopics({ topics: [...names, heartbeat].filter((t) => existing.includes(t)) })
+        .catch(() => undefined);
       await a.disconnect();
       await deletePrefix(s3, stackSettings.bucket, `t/${id}/`);
       s3.destroy();
@@ -99,8 +105,12 @@ export async function createTestEnv(name: string, opts: { partitions?: number } 
   };
 }
 
+/** Delete every object under `prefix`, a page (up to 1,000 keys) at a time. */
 async function deletePrefix(s3: S3Client, bucket: string, prefix: string): Promise<void> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-  const keys = (listed.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-  if (keys.length) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
+  for (;;) {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+    const keys = (listed.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+    if (keys.length === 0) return;
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
+  }
 }

@@ -1,0 +1,352 @@
+/**
+ * `npm run bench [-- --quick] [--backlog N] [--only stages,api,drain,e2e] [--docs]`
+ *
+ * Measures, in one run on this machine: the stage limits (Postgres write, Kafka produce, S3 put),
+ * the API under closed-loop load, relay drain of an outbox backlog (polling, Debezium, the npm peer),
+ * and end to end at a fixed rate and at the maximum rate, for both relay modes. Every part runs in
+ * its own database, topics, groups and S3 prefix (createTestEnv) and is bounded in time.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ensureStack } from '@fileflow/infra';
+import { createWorld, type World } from '../chaos/world';
+import { createTestEnv, type TestEnv } from '../harness';
+import { barChartSvg, svgToPng, type Bar } from './chart';
+import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBacklog, type DrainResult } from './drain';
+import {
+  fixedRate,
+  maxRate,
+  postFilesWithAutocannon,
+  type CannonResult,
+  type FixedRateResult,
+  type MaxRateResult,
+} from './e2e';
+import { type LoopResult } from './measure';
+import { cpuProfileNodeOptions, topSelfTime } from './profile';
+import { renderReport, type BenchResults } from './report';
+import { rawKafka, rawPostgres, rawS3 } from './stages';
+
+const repoRoot = resolve(__dirname, '../../..');
+
+function parseArgs(argv: string[]) {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const quick = argv.includes('--quick');
+  const phases = new Set((get('only') ?? 'stages,api,drain,e2e').split(','));
+  return {
+    quick,
+    docs: argv.includes('--docs'),
+    /** Leave the stack alone (it must already be running): for runs beside another suite. */
+    noStack: argv.includes('--no-stack'),
+    /** Re-render the report of a saved results.json instead of measuring. */
+    render: get('render'),
+    /** Run the API phase under `node --cpu-prof` and print its top functions by self time. */
+    profile: argv.includes('--profile'),
+    phases,
+    stageSeconds: Number(get('stage-seconds') ?? (quick ? 3 : 10)),
+    apiSeconds: Number(get('api-seconds') ?? (quick ? 3 : 12)),
+    connections: Number(get('connections') ?? 32),
+    backlog: Number(get('backlog') ?? (quick ? 2_000 : 100_000)),
+    relayBatch: Number(get('relay-batch') ?? 1_000),
+    /** Extra polling-relay drains with these batch sizes (same backlog size, fresh database each). */
+    extraRelayBatches: (get('extra-relay-batches') ?? '5000').split(',').filter(Boolean).map(Number),
+    peerBatch: Number(get('peer-batch') ?? 100),
+    drainTimeoutS: Number(get('drain-timeout') ?? (quick ? 30 : 240)),
+    peerTimeoutS: Number(get('peer-timeout') ?? (quick ? 20 : 90)),
+    fixedRate: Number(get('rate') ?? 200),
+    fixedSeconds: Number(get('fixed-seconds') ?? (quick ? 3 : 15)),
+    maxSeconds: Number(get('max-seconds') ?? (quick ? 3 : 15)),
+    modes: (get('modes') ?? 'polling,debezium').split(',') as Array<'polling' | 'debezium'>,
+  };
+}
+
+export type BenchOptions = ReturnType<typeof parseArgs>;
+
+function log(msg: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+async function inEnv<T>(name: string, fn: (env: TestEnv) => Promise<T>): Promise<T> {
+  const env = await createTestEnv(name);
+  try {
+    return await fn(env);
+  } finally {
+    await env.cleanup();
+  }
+}
+
+async function attempt<T>(label: string, errors: string[], fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    const msg = `${label}: ${err instanceof Error ? err.message : String(err)}`;
+    errors.push(msg);
+    log(`FAILED ${msg}`);
+    return undefined;
+  }
+}
+
+function connectPid(): number | undefined {
+  try {
+    const raw = JSON.parse(readFileSync(join(repoRoot, '.stack/pids/connect.pid'), 'utf8')) as { pid?: number };
+    return raw.pid;
+  } catch {
+    return undefined;
+  }
+}
+
+function machine(): BenchResults['machine'] {
+  const sh = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+    } catch {
+      return 'n/a';
+    }
+  };
+  const pkg = (name: string) => {
+    try {
+      return (
+        JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+      ).version;
+    } catch {
+      return 'n/a';
+    }
+  };
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'n/a',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    free: sh('free', ['-m']),
+    node: process.version,
+    versions: {
+      kafka: '4.3.1',
+      postgres: '18.4',
+      debezium: '3.7.0.Final',
+      s3proxy: '4.1.0',
+      kafkajs: pkg('kafkajs'),
+      pg: pkg('pg'),
+      kysely: pkg('kysely'),
+      '@aws-sdk/client-s3': pkg('@aws-sdk/client-s3'),
+      autocannon: pkg('autocannon'),
+      'pg-transactional-outbox': pkg('pg-transactional-outbox'),
+    },
+  };
+}
+
+async function withWorld<T>(mode: 'polling' | 'debezium', fn: (w: World) => Promise<T>): Promise<T> {
+  const world = await createWorld('bench', mode);
+  try {
+    return await fn(world);
+  } finally {
+    await world.dispose();
+  }
+}
+
+/** Print the table, write `.stack/bench/` (json, md, svg, png) and, with --docs, docs/benchmarks.{md,png}. */
+function output(results: BenchResults, o: BenchOptions): void {
+  const { stages, api, drains, e2e } = results;
+  const outDir = join(repoRoot, '.stack/bench');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+  const { table, markdown } = renderReport(results);
+  console.log(`\n${table}\n`);
+  writeFileSync(join(outDir, 'results.md'), markdown);
+
+  const bars: Bar[] = [];
+  const add = (label: string, value: number | undefined, group: Bar['group']) => {
+    if (value !== undefined && Number.isFinite(value)) bars.push({ label, value, group });
+  };
+  add('raw Postgres write (file+outbox tx)', stages.postgres?.rate, 'stage');
+  add('raw Kafka produce (records)', stages.kafka?.rate, 'stage');
+  add('raw S3 PutObject', stages.s3?.rate, 'stage');
+  add('API POST /files (autocannon)', api?.rate, 'api');
+  for (const d of drains) {
+    const batch = /batch (\d+)/.exec(d.relay)?.[1];
+    const name = d.relay.split(' (')[0] ?? d.relay;
+    add(`drain: ${name}${batch ? `, batch ${batch}` : ''}${d.finished ? '' : ' (partial)'}`, d.rate, 'drain');
+  }
+  for (const r of e2e) add(`end to end, ${r.mode}: completed files`, r.max?.hops.completedPerSecond, 'e2e');
+  const svg = barChartSvg(
+    `fileflow benchmark (${results.machine.cores} cores), ${results.startedAt.slice(0, 16)}Z`,
+    bars,
+  );
+  writeFileSync(join(outDir, 'benchmarks.svg'), svg);
+  const png = join(outDir, 'benchmarks.png');
+  const rendered = svgToPng(svg, png);
+  log(rendered ? `chart: ${png}` : 'chart: Chromium not found, wrote only the SVG');
+
+  if (o.docs) {
+    const docPath = join(repoRoot, 'docs/benchmarks.md');
+    let doc: string;
+    try {
+      doc = readFileSync(docPath, 'utf8');
+    } catch {
+      doc = '# Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n';
+    }
+    const begin = '<!-- bench:begin -->';
+    const end = '<!-- bench:end -->';
+    const i = doc.indexOf(begin);
+    const j = doc.indexOf(end);
+    doc =
+      i >= 0 && j > i
+        ? `${doc.slice(0, i + begin.length)}\n${markdown}\n${doc.slice(j)}`
+        : `${doc}\n${begin}\n${markdown}\n${end}\n`;
+    writeFileSync(docPath, doc);
+    if (rendered) writeFileSync(join(repoRoot, 'docs/benchmarks.png'), readFileSync(png));
+    log('wrote docs/benchmarks.md (between the bench markers) and docs/benchmarks.png');
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.render) {
+    // Re-render a saved run (e.g. after changing the report's layout); measures nothing.
+    output(JSON.parse(readFileSync(o.render, 'utf8')) as BenchResults, o);
+    return;
+  }
+  const started = Date.now();
+  const errors: string[] = [];
+  log(`options ${JSON.stringify(o)}`);
+  if (!o.noStack) await ensureStack({ quiet: true, connect: o.phases.has('drain') || o.modes.includes('debezium') });
+
+  const stages: { postgres?: LoopResult; kafka?: LoopResult; s3?: LoopResult } = {};
+  if (o.phases.has('stages')) {
+    const ms = o.stageSeconds * 1000;
+    log('stage: raw Postgres write (file + outbox, one tx; pool 10, 32 clients)');
+    stages.postgres = await attempt('raw postgres', errors, () =>
+      inEnv('benchpg', (env) => rawPostgres(env, { durationMs: ms, concurrency: o.connections, poolSize: 10 })),
+    );
+    log('stage: raw Kafka produce (sendBatch acks=all, batch as the relay)');
+    stages.kafka = await attempt('raw kafka', errors, () =>
+      inEnv('benchkafka', (env) => rawKafka(env, { durationMs: ms, batchSize: o.relayBatch })),
+    );
+    log('stage: raw S3 PutObject (3 concurrent, as the processor)');
+    stages.s3 = await attempt('raw s3', errors, () =>
+      inEnv('benchs3', (env) => rawS3(env, { durationMs: ms, concurrency: 3 })),
+    );
+  }
+
+  let api: CannonResult | undefined;
+  let apiProfile: string[] | undefined;
+  let processorProfile: string[] | undefined;
+  if (o.phases.has('api')) {
+    log(`api: autocannon ${o.connections} connections, ${o.apiSeconds} s, POST /files (API process alone)`);
+    api = await attempt('api', errors, () =>
+      withWorld('polling', async (w) => {
+        const profDir = join(repoRoot, '.stack/bench/prof', w.env.id);
+        await w.api.start(o.profile ? { NODE_OPTIONS: cpuProfileNodeOptions(profDir) } : {});
+        const r = await postFilesWithAutocannon(await w.baseUrl(), o.connections, o.apiSeconds);
+        if (o.profile) {
+          await w.api.stop(); // the profile is written at exit
+          apiProfile = topSelfTime(profDir);
+          log(`api profile (self time):\n${apiProfile.join('\n')}`);
+        }
+        return r;
+      }),
+    );
+  }
+
+  const drains: DrainResult[] = [];
+  let claimPlan: string | undefined;
+  if (o.phases.has('drain')) {
+    log(`drain: polling relay, backlog ${o.backlog}`);
+    const polling = await attempt('drain polling', errors, () =>
+      inEnv('benchdrainpoll', async (env) => {
+        await insertOutboxBacklog(env, o.backlog);
+        claimPlan = await explainClaim(env, o.relayBatch);
+        return drainPolling(env, { rows: o.backlog, batchSize: o.relayBatch, timeoutMs: o.drainTimeoutS * 1000 });
+      }),
+    );
+    if (polling) drains.push(polling);
+    for (const batchSize of o.extraRelayBatches) {
+      log(`drain: polling relay, backlog ${o.backlog}, batch ${batchSize}`);
+      const more = await attempt(`drain polling batch ${batchSize}`, errors, () =>
+        inEnv('benchdrainpoll', async (env) => {
+          await insertOutboxBacklog(env, o.backlog);
+          return drainPolling(env, { rows: o.backlog, batchSize, timeoutMs: o.drainTimeoutS * 1000 });
+        }),
+      );
+      if (more) drains.push(more);
+    }
+    log(`drain: Debezium snapshot, backlog ${o.backlog}`);
+    const dbz = await attempt('drain debezium', errors, () =>
+      inEnv('benchdraindbz', async (env) => {
+        await insertOutboxBacklog(env, o.backlog);
+        return drainDebezium(env, { rows: o.backlog, timeoutMs: o.drainTimeoutS * 1000 });
+      }),
+    );
+    if (dbz) drains.push(dbz);
+    log(`drain: pg-transactional-outbox, backlog ${o.backlog}, bounded to ${o.peerTimeoutS} s`);
+    const peer = await attempt('drain peer', errors, () =>
+      inEnv('benchdrainpeer', (env) =>
+        drainPeer(env, { rows: o.backlog, batchSize: o.peerBatch, timeoutMs: o.peerTimeoutS * 1000 }),
+      ),
+    );
+    if (peer) drains.push(peer);
+  }
+
+  const e2e: Array<{ mode: 'polling' | 'debezium'; fixed?: FixedRateResult; max?: MaxRateResult }> = [];
+  if (o.phases.has('e2e')) {
+    for (const mode of o.modes) {
+      log(`e2e ${mode}: ${o.fixedRate}/s for ${o.fixedSeconds} s, then max rate for ${o.maxSeconds} s`);
+      const r = await attempt(`e2e ${mode}`, errors, () =>
+        withWorld(mode, async (w) => {
+          const profDir = join(repoRoot, '.stack/bench/prof', `processor-${w.env.id}`);
+          if (o.profile) {
+            await Promise.all([
+              w.api.start(),
+              w.relay.start(),
+              w.processor.start({ NODE_OPTIONS: cpuProfileNodeOptions(profDir) }),
+            ]);
+          } else await w.startAll();
+          const fixed = await fixedRate(w, o.fixedRate, o.fixedSeconds);
+          log(`e2e ${mode}: fixed rate done (${fixed.accepted} files); max rate`);
+          const max = await maxRate(w, {
+            connections: o.connections,
+            seconds: o.maxSeconds,
+            drainTimeoutMs: o.drainTimeoutS * 1000,
+            extraPids: mode === 'debezium' ? { 'kafka-connect (shared JVM, peak since its start)': connectPid() } : {},
+          });
+          if (o.profile) {
+            await w.processor.stop(); // the profile is written at exit
+            const top = topSelfTime(profDir);
+            processorProfile = top;
+            log(`file-processor profile (${mode}, self time):\n${top.join('\n')}`);
+          }
+          return { mode, fixed, max };
+        }),
+      );
+      e2e.push(r ?? { mode });
+    }
+  }
+
+  const results: BenchResults = {
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    startedAt: new Date(started).toISOString(),
+    durationS: (Date.now() - started) / 1000,
+    options: o,
+    machine: machine(),
+    stages,
+    api,
+    drains,
+    claimPlan,
+    apiProfile,
+    processorProfile,
+    e2e,
+    errors,
+  };
+  output(results, o);
+  log(
+    `done in ${Math.round((Date.now() - started) / 1000)} s${errors.length ? `, ${errors.length} part(s) failed` : ''}`,
+  );
+  process.exit(errors.length ? 1 : 0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,264 @@
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import type { Kafka } from 'kafkajs';
+import { sql } from 'kysely';
+import type { World } from '../chaos/world';
+import { peakRssMb, sleep, summarize, waitUntil, type Summary } from './measure';
+
+export interface CannonResult {
+  readonly ok: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly seconds: number;
+  readonly rate: number;
+  readonly latency: Summary;
+}
+
+/** autocannon, closed loop: `connections` clients POSTing /files back to back for `seconds`. */
+export function postFilesWithAutocannon(url: string, connections: number, seconds: number): Promise<CannonResult> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}/files`,
+        method: 'POST',
+        connections,
+        duration: seconds,
+        timeout: 10,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'bench file', description: 'posted by autocannon' }),
+      },
+      (err: unknown) => {
+        if (err) {
+          reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
+          return;
+        }
+        const s = (Date.now() - started) / 1000;
+        resolve({ ok, non2xx, errors, seconds: s, rate: ok / s, latency: summarize(latencies) });
+      },
+    );
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      if (status === 202) {
+        ok += 1;
+        latencies.push(responseTime);
+      } else non2xx += 1;
+    });
+    instance.on('reqError', () => {
+      errors += 1;
+    });
+  });
+}
+
+/** Record timestamps (CreateTime, ms) on `topic` by record key, for the keys in `want`. */
+export async function recordTimes(
+  kafka: Kafka,
+  topic: string,
+  want: ReadonlySet<string>,
+  timeoutMs: number,
+): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  const consumer = kafka.consumer({ groupId: `bench-reader-${randomBytes(4).toString('hex')}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachBatchAutoResolve: true,
+      eachBatch: ({ batch }) => {
+        for (const m of batch.messages) {
+          const key = m.key?.toString();
+          if (key !== undefined && want.has(key) && !times.has(key)) times.set(key, Number(m.timestamp));
+        }
+        return Promise.resolve();
+      },
+    });
+    await waitUntil(() => Promise.resolve(times.size >= want.size), timeoutMs, 200);
+    return times;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+export interface Hops {
+  readonly files: number;
+  readonly complete: number;
+  readonly commitToPublished: Summary;
+  /** Published minus when the client got its 202 (after the commit): a lower bound of commit -> published. */
+  readonly ackToPublished: Summary | undefined;
+  readonly publishedToUploaded: Summary;
+  readonly uploadedToCompleted: Summary;
+  readonly total: Summary;
+  /** Completed files / (last completed - first commit). */
+  readonly completedPerSecond: number;
+}
+
+/** Per-hop latency of the files with id > `afterId` (see docs/benchmarks.md for each timestamp). */
+export async function measureHops(world: World, afterId: number, acked?: ReadonlyMap<string, number>): Promise<Hops> {
+  const db = world.env.db;
+  const files = await db.selectFrom('files').select(['id', 'created_at']).where('id', '>', afterId).execute();
+  const done = await db
+    .selectFrom('file_transitions')
+    .select(['file_id', 'at'])
+    .where('to_status', '=', 'completed')
+    .where('file_id', '>', afterId)
+    .execute();
+  const completedAt = new Map(done.map((d) => [String(d.file_id), d.at.getTime()]));
+  const want = new Set(files.map((f) => String(f.id)));
+  const published = await recordTimes(world.env.kafka, world.env.topics.fileCreate, want, 60_000);
+  const uploaded = await recordTimes(world.env.kafka, world.env.topics.fileCreated, want, 60_000);
+  const a: number[] = [];
+  const b: number[] = [];
+  const c: number[] = [];
+  const t: number[] = [];
+  const fromAck: number[] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const f of files) {
+    const id = String(f.id);
+    const commit = f.created_at.getTime();
+    const p = published.get(id);
+    const u = uploaded.get(id);
+    const done = completedAt.get(id);
+    first = Math.min(first, commit);
+    if (done !== undefined) last = Math.max(last, done);
+    if (p === undefined || u === undefined || done === undefined) continue;
+    a.push(p - commit);
+    const ack = acked?.get(id);
+    if (ack !== undefined) fromAck.push(p - ack);
+    b.push(u - p);
+    c.push(done - u);
+    t.push(done - commit);
+  }
+  return {
+    files: files.length,
+    complete: completedAt.size,
+    commitToPublished: summarize(a),
+    ackToPublished: acked ? summarize(fromAck) : undefined,
+    publishedToUploaded: summarize(b),
+    uploadedToCompleted: summarize(c),
+    total: summarize(t),
+    completedPerSecond: last > first ? completedAt.size / ((last - first) / 1000) : NaN,
+  };
+}
+
+export async function maxFileId(world: World): Promise<number> {
+  const r = await sql<{ m: number | null }>`SELECT max(id) AS m FROM files`.execute(world.env.db);
+  return r.rows[0]?.m ?? 0;
+}
+
+/** Wait (bounded) until nothing is pending/processing and the outbox is empty. */
+export async function waitForDrain(world: World, timeoutMs: number): Promise<boolean> {
+  return waitUntil(
+    async () => {
+      const open = await world.env.db
+        .selectFrom('files')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('status', 'in', ['pending', 'processing'])
+        .executeTakeFirstOrThrow();
+      const outbox = await world.env.db.selectFrom('outbox').select('id').limit(1).execute();
+      return Number(open.n) === 0 && outbox.length === 0;
+    },
+    timeoutMs,
+    250,
+  );
+}
+
+/**
+ * Open-loop POST /files at `rate`/s (workers wait for each request's due time), recording for each
+ * accepted file when its 202 arrived: an upper bound of its commit time.
+ */
+export async function postAtRate(
+  url: string,
+  rate: number,
+  count: number,
+  concurrency = 64,
+): Promise<{ acked: Map<string, number>; failed: number; seconds: number }> {
+  const acked = new Map<string, number>();
+  let failed = 0;
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= count) return;
+        const due = started + (i * 1000) / rate;
+        if (due > Date.now()) await sleep(due - Date.now());
+        try {
+          const res = await fetch(`${url}/files`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ title: `bench fixed ${i}`, description: 'posted at a fixed rate' }),
+            signal: AbortSignal.timeout(10_000),
+          });
+          const at = Date.now();
+          if (res.status === 202) acked.set(String(((await res.json()) as { id: number }).id), at);
+          else {
+            failed += 1;
+            await res.text();
+          }
+        } catch {
+          failed += 1;
+        }
+      }
+    }),
+  );
+  return { acked, failed, seconds: (Date.now() - started) / 1000 };
+}
+
+export interface FixedRateResult {
+  readonly rate: number;
+  readonly accepted: number;
+  readonly failed: number;
+  /** How long the POSTs took (rate * seconds requests): longer than planned when the API fell behind. */
+  readonly postSeconds: number;
+  readonly drained: boolean;
+  readonly hops: Hops;
+}
+
+/** Open-loop POSTs at `rate`/s for `seconds` (the failure suite's load generator), then per-hop latency. */
+export async function fixedRate(world: World, rate: number, seconds: number): Promise<FixedRateResult> {
+  const url = await world.baseUrl();
+  // Warm-up (not measured): consumer groups joined, JIT warm, connections open.
+  await postAtRate(url, rate, rate * 2);
+  await waitForDrain(world, 60_000);
+  const before = await maxFileId(world);
+  const load = await postAtRate(url, rate, rate * seconds);
+  const drained = await waitForDrain(world, 60_000);
+  await sleep(500);
+  return {
+    rate,
+    accepted: load.acked.size,
+    failed: load.failed,
+    postSeconds: load.seconds,
+    drained,
+    hops: await measureHops(world, before, load.acked),
+  };
+}
+
+export interface MaxRateResult {
+  readonly load: CannonResult;
+  readonly drained: boolean;
+  readonly hops: Hops;
+  readonly rssMb: Record<string, number | undefined>;
+}
+
+/** Closed-loop max intake with the whole pipeline running, then the time until everything completed. */
+export async function maxRate(
+  world: World,
+  o: { connections: number; seconds: number; drainTimeoutMs: number; extraPids?: Record<string, number | undefined> },
+): Promise<MaxRateResult> {
+  const before = await maxFileId(world);
+  const load = await postFilesWithAutocannon(await world.baseUrl(), o.connections, o.seconds);
+  const drained = await waitForDrain(world, o.drainTimeoutMs);
+  const rssMb: Record<string, number | undefined> = {
+    api: peakRssMb(world.api.pid),
+    'outbox-relay': peakRssMb(world.relay.pid),
+    'file-processor': peakRssMb(world.processor.pid),
+  };
+  for (const [name, pid] of Object.entries(o.extraPids ?? {})) rssMb[name] = peakRssMb(pid);
+  return { load, drained, hops: await measureHops(world, before), rssMb };
+}

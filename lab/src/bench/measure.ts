@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+
+export interface Summary {
+  readonly n: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** Nearest-rank percentiles of `values` (ms). */
+export function summarize(values: readonly number[]): Summary {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (p: number) => (s.length ? (s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN) : NaN);
+  return { n: s.length, p50: at(50), p95: at(95), p99: at(99), max: s.length ? (s[s.length - 1] ?? NaN) : NaN };
+}
+
+export interface LoopResult {
+  readonly ops: number;
+  readonly seconds: number;
+  readonly rate: number;
+  readonly latency: Summary;
+  readonly errors: number;
+}
+
+/**
+ * `workers` concurrent loops calling `op` back to back for `durationMs` (closed loop).
+ * `op` returns how many items it moved (1 for one request, the batch size for a batch).
+ */
+export async function closedLoop(
+  workers: number,
+  durationMs: number,
+  op: (i: number) => Promise<number>,
+): Promise<LoopResult> {
+  const latencies: number[] = [];
+  let ops = 0;
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  const end = started + durationMs;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          const moved = await op(next++); // not `ops += await`: that would read `ops` before the await
+          ops += moved;
+          latencies.push(performance.now() - t);
+        } catch {
+          errors += 1;
+          if (errors > 100) throw new Error('more than 100 errors in a closed loop; is the stack up?');
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { ops, seconds, rate: ops / seconds, latency: summarize(latencies), errors };
+}
+
+/** Peak resident set size (VmHWM) of a process, in MB; undefined if it is gone. */
+export function peakRssMb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Poll `check` until it returns true or `timeoutMs` passes; resolves with whether it did. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(intervalMs);
+  }
+}
+
+export const fmt = (n: number | undefined, digits = 0): string =>
+  n === undefined || Number.isNaN(n)
+    ? 'n/a'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -1,0 +1,234 @@
+import type { DrainResult } from './drain';
+import type { CannonResult, FixedRateResult, Hops, MaxRateResult } from './e2e';
+import { fmt, type LoopResult, type Summary } from './measure';
+
+export interface BenchResults {
+  readonly command: string;
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly options: Record<string, unknown>;
+  readonly machine: {
+    cores: number;
+    cpu: string;
+    memoryGb: number;
+    free: string;
+    node: string;
+    versions: Record<string, string>;
+  };
+  readonly stages: { postgres?: LoopResult; kafka?: LoopResult; s3?: LoopResult };
+  readonly api: CannonResult | undefined;
+  readonly drains: DrainResult[];
+  readonly claimPlan: string | undefined;
+  readonly apiProfile: string[] | undefined;
+  readonly processorProfile: string[] | undefined;
+  readonly e2e: Array<{ mode: 'polling' | 'debezium'; fixed?: FixedRateResult; max?: MaxRateResult }>;
+  readonly errors: string[];
+}
+
+const lat = (s: Summary | undefined) => (s ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : 'n/a');
+const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
+
+function mdTable(head: string[], rows: string[][]): string {
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** The same rows as plain text, aligned, for the terminal. */
+function textTable(rows: string[][]): string {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ')).join('\n');
+}
+
+function hopRows(label: string, h: Hops | undefined): string[][] {
+  if (!h) return [[label, '', 'n/a', '']];
+  return [
+    [`${label}: commit -> published`, '', lat(h.commitToPublished), `${h.commitToPublished.n} files; from tx start`],
+    ...(h.ackToPublished
+      ? [[`${label}: 202 received -> published`, '', lat(h.ackToPublished), 'lower bound (negative: before the 202)']]
+      : []),
+    [`${label}: published -> uploaded`, '', lat(h.publishedToUploaded), ''],
+    [`${label}: uploaded -> completed`, '', lat(h.uploadedToCompleted), ''],
+    [`${label}: commit -> completed (total)`, '', lat(h.total), `${h.complete}/${h.files} completed`],
+  ];
+}
+
+export function renderReport(r: BenchResults): { table: string; markdown: string } {
+  const { stages, api, drains, e2e } = r;
+  const pg = stages.postgres?.rate;
+  const stageRates = [stages.postgres?.rate, stages.kafka?.rate, stages.s3?.rate].filter(
+    (x): x is number => x !== undefined,
+  );
+  const slowest = stageRates.length === 3 ? Math.min(...stageRates) : NaN;
+  // The polling relay's best batch size of this run (each is listed in the results).
+  const polling = drains
+    .filter((d) => d.relay.startsWith('polling'))
+    .reduce<DrainResult | undefined>((best, d) => (best && best.rate >= d.rate ? best : d), undefined);
+  const dbz = drains.find((d) => d.relay.startsWith('Debezium'));
+  const peer = drains.find((d) => d.relay.startsWith('pg-transactional-outbox'));
+  const ePoll = e2e.find((x) => x.mode === 'polling');
+  const eDbz = e2e.find((x) => x.mode === 'debezium');
+
+  const rows: string[][] = [
+    ['measurement', 'rate (/s)', 'latency p50 / p95 / p99 (ms) or duration', 'notes'],
+    [
+      'raw Postgres: file + outbox tx',
+      fmt(pg),
+      lat(stages.postgres?.latency),
+      `pool 10, ${r.options.connections as number} clients`,
+    ],
+    [
+      'raw Kafka: sendBatch acks=all',
+      fmt(stages.kafka?.rate),
+      lat(stages.kafka?.latency),
+      `records/s; latency per batch of ${r.options.relayBatch as number}`,
+    ],
+    ['raw S3: PutObject', fmt(stages.s3?.rate), lat(stages.s3?.latency), '3 concurrent'],
+    [
+      'API POST /files (autocannon)',
+      fmt(api?.rate),
+      lat(api?.latency),
+      api && pg ? `${fmt((api.rate / pg) * 100)}% of raw Postgres; non-202: ${api.non2xx}, errors: ${api.errors}` : '',
+    ],
+    ...drains.map((d) => [
+      `drain ${fmt(d.rows)} rows: ${d.relay}`,
+      fmt(d.rate),
+      `${fmt(d.seconds, 1)} s for ${fmt(d.published)} records${d.finished ? '' : ' (time limit hit)'}`,
+      d.note,
+    ]),
+  ];
+  for (const x of e2e) {
+    rows.push([
+      `e2e ${x.mode} @ ${x.fixed?.rate ?? '?'}/s: completed files/s`,
+      fmt(x.fixed?.hops.completedPerSecond),
+      '',
+      x.fixed
+        ? `${x.fixed.accepted} accepted (${x.fixed.failed} failed) in ${fmt(x.fixed.postSeconds, 1)} s, drained: ${x.fixed.drained}`
+        : 'failed',
+    ]);
+    rows.push(...hopRows(`e2e ${x.mode} @ ${x.fixed?.rate ?? '?'}/s`, x.fixed?.hops));
+    rows.push([
+      `e2e ${x.mode} max: POST intake (autocannon)`,
+      fmt(x.max?.load.rate),
+      lat(x.max?.load.latency),
+      x.max ? `${x.max.load.ok} accepted in ${fmt(x.max.load.seconds, 1)} s` : 'failed',
+    ]);
+    rows.push([
+      `e2e ${x.mode} max: completed files/s (first commit -> last completed)`,
+      fmt(x.max?.hops.completedPerSecond),
+      '',
+      x.max ? `drained: ${x.max.drained}` : '',
+    ]);
+    rows.push(...hopRows(`e2e ${x.mode} max`, x.max?.hops));
+    for (const [name, mb] of Object.entries(x.max?.rssMb ?? {})) {
+      rows.push([`peak RSS ${name} (${x.mode}, max rate)`, '', '', `${fmt(mb)} MB`]);
+    }
+  }
+
+  const rssAll = e2e.flatMap((x) =>
+    Object.entries(x.max?.rssMb ?? {})
+      .filter(([n]) => !n.startsWith('kafka-connect'))
+      .map(([, v]) => v),
+  );
+  const targets: string[][] = [
+    [
+      `polling relay drains >= 10,000 rows/s${polling ? ` (${polling.relay.replace(/^.*\(createRelay, /, '(')})` : ''}`,
+      polling ? fmt(polling.rate) : 'n/a',
+      verdict(polling ? polling.rate >= 10_000 && polling.finished : undefined),
+    ],
+    [
+      'polling >= 2x the peer',
+      polling && peer ? `${fmt(polling.rate / peer.rate, 1)}x` : 'n/a',
+      verdict(polling && peer ? polling.rate >= 2 * peer.rate : undefined),
+    ],
+    [
+      'polling >= Debezium (same run)',
+      polling && dbz ? `${fmt(polling.rate)} vs ${fmt(dbz.rate)}` : 'n/a',
+      verdict(polling && dbz ? polling.rate >= dbz.rate : undefined),
+    ],
+    [
+      'polling commit -> published p50 <= 10 ms @ 200/s',
+      fmt(ePoll?.fixed?.hops.commitToPublished.p50),
+      verdict(ePoll?.fixed ? ePoll.fixed.hops.commitToPublished.p50 <= 10 : undefined),
+    ],
+    [
+      'polling commit -> published p99 <= 50 ms @ 200/s',
+      fmt(ePoll?.fixed?.hops.commitToPublished.p99),
+      verdict(ePoll?.fixed ? ePoll.fixed.hops.commitToPublished.p99 <= 50 : undefined),
+    ],
+    [
+      'API >= 50% of raw Postgres write rate',
+      api && pg ? `${fmt((api.rate / pg) * 100)}%` : 'n/a',
+      verdict(api && pg ? api.rate >= pg / 2 : undefined),
+    ],
+    ...[ePoll, eDbz].flatMap((x) =>
+      x
+        ? [
+            [
+              `e2e ${x.mode} sustained >= 50% of slowest stage (${fmt(slowest)}/s)`,
+              x.max
+                ? `${fmt(x.max.hops.completedPerSecond)}/s = ${fmt((x.max.hops.completedPerSecond / slowest) * 100)}%`
+                : 'n/a',
+              verdict(x.max && Number.isFinite(slowest) ? x.max.hops.completedPerSecond >= slowest / 2 : undefined),
+            ],
+            [
+              `e2e ${x.mode} p99 <= 250 ms @ 200/s`,
+              fmt(x.fixed?.hops.total.p99),
+              verdict(x.fixed ? x.fixed.hops.total.p99 <= 250 : undefined),
+            ],
+          ]
+        : [],
+    ),
+    [
+      'no service above 256 MB RSS at max rate',
+      rssAll.length ? `max ${fmt(Math.max(...rssAll.map((v) => v ?? 0)))} MB` : 'n/a',
+      verdict(rssAll.length ? rssAll.every((v) => v !== undefined && v <= 256) : undefined),
+    ],
+  ];
+
+  const m = r.machine;
+  const markdown = [
+    `Run ${r.startedAt} (${fmt(r.durationS)} s), reproduced with:`,
+    '',
+    '```bash',
+    r.command,
+    '```',
+    '',
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GiB; Node ${m.node}; ${Object.entries(m.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    '',
+    '```',
+    m.free,
+    '```',
+    '',
+    '### Results',
+    '',
+    mdTable(rows[0] ?? [], rows.slice(1)),
+    '',
+    '### Targets (issue 5)',
+    '',
+    mdTable(['target', 'measured', 'verdict'], targets),
+    '',
+    ...(r.claimPlan
+      ? ['### EXPLAIN ANALYZE of the claim query on the full backlog', '', '```', r.claimPlan, '```', '']
+      : []),
+    ...(r.apiProfile
+      ? ['### API process under load: top functions by self time (`--cpu-prof`)', '', '```', ...r.apiProfile, '```', '']
+      : []),
+    ...(r.processorProfile
+      ? [
+          '### file-processor during the end-to-end run: top functions by self time',
+          '',
+          '```',
+          ...r.processorProfile,
+          '```',
+          '',
+        ]
+      : []),
+    ...(r.errors.length ? ['### Parts that failed', '', ...r.errors.map((e) => `- ${e}`), ''] : []),
+  ].join('\n');
+  return { table: `${textTable(rows)}\n\n${textTable([['target', 'measured', 'verdict'], ...targets])}`, markdown };
+}

@@ -1,0 +1,75 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Message } from 'kafkajs';
+import { createS3Client, newId, newTraceparent } from '@fileflow/common';
+import { createDb } from '@fileflow/db';
+import { renderFile } from '@fileflow/file-processor';
+import { createFile } from '../../../api/src/create-file';
+import { stackSettings, type TestEnv } from '../harness';
+import { closedLoop, type LoopResult } from './measure';
+
+/** The API's write (file + outbox row, one transaction), same code, pool size and client concurrency as the API. */
+export async function rawPostgres(
+  env: TestEnv,
+  o: { durationMs: number; concurrency: number; poolSize: number },
+): Promise<LoopResult> {
+  const db = createDb(env.databaseUrl, o.poolSize);
+  try {
+    const deps = { db, topics: env.topics, newId, traceparent: newTraceparent, now: () => new Date() };
+    return await closedLoop(o.concurrency, o.durationMs, async (i) => {
+      await createFile(deps, { title: `raw file ${i}`, description: 'benchmark row' });
+      return 1;
+    });
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A record shaped like the relay's `file.create` record (key, jsonb-text value, id/type/traceparent headers). */
+export function fileCreateRecord(i: number): Message {
+  const value = JSON.stringify({
+    title: `raw file ${i}`,
+    fileId: i,
+    timestamp: new Date().toISOString(),
+    description: 'benchmark row',
+  });
+  return {
+    key: String(i),
+    value,
+    headers: { id: newId(), type: 'file.create', traceparent: newTraceparent() },
+  };
+}
+
+/** kafkajs `sendBatch` with acks=all, one batch in flight, as the polling relay does. */
+export async function rawKafka(env: TestEnv, o: { durationMs: number; batchSize: number }): Promise<LoopResult> {
+  const producer = env.kafka.producer();
+  await producer.connect();
+  try {
+    return await closedLoop(1, o.durationMs, async (b) => {
+      const messages = Array.from({ length: o.batchSize }, (_, k) => fileCreateRecord(b * o.batchSize + k));
+      await producer.sendBatch({ topicMessages: [{ topic: env.topics.fileCreate, messages }], acks: -1 });
+      return o.batchSize;
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** PutObject of a rendered file, client as `createS3Client`, concurrency as the processor (3 partitions at once). */
+export async function rawS3(env: TestEnv, o: { durationMs: number; concurrency: number }): Promise<LoopResult> {
+  const s3 = createS3Client(stackSettings.s3);
+  try {
+    return await closedLoop(o.concurrency, o.durationMs, async (i) => {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: env.bucket,
+          Key: `${env.keyPrefix}raw-${i}.txt`,
+          Body: renderFile(`raw file ${i}`, 'benchmark row'),
+          ContentType: 'text/plain; charset=utf-8',
+        }),
+      );
+      return 1;
+    });
+  } finally {
+    s3.destroy();
+  }
+}
