@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { Kafka } from 'kafkajs';
 import { sql } from 'kysely';
-import type { World } from '../chaos/world';
+import { waitForQuiescence, type World } from '../chaos/world';
 import { peakRssMb, sleep, summarize, waitUntil, type Summary } from './measure';
 
 export interface CannonResult {
@@ -150,19 +150,10 @@ export async function maxFileId(world: World): Promise<number> {
 }
 
 /** Wait (bounded) until nothing is pending/processing and the outbox is empty. */
-export async function waitForDrain(world: World, timeoutMs: number): Promise<boolean> {
-  return waitUntil(
-    async () => {
-      const open = await world.env.db
-        .selectFrom('files')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('status', 'in', ['pending', 'processing'])
-        .executeTakeFirstOrThrow();
-      const outbox = await world.env.db.selectFrom('outbox').select('id').limit(1).execute();
-      return Number(open.n) === 0 && outbox.length === 0;
-    },
-    timeoutMs,
-    250,
+export function waitForDrain(world: World, timeoutMs: number): Promise<boolean> {
+  return waitForQuiescence(world, [], timeoutMs).then(
+    () => true,
+    () => false,
   );
 }
 
