@@ -13,3 +13,4 @@ export * from './s3';
 export * from './health-server';
 export * from './status-machine';
 export * from './faults';
+export * from './record-consumer';

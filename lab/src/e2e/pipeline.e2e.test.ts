@@ -108,14 +108,7 @@ it('many files at once all complete, each applied once', async () => {
     },
     { timeoutMs: 60_000 },
   );
-  const changes = await env.db
-    .selectFrom('file_transitions')
-    .select(['file_id', (eb) => eb.fn.countAll().as('n')])
-    .where('file_id', 'in', ids)
-    .groupBy('file_id')
-    .execute();
-  expect(changes).toHaveLength(n);
-  // Each file reached `completed` exactly once; no message was applied twice.
+  // All n are completed and there are n completions: each file reached `completed` exactly once.
   const completions = await env.db
     .selectFrom('file_transitions')
     .select('file_id')
