@@ -26,3 +26,18 @@ export function createS3Client(s: S3Settings): S3Client {
 
 /** `s3://bucket/key`, the location format of the design. */
 export const s3Location = (bucket: string, key: string): string => `s3://${bucket}/${key}`;
+
+/** S3 settings from the design's environment variables (already validated by `s3EnvSchema`). */
+export function s3SettingsFromEnv(env: {
+  AWS_ENDPOINT: string;
+  AWS_REGION: string;
+  AWS_ACCESS_KEY_ID: string;
+  AWS_SECRET_ACCESS_KEY: string;
+}): S3Settings {
+  return {
+    endpoint: env.AWS_ENDPOINT,
+    region: env.AWS_REGION,
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+  };
+}

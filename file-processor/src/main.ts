@@ -7,6 +7,7 @@ import {
   createKafka,
   createLogger,
   createS3Client,
+  s3SettingsFromEnv,
   listen,
   loadConfig,
   onShutdownSignal,
@@ -21,12 +22,7 @@ async function main(): Promise<void> {
   const config = loadConfig(processorConfigSchema, process.env);
   const logger = createLogger('file-processor', config.LOG_LEVEL);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
-  const s3 = createS3Client({
-    endpoint: config.AWS_ENDPOINT,
-    region: config.AWS_REGION,
-    accessKeyId: config.AWS_ACCESS_KEY_ID,
-    secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
-  });
+  const s3 = createS3Client(s3SettingsFromEnv(config));
   const consumer = createFileRequestConsumer({
     kafka,
     s3,

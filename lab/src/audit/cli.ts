@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createS3Client, databaseEnvSchema, loadConfig, s3EnvSchema } from '@fileflow/common';
+import { createS3Client, s3SettingsFromEnv, databaseEnvSchema, loadConfig, s3EnvSchema } from '@fileflow/common';
 import { createDb } from '@fileflow/db';
 import { renderFile } from '@fileflow/file-processor';
 import { collectFacts } from './collect';
@@ -23,12 +23,7 @@ async function main(): Promise<number> {
     ...process.env,
   });
   const db = createDb(config.DATABASE_URL, 2);
-  const s3 = createS3Client({
-    endpoint: config.AWS_ENDPOINT,
-    region: config.AWS_REGION,
-    accessKeyId: config.AWS_ACCESS_KEY_ID,
-    secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
-  });
+  const s3 = createS3Client(s3SettingsFromEnv(config));
   try {
     const facts = await collectFacts({ db, s3, bucket: config.S3_BUCKET, keyPrefix: config.S3_KEY_PREFIX });
     const report = judge(
