@@ -6,9 +6,7 @@
  * and end to end at a fixed rate and at the maximum rate, for both relay modes. Every part runs in
  * its own database, topics, groups and S3 prefix (createTestEnv) and is bounded in time.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureStack } from '@fileflow/infra';
 import { createWorld, type World } from '../chaos/world';
@@ -27,44 +25,10 @@ import { type LoopResult } from './measure';
 import { cpuProfileNodeOptions, topSelfTime } from './profile';
 import { renderReport, type BenchResults } from './report';
 import { rawKafka, rawPostgres, rawS3 } from './stages';
+import { connectPid, machine } from './machine';
+import { parseArgs, type BenchOptions } from './options';
 
 const repoRoot = resolve(__dirname, '../../..');
-
-function parseArgs(argv: string[]) {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const quick = argv.includes('--quick');
-  const phases = new Set((get('only') ?? 'stages,api,drain,e2e').split(','));
-  return {
-    quick,
-    docs: argv.includes('--docs'),
-    /** Leave the stack alone (it must already be running): for runs beside another suite. */
-    noStack: argv.includes('--no-stack'),
-    /** Re-render the report of a saved results.json instead of measuring. */
-    render: get('render'),
-    /** Run the API phase under `node --cpu-prof` and print its top functions by self time. */
-    profile: argv.includes('--profile'),
-    phases,
-    stageSeconds: Number(get('stage-seconds') ?? (quick ? 3 : 10)),
-    apiSeconds: Number(get('api-seconds') ?? (quick ? 3 : 12)),
-    connections: Number(get('connections') ?? 32),
-    backlog: Number(get('backlog') ?? (quick ? 2_000 : 100_000)),
-    relayBatch: Number(get('relay-batch') ?? 1_000),
-    /** Extra polling-relay drains with these batch sizes (same backlog size, fresh database each). */
-    extraRelayBatches: (get('extra-relay-batches') ?? '5000').split(',').filter(Boolean).map(Number),
-    peerBatch: Number(get('peer-batch') ?? 100),
-    drainTimeoutS: Number(get('drain-timeout') ?? (quick ? 30 : 240)),
-    peerTimeoutS: Number(get('peer-timeout') ?? (quick ? 20 : 90)),
-    fixedRate: Number(get('rate') ?? 200),
-    fixedSeconds: Number(get('fixed-seconds') ?? (quick ? 3 : 15)),
-    maxSeconds: Number(get('max-seconds') ?? (quick ? 3 : 15)),
-    modes: (get('modes') ?? 'polling,debezium').split(',') as Array<'polling' | 'debezium'>,
-  };
-}
-
-export type BenchOptions = ReturnType<typeof parseArgs>;
 
 function log(msg: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -88,53 +52,6 @@ async function attempt<T>(label: string, errors: string[], fn: () => Promise<T>)
     log(`FAILED ${msg}`);
     return undefined;
   }
-}
-
-function connectPid(): number | undefined {
-  try {
-    const raw = JSON.parse(readFileSync(join(repoRoot, '.stack/pids/connect.pid'), 'utf8')) as { pid?: number };
-    return raw.pid;
-  } catch {
-    return undefined;
-  }
-}
-
-function machine(): BenchResults['machine'] {
-  const sh = (cmd: string, args: string[]) => {
-    try {
-      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
-    } catch {
-      return 'n/a';
-    }
-  };
-  const pkg = (name: string) => {
-    try {
-      return (
-        JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
-      ).version;
-    } catch {
-      return 'n/a';
-    }
-  };
-  return {
-    cores: cpus().length,
-    cpu: cpus()[0]?.model ?? 'n/a',
-    memoryGb: Math.round(totalmem() / 2 ** 30),
-    free: sh('free', ['-m']),
-    node: process.version,
-    versions: {
-      kafka: '4.3.1',
-      postgres: '18.4',
-      debezium: '3.7.0.Final',
-      s3proxy: '4.1.0',
-      kafkajs: pkg('kafkajs'),
-      pg: pkg('pg'),
-      kysely: pkg('kysely'),
-      '@aws-sdk/client-s3': pkg('@aws-sdk/client-s3'),
-      autocannon: pkg('autocannon'),
-      'pg-transactional-outbox': pkg('pg-transactional-outbox'),
-    },
-  };
 }
 
 async function withWorld<T>(mode: 'polling' | 'debezium', fn: (w: World) => Promise<T>): Promise<T> {

@@ -1,0 +1,36 @@
+/** Command-line options of `npm run bench` (see cli.ts for the flags). */
+export function parseArgs(argv: string[]) {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const quick = argv.includes('--quick');
+  const phases = new Set((get('only') ?? 'stages,api,drain,e2e').split(','));
+  return {
+    quick,
+    docs: argv.includes('--docs'),
+    /** Leave the stack alone (it must already be running): for runs beside another suite. */
+    noStack: argv.includes('--no-stack'),
+    /** Re-render the report of a saved results.json instead of measuring. */
+    render: get('render'),
+    /** Run the API phase under `node --cpu-prof` and print its top functions by self time. */
+    profile: argv.includes('--profile'),
+    phases,
+    stageSeconds: Number(get('stage-seconds') ?? (quick ? 3 : 10)),
+    apiSeconds: Number(get('api-seconds') ?? (quick ? 3 : 12)),
+    connections: Number(get('connections') ?? 32),
+    backlog: Number(get('backlog') ?? (quick ? 2_000 : 100_000)),
+    relayBatch: Number(get('relay-batch') ?? 1_000),
+    /** Extra polling-relay drains with these batch sizes (same backlog size, fresh database each). */
+    extraRelayBatches: (get('extra-relay-batches') ?? '5000').split(',').filter(Boolean).map(Number),
+    peerBatch: Number(get('peer-batch') ?? 100),
+    drainTimeoutS: Number(get('drain-timeout') ?? (quick ? 30 : 240)),
+    peerTimeoutS: Number(get('peer-timeout') ?? (quick ? 20 : 90)),
+    fixedRate: Number(get('rate') ?? 200),
+    fixedSeconds: Number(get('fixed-seconds') ?? (quick ? 3 : 15)),
+    maxSeconds: Number(get('max-seconds') ?? (quick ? 3 : 15)),
+    modes: (get('modes') ?? 'polling,debezium').split(',') as Array<'polling' | 'debezium'>,
+  };
+}
+
+export type BenchOptions = ReturnType<typeof parseArgs>;
