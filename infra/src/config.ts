@@ -26,6 +26,8 @@ export const POSTGRES = {
     'max_wal_senders=10',
     'max_connections=300',
     'max_slot_wal_keep_size=1GB',
+    // pg_xact_commit_timestamp(): the benchmark's exact commit -> published latency.
+    'track_commit_timestamp=on',
   ],
 } as const;
 
