@@ -8,19 +8,13 @@ import * as path from 'path';
 import { COMPONENT_NAMES, SERVICE_NAMES, connectWanted, stackInfo, type ProcessName } from './config';
 import { fmtBytes, consoleReporter } from './log';
 import { LOGS_DIR, logFile } from './paths';
-import { sleep } from './process-control';
-import { errorMessage } from './readiness';
-import {
-  downAll,
-  isComponentName,
-  isServiceName,
-  signalNamed,
-  startNamed,
-  statusAll,
-  stopNamed,
-  upServices,
-  upStack,
-} from './stack';
+import { sleep } from './process/sleep';
+import { errorMessage } from './readiness/wait';
+import { isComponentName, isServiceName } from './stack/registry';
+import { signalNamed } from './stack/signal';
+import { statusAll } from './stack/status';
+import { downAll, stopNamed } from './stack/stop';
+import { startNamed, upServices, upStack } from './stack/up';
 
 const USAGE = `Usage: npx tsx infra/src/cli.ts <command>
 

@@ -9,21 +9,15 @@
 import { connectWanted, stackInfo, type ProcessName, type ServiceName, type StackInfo } from './config';
 import { SERVICES, serviceEnv as serviceEnvFor } from './components/services';
 import { makeReporter } from './log';
-import { type StopResult } from './process-control';
-import {
-  downAll,
-  signalNamed,
-  startNamed,
-  statusAll,
-  stopNamed,
-  upServices,
-  upStack,
-  type ProcessStatus,
-} from './stack';
+import { type StopResult } from './process/stop';
+import { signalNamed } from './stack/signal';
+import { statusAll, type ProcessStatus } from './stack/status';
+import { downAll, stopNamed } from './stack/stop';
+import { startNamed, upServices, upStack } from './stack/up';
 
 export type { ComponentName, ProcessName, ServiceName, StackInfo } from './config';
-export type { ProcessStatus } from './stack';
-export type { StopResult } from './process-control';
+export type { ProcessStatus } from './stack/status';
+export type { StopResult } from './process/stop';
 
 export interface LauncherOptions {
   /** No progress lines on stderr. */

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import { HOST } from './config';
-import { cmdline } from './process-control';
+import { cmdline } from './process/liveness';
 
 export function isPortOpen(port: number, host = HOST, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {

@@ -15,8 +15,10 @@ import { CONNECT, HOST, JVM_COMMON_FLAGS, TIMEOUTS, type StackInfo } from '../co
 import type { Reporter } from '../log';
 import { ensureMavenDeps, javaCommand } from '../maven';
 import { CACHE_DIR, CONF_DIR, REPO_ROOT, ensureDir, logFile } from '../paths';
-import { isAlive, spawnDetached, stopProcess, type StopResult } from '../process-control';
-import { probeConnect } from '../readiness';
+import { isAlive } from '../process/liveness';
+import { spawnDetached } from '../process/spawn';
+import { stopProcess, type StopResult } from '../process/stop';
+import { probeConnect } from '../readiness/connect';
 import type { LocalComponent } from './types';
 
 const LOG = logFile('connect');

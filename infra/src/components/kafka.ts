@@ -11,8 +11,9 @@ import { HOST, JVM_COMMON_FLAGS, KAFKA, TIMEOUTS, type StackInfo } from '../conf
 import { type Reporter, fmtSecs } from '../log';
 import { ensureMavenDeps, javaCommand } from '../maven';
 import { CACHE_DIR, CONF_DIR, INFRA_DIR, dataDir, ensureDir, logFile } from '../paths';
-import { spawnDetached, stopProcess, type StopResult } from '../process-control';
-import { ensureKafkaTopics, kafkaRoundTrip, probeKafka } from '../readiness';
+import { spawnDetached } from '../process/spawn';
+import { stopProcess, type StopResult } from '../process/stop';
+import { ensureKafkaTopics, kafkaRoundTrip, probeKafka } from '../readiness/kafka';
 import type { LocalComponent } from './types';
 
 const DATA = dataDir('kafka');

@@ -15,8 +15,10 @@ import * as path from 'path';
 import { HOST, POSTGRES, TIMEOUTS, type StackInfo } from '../config';
 import type { Reporter } from '../log';
 import { dataDir, ensureDir, logFile } from '../paths';
-import { isOurs, sendSignal, spawnDetached, stopProcess, type StopResult } from '../process-control';
-import { ensureDatabase, probePostgres, probePostgresServer } from '../readiness';
+import { isOurs } from '../process/liveness';
+import { spawnDetached } from '../process/spawn';
+import { sendSignal, stopProcess, type StopResult } from '../process/stop';
+import { ensureDatabase, probePostgres, probePostgresServer } from '../readiness/postgres';
 import type { LocalComponent } from './types';
 
 const PGDATA = dataDir('postgres');

@@ -12,8 +12,9 @@ import { HOST, JVM_COMMON_FLAGS, S3, TIMEOUTS } from '../config';
 import type { Reporter } from '../log';
 import { ensureMavenDeps, javaCommand } from '../maven';
 import { CACHE_DIR, CONF_DIR, INFRA_DIR, dataDir, ensureDir, logFile } from '../paths';
-import { spawnDetached, stopProcess, type StopResult } from '../process-control';
-import { ensureBucket, headBucket } from '../readiness';
+import { spawnDetached } from '../process/spawn';
+import { stopProcess, type StopResult } from '../process/stop';
+import { ensureBucket, headBucket } from '../readiness/s3';
 import type { LocalComponent } from './types';
 
 const DATA = dataDir('s3');

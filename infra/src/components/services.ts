@@ -10,9 +10,12 @@ import { spawn } from 'child_process';
 import { HOST, TIMEOUTS, type ServiceName, type StackInfo } from '../config';
 import { type Reporter, fmtSecs } from '../log';
 import { REPO_ROOT, logFile } from '../paths';
-import { runningPid, spawnDetached, stopProcess, type StopResult } from '../process-control';
+import { runningPid } from '../process/pid-file';
+import { spawnDetached } from '../process/spawn';
+import { stopProcess, type StopResult } from '../process/stop';
 import { isPortOpen, describeListeners } from '../ports';
-import { probeHttp, tailFile, waitFor } from '../readiness';
+import { probeHttp } from '../readiness/http';
+import { tailFile, waitFor } from '../readiness/wait';
 
 export interface ServiceDef {
   name: ServiceName;

@@ -1,6 +1,6 @@
 import type { ComponentName, StackInfo } from '../config';
 import type { Reporter } from '../log';
-import type { StopResult } from '../process-control';
+import type { StopResult } from '../process/stop';
 
 /** One natively-run piece of infrastructure (a detached process with its own data dir and log). */
 export interface LocalComponent {

@@ -1,0 +1,113 @@
+/**
+ * Kafka readiness: metadata, topics, and a produce/consume round trip through a consumer group
+ * (kafkajs, loaded lazily).
+ */
+import type * as KafkaTypes from 'kafkajs';
+import { KAFKA } from '../config';
+import { fmtSecs } from '../log';
+
+type KafkaModule = typeof KafkaTypes;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadKafka = (): KafkaModule => require('kafkajs') as KafkaModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function kafkaClient(brokers: string[], retries: number): InstanceType<KafkaModule['Kafka']> {
+  const { Kafka, logLevel } = loadKafka();
+  return new Kafka({
+    clientId: 'fileflow-infra',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2_000,
+    requestTimeout: 10_000,
+    retry: { retries, initialRetryTime: 100, maxRetryTime: 1_000 },
+  });
+}
+
+/** Broker answers metadata requests. */
+export async function probeKafka(brokers: string[]): Promise<void> {
+  const admin = kafkaClient(brokers, 0).admin();
+  await admin.connect();
+  try {
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length === 0) throw new Error('no brokers in metadata');
+    if (cluster.controller === null || cluster.controller < 0) throw new Error('no active controller yet');
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Creates the missing topics; returns the names created. */
+export async function ensureKafkaTopics(
+  brokers: string[],
+  topics: readonly string[],
+  partitions: number,
+): Promise<string[]> {
+  const admin = kafkaClient(brokers, 5).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: topic === KAFKA.healthTopic ? 1 : partitions,
+          replicationFactor: 1,
+          configEntries: topic === KAFKA.healthTopic ? [{ name: 'retention.ms', value: '3600000' }] : [],
+        })),
+      });
+    }
+    const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
+    for (const t of meta.topics) {
+      if (t.partitions.some((p) => p.leader < 0)) throw new Error(`topic ${t.name} has a partition without leader`);
+    }
+    return missing;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Produce a unique message and consume it back through a consumer group. */
+export async function kafkaRoundTrip(brokers: string[], timeoutMs: number): Promise<void> {
+  const kafka = kafkaClient(brokers, 10);
+  const token = `roundtrip-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId: KAFKA.healthGroup,
+    sessionTimeout: 10_000,
+    rebalanceTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    maxWaitTimeInMs: 200,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.all([producer.connect(), consumer.connect()]);
+    await consumer.subscribe({ topics: [KAFKA.healthTopic], fromBeginning: true });
+    const received = new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          eachMessage: ({ message }) => {
+            if (message.value?.toString() === token) resolve();
+            return Promise.resolve();
+          },
+        })
+        .catch(reject);
+    });
+    await producer.send({ topic: KAFKA.healthTopic, acks: -1, messages: [{ key: 'launcher', value: token }] });
+    await Promise.race([
+      received,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`message not consumed back within ${fmtSecs(timeoutMs)}`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+    await consumer.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+  }
+}

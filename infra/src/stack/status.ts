@@ -1,0 +1,79 @@
+/** Status rows: state, pid, ports, readiness, RSS and data size of every component and service. */
+import { COMPONENT_NAMES, isExternal, stackInfo, type ProcessName } from '../config';
+import { SERVICES, readyUrl } from '../components/services';
+import { logFile } from '../paths';
+import { isPortOpen } from '../ports';
+import { runningPid } from '../process/pid-file';
+import { dirSizeBytes, rssBytes } from '../process/usage';
+import { probeHttp } from '../readiness/http';
+import { errorMessage } from '../readiness/wait';
+import { components, ourPid } from './registry';
+
+export interface ProcessStatus {
+  name: ProcessName;
+  kind: 'component' | 'service';
+  state: 'running' | 'stopped' | 'external' | 'port-in-use';
+  pid?: number;
+  ports: number[];
+  ready: boolean;
+  readyError?: string;
+  rssBytes?: number;
+  dataBytes?: number;
+  logFile: string;
+  detail: string;
+}
+
+async function probeQuick(probe: () => Promise<void>): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('probe timed out')), 5_000);
+      }),
+    ]);
+    return undefined;
+  } catch (err) {
+    return errorMessage(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function statusAll(): Promise<ProcessStatus[]> {
+  const info = stackInfo();
+  const rows = COMPONENT_NAMES.map(async (name): Promise<ProcessStatus> => {
+    const c = components[name];
+    const base = { name, kind: 'component' as const, ports: c.ports, logFile: c.logFile, detail: c.description };
+    if (isExternal(name)) {
+      const err = await probeQuick(() => c.probe(info));
+      return { ...base, state: 'external', ready: err === undefined, readyError: err };
+    }
+    const pid = ourPid(c);
+    const dataBytes = c.dataDir !== undefined ? dirSizeBytes(c.dataDir) : undefined;
+    if (pid === undefined) {
+      const taken = (await Promise.all(c.ports.map((p) => isPortOpen(p)))).some(Boolean);
+      return { ...base, state: taken ? 'port-in-use' : 'stopped', ready: false, dataBytes };
+    }
+    const err = await probeQuick(() => c.probe(info));
+    return {
+      ...base,
+      state: 'running',
+      pid,
+      ready: err === undefined,
+      readyError: err,
+      rssBytes: rssBytes(pid),
+      dataBytes,
+    };
+  });
+  const svcRows = SERVICES.map(async (s): Promise<ProcessStatus> => {
+    const base = { name: s.name, kind: 'service' as const, ports: [s.port], logFile: logFile(s.name), detail: s.entry };
+    const pid = runningPid(s.name);
+    if (pid === undefined) {
+      return { ...base, state: (await isPortOpen(s.port)) ? 'port-in-use' : 'stopped', ready: false };
+    }
+    const err = await probeQuick(() => probeHttp(readyUrl(s)));
+    return { ...base, state: 'running', pid, ready: err === undefined, readyError: err, rssBytes: rssBytes(pid) };
+  });
+  return Promise.all([...rows, ...svcRows]);
+}

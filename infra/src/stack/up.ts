@@ -1,0 +1,100 @@
+/** Bring the stack up: components in parallel (Connect after Kafka), services, or one named process. */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  COMPONENT_NAMES,
+  CORE_COMPONENT_NAMES,
+  SERVICE_NAMES,
+  isExternal,
+  stackInfo,
+  type ProcessName,
+  type ServiceName,
+  type StackInfo,
+} from '../config';
+import { SERVICES, ensureService, runMigrations, serviceDef } from '../components/services';
+import { type Reporter, fmtSecs } from '../log';
+import { REPO_ROOT, ensureStackDirs } from '../paths';
+import { runningPid } from '../process/pid-file';
+import { withStackLock } from '../process/stack-lock';
+import { errorMessage } from '../readiness/wait';
+import { ensureComponent } from './ensure-component';
+import { lockNotice } from './lock-notice';
+import { components, isServiceName, ourPid } from './registry';
+
+async function allOrThrow(tasks: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(tasks);
+  const errors = results.flatMap((r) => (r.status === 'rejected' ? [errorMessage(r.reason)] : []));
+  if (errors.length > 0) throw new Error(errors.join('\n\n'));
+}
+
+export interface UpOptions {
+  /** Also start Kafka Connect (after Kafka is ready). */
+  connect?: boolean;
+}
+
+/** Kafka Connect needs Kafka: start it once Kafka is ready (an error of Kafka's is reported once, by Kafka). */
+function connectAfterKafka(kafkaReady: Promise<void>, info: StackInfo, report: Reporter): Promise<void> {
+  return kafkaReady.then(
+    () => ensureComponent(components.connect, info, report),
+    () => {
+      throw new Error('[connect] not started: kafka is not ready');
+    },
+  );
+}
+
+export async function upStack(report: Reporter, opts: UpOptions = {}): Promise<StackInfo> {
+  return withStackLock(async () => {
+    ensureStackDirs();
+    const t0 = Date.now();
+    const info = stackInfo();
+    const names = opts.connect ? COMPONENT_NAMES : CORE_COMPONENT_NAMES;
+    // Maven runs one download at a time: queue Kafka's jars first (it is the slowest to start).
+    for (const n of ['kafka', 's3', 'connect'] as const) {
+      const c = components[n];
+      if (names.includes(n) && !isExternal(n) && ourPid(c) === undefined) c.prefetch?.(report).catch(() => undefined);
+    }
+    const kafkaReady = ensureComponent(components.kafka, info, report);
+    await allOrThrow(
+      names.map((n) =>
+        n === 'kafka'
+          ? kafkaReady
+          : n === 'connect'
+            ? connectAfterKafka(kafkaReady, info, report)
+            : ensureComponent(components[n], info, report),
+      ),
+    );
+    report('stack', `ready in ${fmtSecs(Date.now() - t0)}`);
+    return info;
+  }, lockNotice(report));
+}
+
+export async function upServices(
+  info: StackInfo,
+  report: Reporter,
+  names: readonly ServiceName[] = SERVICE_NAMES,
+): Promise<void> {
+  return withStackLock(async () => {
+    const selected = SERVICES.filter((s) => names.includes(s.name));
+    const missing = selected.filter(
+      (s) => runningPid(s.name) === undefined && !fs.existsSync(path.join(REPO_ROOT, s.entry)),
+    );
+    if (missing.length > 0) {
+      throw new Error(`cannot start services: ${missing.map((s) => s.entry).join(', ')} not found`);
+    }
+    await runMigrations(info, report);
+    await allOrThrow(selected.map(async (s) => void (await ensureService(s, info, report))));
+  }, lockNotice(report));
+}
+
+export async function startNamed(name: ProcessName, report: Reporter): Promise<void> {
+  return withStackLock(async () => {
+    ensureStackDirs();
+    const info = stackInfo();
+    if (isServiceName(name)) await ensureService(serviceDef(name), info, report);
+    else {
+      // Connect needs Kafka: make sure it is up first (a no-op when it is running)
+      if (name === 'connect') await ensureComponent(components.kafka, info, report);
+      await ensureComponent(components[name], info, report);
+    }
+  }, lockNotice(report));
+}
