@@ -1,5 +1,5 @@
 import type { Topics } from '@fileflow/common';
-import { insertFile, insertOutboxMessage, type Db, type FileRow } from '@fileflow/db';
+import { insertFileWithOutbox, nextFileId, type Db, type FileRow } from '@fileflow/db';
 import { fileCreateOutboxMessage } from './file-create-message';
 import type { CreateFileBody } from './request-schemas';
 
@@ -13,20 +13,14 @@ export interface CreateFileDeps {
 
 /**
  * The transactional outbox: the file row and its `file.create` message commit together or
- * not at all. Nothing talks to Kafka here; a relay publishes the message after commit.
+ * not at all (one statement, see `insertFileWithOutbox`). Nothing talks to Kafka here; a
+ * relay publishes the message after commit.
  */
 export async function createFile(deps: CreateFileDeps, body: CreateFileBody): Promise<FileRow> {
-  return deps.db.transaction().execute(async (trx) => {
-    const file = await insertFile(trx, body);
-    await insertOutboxMessage(
-      trx,
-      fileCreateOutboxMessage(file, {
-        topics: deps.topics,
-        messageId: deps.newId(),
-        traceparent: deps.traceparent(),
-        now: deps.now(),
-      }),
-    );
-    return file;
-  });
+  const id = await nextFileId(deps.db);
+  const message = fileCreateOutboxMessage(
+    { id, ...body },
+    { topics: deps.topics, messageId: deps.newId(), traceparent: deps.traceparent(), now: deps.now() },
+  );
+  return insertFileWithOutbox(deps.db, { id, ...body }, message);
 }

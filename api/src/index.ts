@@ -1,4 +1,4 @@
 export { createApp, type AppDeps } from './app';
 export { apiConfigSchema } from './config';
 export { createStatusConsumer, type StatusConsumer } from './status-consumer/status-consumer';
-export { applyStatusEvent, statusConsumerName } from './status-consumer/apply-status-event';
+export { applyStatusEvents, statusConsumerName } from './status-consumer/apply-status-event';

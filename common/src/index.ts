@@ -14,3 +14,5 @@ export * from './health-server';
 export * from './status-machine';
 export * from './faults';
 export * from './record-consumer';
+export * from './map-concurrent';
+export * from './group-commit';

@@ -6,11 +6,20 @@ import type { Database } from './schema';
 // such values are read as UTC, so the API's times do not depend on any machine's time zone.
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (s) => new Date(`${s.replace(' ', 'T')}Z`));
 
+export interface DbOptions {
+  /**
+   * Commit without waiting for the WAL flush (`synchronous_commit=off`). Only for writes whose
+   * loss in a PostgreSQL crash is harmless: the relay's deletes of published rows (a lost
+   * delete means the rows are published again, and consumers drop the repeats).
+   */
+  readonly asyncCommit?: boolean;
+}
+
 /** A Kysely instance on a fresh pg pool. Close it with `db.destroy()`. */
-export function createDb(databaseUrl: string, poolSize = 10): Kysely<Database> {
+export function createDb(databaseUrl: string, poolSize = 10, o: DbOptions = {}): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    options: '-c timezone=UTC',
+    options: `-c timezone=UTC${o.asyncCommit ? ' -c synchronous_commit=off' : ''}`,
     max: poolSize,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 10_000,

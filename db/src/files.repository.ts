@@ -1,14 +1,40 @@
 import { sql } from 'kysely';
 import type { FileStatus } from '@fileflow/common';
 import type { Db } from './connection';
+import type { NewOutboxMessage } from './outbox.repository';
 import type { FileRow } from './schema';
 
-/** Insert a new file request with status `pending`. */
-export async function insertFile(db: Db, input: { title: string; description: string }): Promise<FileRow> {
+/** The id the next file will get (taken from the `files` sequence, so it is never reused). */
+export async function nextFileId(db: Db): Promise<number> {
+  const { rows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('files', 'id'))::int AS id`.execute(
+    db,
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('the files sequence returned no id');
+  return id;
+}
+
+/**
+ * Insert a file (status `pending`, id from `nextFileId`) and its outbox message in ONE
+ * statement: a single statement is a transaction of its own, so both rows commit together or
+ * not at all, in one round trip (and the transaction holds its xid for that statement only,
+ * which keeps the relay's visibility horizon close to now).
+ */
+export async function insertFileWithOutbox(
+  db: Db,
+  file: { id: number; title: string; description: string },
+  message: NewOutboxMessage,
+): Promise<FileRow> {
   return db
-    .insertInto('files')
-    .values({ title: input.title, description: input.description, status: 'pending' })
-    .returningAll()
+    .with('f', (q) =>
+      q
+        .insertInto('files')
+        .values({ id: file.id, title: file.title, description: file.description, status: 'pending' })
+        .returningAll(),
+    )
+    .with('o', (q) => q.insertInto('outbox').values({ ...message, payload: JSON.stringify(message.payload) }))
+    .selectFrom('f')
+    .selectAll()
     .executeTakeFirstOrThrow();
 }
 
@@ -16,9 +42,20 @@ export async function findFileById(db: Db, id: number): Promise<FileRow | undefi
   return db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Lock the file's row for the rest of the transaction (serialises its status updates). */
-export async function lockFileById(db: Db, id: number): Promise<FileRow | undefined> {
-  return db.selectFrom('files').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+/**
+ * Lock the files' rows for the rest of the transaction, in id order (so two transactions that
+ * lock overlapping sets cannot deadlock). Ids that do not exist are absent from the result.
+ */
+export async function lockFilesByIds(db: Db, ids: readonly number[]): Promise<Map<number, FileRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('files')
+    .selectAll()
+    .where('id', 'in', [...new Set(ids)])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 export interface ListFilesQuery {
@@ -36,20 +73,28 @@ export async function listFiles(db: Db, q: ListFilesQuery): Promise<FileRow[]> {
   return query.execute();
 }
 
-/** Set a file's status (and location or error); the caller has decided it moves forward. */
-export async function updateFileStatus(
-  db: Db,
-  id: number,
-  change: { status: FileStatus; s3Location?: string | null; error?: string | null },
-): Promise<void> {
-  await db
-    .updateTable('files')
-    .set({
-      status: change.status,
-      ...(change.s3Location !== undefined ? { s3_location: change.s3Location } : {}),
-      ...(change.error !== undefined ? { error: change.error } : {}),
-      updated_at: sql<Date>`CURRENT_TIMESTAMP`,
-    })
-    .where('id', '=', id)
-    .execute();
+/** A file's new status (and location or error); the caller has decided it moves forward. */
+export interface FileStatusChange {
+  readonly id: number;
+  readonly status: FileStatus;
+  readonly s3Location?: string | null;
+  readonly error?: string | null;
+}
+
+/** Apply status changes to their files, one statement for all (a location or error left out is kept). */
+export async function updateFileStatuses(db: Db, changes: readonly FileStatusChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const col = <T>(f: (c: FileStatusChange) => T) => changes.map(f);
+  await sql`
+    UPDATE files SET
+      status = c.status,
+      s3_location = CASE WHEN c.set_location THEN c.s3_location ELSE files.s3_location END,
+      error = CASE WHEN c.set_error THEN c.error ELSE files.error END,
+      updated_at = CURRENT_TIMESTAMP
+    FROM unnest(
+      ${col((c) => c.id)}::int[], ${col((c) => c.status)}::text[],
+      ${col((c) => c.s3Location !== undefined)}::bool[], ${col((c) => c.s3Location ?? null)}::text[],
+      ${col((c) => c.error !== undefined)}::bool[], ${col((c) => c.error ?? null)}::text[]
+    ) AS c(id, status, set_location, s3_location, set_error, error)
+    WHERE files.id = c.id`.execute(db);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './connection';
 
 export interface InboxReceipt {
@@ -7,28 +8,37 @@ export interface InboxReceipt {
   readonly aggregateid: string;
   readonly outcome: 'applied' | 'ignored';
   readonly detail: string | null;
+  /** How many more times the same batch held this message. */
+  readonly repeats: number;
 }
 
 /**
- * Record that `consumer` took message `messageId`. Returns `'first'` the first time, and
- * `'duplicate'` afterwards (counting the duplicate): the caller applies the message's effect
- * only on `'first'`, in the same transaction.
+ * Record that messages were taken, in one statement. A message already in the inbox keeps its
+ * first receipt and has its duplicate count raised (by 1 + repeats); a new one is inserted with
+ * `repeats` as its count. Returns the ids of the messages that were already there.
  */
-export async function recordInboxReceipt(db: Db, r: InboxReceipt): Promise<'first' | 'duplicate'> {
-  const row = await db
+export async function recordInboxReceipts(db: Db, receipts: readonly InboxReceipt[]): Promise<Set<string>> {
+  if (receipts.length === 0) return new Set();
+  const rows = await db
     .insertInto('inbox')
-    .values({
-      consumer: r.consumer,
-      message_id: r.messageId,
-      type: r.type,
-      aggregateid: r.aggregateid,
-      outcome: r.outcome,
-      detail: r.detail,
-    })
-    .onConflict((oc) =>
-      oc.columns(['consumer', 'message_id']).doUpdateSet((eb) => ({ duplicates: eb('inbox.duplicates', '+', 1) })),
+    .values(
+      receipts.map((r) => ({
+        consumer: r.consumer,
+        message_id: r.messageId,
+        type: r.type,
+        aggregateid: r.aggregateid,
+        outcome: r.outcome,
+        detail: r.detail,
+        duplicates: r.repeats,
+      })),
     )
-    .returning('duplicates')
-    .executeTakeFirstOrThrow();
-  return row.duplicates === 0 ? 'first' : 'duplicate';
+    .onConflict((oc) =>
+      oc
+        .columns(['consumer', 'message_id'])
+        .doUpdateSet({ duplicates: sql<number>`inbox.duplicates + excluded.duplicates + 1` }),
+    )
+    // xmax is 0 on a row this statement inserted, and set on one it updated.
+    .returning(['message_id', sql<boolean>`xmax <> 0`.as('existed')])
+    .execute();
+  return new Set(rows.filter((r) => r.existed).map((r) => r.message_id));
 }

@@ -39,7 +39,7 @@ export interface InboxTable {
   aggregateid: string;
   outcome: 'applied' | 'ignored';
   detail: string | null;
-  duplicates: ColumnType<number, never, number>;
+  duplicates: ColumnType<number, number | undefined, number>;
   received_at: ColumnType<Date, never, never>;
 }
 

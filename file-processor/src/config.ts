@@ -24,5 +24,7 @@ export const processorConfigSchema = z.object({
   S3_UPLOAD_ATTEMPTS: positiveInt.default(5),
   S3_RETRY_INITIAL_MS: positiveInt.default(200),
   S3_RETRY_MAX_MS: positiveInt.default(5_000),
+  /** Uploads in flight at once for each partition being consumed (see docs/benchmarks.md). */
+  S3_UPLOAD_CONCURRENCY: positiveInt.default(16),
 });
 export type ProcessorConfig = z.infer<typeof processorConfigSchema>;

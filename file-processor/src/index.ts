@@ -1,3 +1,3 @@
 export { createFileRequestConsumer, type FileRequestConsumer } from './file-request-consumer';
-export { processFileRequest } from './process-file-request';
+export { processFileRequests } from './process-file-requests';
 export { renderFile, objectKeyFor } from './render-file';

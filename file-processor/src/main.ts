@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       maxDelayMs: config.S3_RETRY_MAX_MS,
       factor: 2,
     },
+    uploadConcurrency: config.S3_UPLOAD_CONCURRENCY,
     now: () => new Date(),
     logger,
     faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),

@@ -18,7 +18,9 @@ import { startPollingRelay } from './polling-mode';
 async function main(): Promise<void> {
   const config = loadConfig(relayConfigSchema, process.env);
   const logger = createLogger('outbox-relay', config.LOG_LEVEL).child({ mode: config.RELAY_MODE });
-  const db = createDb(config.DATABASE_URL, 3);
+  // Every write of the relay deletes outbox rows already published: losing one in a PostgreSQL
+  // crash republishes rows (consumers drop the repeats), so commits need not wait for the flush.
+  const db = createDb(config.DATABASE_URL, 3, { asyncCommit: true });
   const relay =
     config.RELAY_MODE === 'polling'
       ? await startPollingRelay(config, { db, logger, faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)) })

@@ -81,6 +81,7 @@ export function createRelay(deps: RelayDeps): Relay {
         const n = await drainOnce();
         failures = 0;
         if (n > 0) {
+          idleRetries = 0;
           stats.published += n;
           stats.batches += 1;
           deps.onPublished?.(n);

@@ -1,55 +1,35 @@
-import {
-  decideTransition,
-  noFaults,
-  type Faults,
-  type FileCreated,
-  type FileProcessing,
-  type MessageHeaders,
-} from '@fileflow/common';
-import { lockFileById, recordInboxReceipt, updateFileStatus, type Db } from '@fileflow/db';
+import { noFaults, type Faults } from '@fileflow/common';
+import { lockFilesByIds, recordInboxReceipts, updateFileStatuses, type Db } from '@fileflow/db';
+import { planStatusBatch, type ApplyOutcome, type ReceivedStatusEvent } from './plan-status-batch';
 
 /** The inbox consumer name of the status consumer. */
 export const statusConsumerName = 'api-status-consumer';
 
-export type StatusEvent = FileCreated | FileProcessing;
-
-export type ApplyOutcome =
-  { kind: 'applied' } | { kind: 'ignored'; reason: string } | { kind: 'duplicate' } | { kind: 'unknown-file' };
-
 /**
- * Apply one status event to `files`, once, in one transaction:
- * lock the file, decide (forward only), record the message in the inbox, update.
- * A message seen before changes nothing but its duplicate count. Database errors
- * propagate, so the caller does not commit the Kafka offset and the event comes again.
+ * Apply status events to `files`, each at most once and only forward, in one transaction of
+ * three statements whatever the batch size: lock the files (in id order, so concurrent
+ * transactions cannot deadlock), decide (`planStatusBatch`), write the inbox receipts (a
+ * message taken before only raises its duplicate count), write the files' new statuses.
+ * Database errors propagate and roll everything back, so the caller does not commit the Kafka
+ * offsets and the events come again.
  */
-export async function applyStatusEvent(
+export async function applyStatusEvents(
   db: Db,
-  event: StatusEvent,
-  headers: MessageHeaders,
+  events: readonly ReceivedStatusEvent[],
   faults: Faults = noFaults,
-): Promise<ApplyOutcome> {
-  return db.transaction().execute(async (trx): Promise<ApplyOutcome> => {
-    const file = await lockFileById(trx, event.fileId);
-    if (!file) return { kind: 'unknown-file' };
-    const decision = decideTransition(file.status, event.status);
-    const receipt = await recordInboxReceipt(trx, {
-      consumer: statusConsumerName,
-      messageId: headers.id,
-      type: headers.type,
-      aggregateid: String(event.fileId),
-      outcome: decision.apply ? 'applied' : 'ignored',
-      detail: decision.apply ? null : decision.reason,
-    });
-    if (receipt === 'duplicate') return { kind: 'duplicate' };
-    if (!decision.apply) return { kind: 'ignored', reason: decision.reason };
-    await updateFileStatus(
+): Promise<ApplyOutcome[]> {
+  if (events.length === 0) return [];
+  return db.transaction().execute(async (trx): Promise<ApplyOutcome[]> => {
+    const files = await lockFilesByIds(
       trx,
-      event.fileId,
-      event.status === 'processing'
-        ? { status: 'processing' }
-        : { status: event.status, s3Location: event.s3Location, error: event.error ?? null },
+      events.map((e) => e.event.fileId),
     );
-    faults.hit('status.before-commit'); // failure suite: crash with the update not yet committed
-    return { kind: 'applied' };
+    const plan = planStatusBatch(statusConsumerName, new Map([...files].map(([id, f]) => [id, f.status])), events);
+    const existed = await recordInboxReceipts(trx, plan.receipts);
+    await updateFileStatuses(trx, plan.changes);
+    if (plan.changes.length > 0) faults.hit('status.before-commit'); // failure suite: crash with the updates not yet committed
+    return plan.outcomes.map((o, i) =>
+      existed.has(events[i]?.headers.id ?? '') && o.kind !== 'unknown-file' ? { kind: 'duplicate' } : o,
+    );
   });
 }

@@ -1,16 +1,20 @@
 import type { Kafka } from 'kafkajs';
 import {
+  createGroupCommit,
   createRecordConsumer,
   decodeRecord,
   fileCreatedSchema,
   fileProcessingSchema,
+  type ConsumedRecord,
+  type DeadLetter,
   type Faults,
   type Logger,
   type RecordConsumer,
   type Topics,
 } from '@fileflow/common';
 import type { Db } from '@fileflow/db';
-import { applyStatusEvent } from './apply-status-event';
+import { applyStatusEvents } from './apply-status-event';
+import type { ReceivedStatusEvent } from './plan-status-batch';
 
 export interface StatusConsumerDeps {
   readonly kafka: Kafka;
@@ -24,26 +28,36 @@ export interface StatusConsumerDeps {
 export type StatusConsumer = RecordConsumer;
 
 /**
- * Consumes `file.processing` and `file.created` and applies them to `files`. The offset of a
- * record is committed only after its transaction committed (or it went to the dead-letter
- * topic), so a crash or a database outage means redelivery, never loss; the inbox makes
- * redelivery harmless.
+ * Consumes `file.processing` and `file.created` and applies them to `files`, a slice of
+ * records per transaction (slices of several partitions that arrive together share one). The offsets are committed only after the transaction committed
+ * (and unknown files went to the dead-letter topic), so a crash or a database outage means
+ * redelivery, never loss; the inbox makes redelivery harmless.
  */
 export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
   const log = deps.logger.child({ component: 'status-consumer' });
+  // The partitions' slices that arrive together share one transaction (and one commit).
+  const apply = createGroupCommit((events: ReceivedStatusEvent[]) => applyStatusEvents(deps.db, events, deps.faults));
   return createRecordConsumer({
     kafka: deps.kafka,
     groupId: deps.groupId,
     topics: [deps.topics.fileProcessing, deps.topics.fileCreated],
     logger: log,
-    async handle({ topic, message }) {
-      const schema = topic === deps.topics.fileProcessing ? fileProcessingSchema : fileCreatedSchema;
-      const decoded = decodeRecord(message, schema);
-      if (!decoded.ok) return decoded.reason;
-      const outcome = await applyStatusEvent(deps.db, decoded.value, decoded.headers, deps.faults);
-      if (outcome.kind === 'unknown-file') return `file ${decoded.value.fileId} does not exist`;
-      log.debug('status event', { topic, offset: message.offset, outcome });
-      return undefined;
+    async handle(records) {
+      const dead: DeadLetter[] = [];
+      const events: Array<ReceivedStatusEvent & { record: ConsumedRecord }> = [];
+      for (const record of records) {
+        const schema = record.topic === deps.topics.fileProcessing ? fileProcessingSchema : fileCreatedSchema;
+        const decoded = decodeRecord(record.message, schema);
+        if (decoded.ok) events.push({ event: decoded.value, headers: decoded.headers, record });
+        else dead.push({ ...record, reason: decoded.reason });
+      }
+      const outcomes = await apply(events);
+      events.forEach(({ event, record }, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.kind === 'unknown-file') dead.push({ ...record, reason: `file ${event.fileId} does not exist` });
+        log.debug('status event', { topic: record.topic, offset: record.message.offset, outcome });
+      });
+      return dead;
     },
   });
 }

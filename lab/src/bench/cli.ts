@@ -16,6 +16,7 @@ import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBackl
 import {
   fixedRate,
   maxRate,
+  useBrokerTimestamps,
   postFilesWithAutocannon,
   type CannonResult,
   type FixedRateResult,
@@ -220,6 +221,7 @@ async function main(): Promise<void> {
               w.processor.start({ NODE_OPTIONS: cpuProfileNodeOptions(profDir) }),
             ]);
           } else await w.startAll();
+          await useBrokerTimestamps(w);
           const fixed = await fixedRate(w, o.fixedRate, o.fixedSeconds);
           log(`e2e ${mode}: fixed rate done (${fixed.accepted} files); max rate`);
           const max = await maxRate(w, {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import type { Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import { topicList } from '@fileflow/common';
 import { sql } from 'kysely';
 import { waitForQuiescence, type World } from '../chaos/world';
 import { peakRssMb, sleep, summarize, waitUntil, type Summary } from './measure';
@@ -85,8 +86,10 @@ export async function recordTimes(
 export interface Hops {
   readonly files: number;
   readonly complete: number;
+  /** What "commit" means in these figures. */
+  readonly commitTimes: 'commit timestamps' | 'transaction start';
   readonly commitToPublished: Summary;
-  /** Published minus when the client got its 202 (after the commit): a lower bound of commit -> published. */
+  /** Published minus when the client got its 202 (after the commit). */
   readonly ackToPublished: Summary | undefined;
   readonly publishedToUploaded: Summary;
   readonly uploadedToCompleted: Summary;
@@ -95,18 +98,29 @@ export interface Hops {
   readonly completedPerSecond: number;
 }
 
-/** Per-hop latency of the files with id > `afterId` (see docs/benchmarks.md for each timestamp). */
+/**
+ * Per-hop latency of the files with id > `afterId` (see docs/benchmarks.md for each timestamp).
+ * Commit times are PostgreSQL's own (`pg_xact_commit_timestamp` of the transaction that wrote
+ * the file and of the one that completed it; needs `track_commit_timestamp=on`, which the
+ * stack sets); published and uploaded are the broker's append times (`useBrokerTimestamps`).
+ * Without commit timestamps the file's `created_at` (its transaction's start) stands in.
+ */
 export async function measureHops(world: World, afterId: number, acked?: ReadonlyMap<string, number>): Promise<Hops> {
   const db = world.env.db;
-  const files = await db.selectFrom('files').select(['id', 'created_at']).where('id', '>', afterId).execute();
-  const done = await db
-    .selectFrom('file_transitions')
-    .select(['file_id', 'at'])
-    .where('to_status', '=', 'completed')
-    .where('file_id', '>', afterId)
-    .execute();
-  const completedAt = new Map(done.map((d) => [String(d.file_id), d.at.getTime()]));
-  const want = new Set(files.map((f) => String(f.id)));
+  const exact = await commitTimestampsOn(world);
+  const commitAt = exact ? sql<Date>`pg_xact_commit_timestamp(t.xmin)` : sql<Date>`t.at`;
+  const { rows } = await sql<{ file_id: number; to_status: string; at: Date }>`
+    SELECT t.file_id, t.to_status, ${commitAt} AS at
+    FROM file_transitions t
+    WHERE t.file_id > ${afterId} AND t.to_status IN ('pending', 'completed')`.execute(db);
+  const createdAt = new Map<string, number>();
+  const completedAt = new Map<string, number>();
+  for (const r of rows) (r.to_status === 'pending' ? createdAt : completedAt).set(String(r.file_id), r.at.getTime());
+  if (!exact) {
+    const files = await db.selectFrom('files').select(['id', 'created_at']).where('id', '>', afterId).execute();
+    for (const f of files) createdAt.set(String(f.id), f.created_at.getTime());
+  }
+  const want = new Set(createdAt.keys());
   const published = await recordTimes(world.env.kafka, world.env.topics.fileCreate, want, 60_000);
   const uploaded = await recordTimes(world.env.kafka, world.env.topics.fileCreated, want, 60_000);
   const a: number[] = [];
@@ -116,9 +130,7 @@ export async function measureHops(world: World, afterId: number, acked?: Readonl
   const fromAck: number[] = [];
   let first = Infinity;
   let last = -Infinity;
-  for (const f of files) {
-    const id = String(f.id);
-    const commit = f.created_at.getTime();
+  for (const [id, commit] of createdAt) {
     const p = published.get(id);
     const u = uploaded.get(id);
     const done = completedAt.get(id);
@@ -133,8 +145,9 @@ export async function measureHops(world: World, afterId: number, acked?: Readonl
     t.push(done - commit);
   }
   return {
-    files: files.length,
+    files: createdAt.size,
     complete: completedAt.size,
+    commitTimes: exact ? 'commit timestamps' : 'transaction start',
     commitToPublished: summarize(a),
     ackToPublished: acked ? summarize(fromAck) : undefined,
     publishedToUploaded: summarize(b),
@@ -142,6 +155,33 @@ export async function measureHops(world: World, afterId: number, acked?: Readonl
     total: summarize(t),
     completedPerSecond: last > first ? completedAt.size / ((last - first) / 1000) : NaN,
   };
+}
+
+async function commitTimestampsOn(world: World): Promise<boolean> {
+  const r = await sql<{ on: string }>`SELECT current_setting('track_commit_timestamp') AS on`.execute(world.env.db);
+  return r.rows[0]?.on === 'on';
+}
+
+/**
+ * Have the broker stamp each record of the world's topics with its append time
+ * (`message.timestamp.type=LogAppendTime`), so "published" is when the broker took the record,
+ * not when a producer began to send it.
+ */
+export async function useBrokerTimestamps(world: World): Promise<void> {
+  const admin = world.env.kafka.admin();
+  await admin.connect();
+  try {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: topicList(world.env.topics).map((name) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name,
+        configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }],
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export async function maxFileId(world: World): Promise<number> {

@@ -45,9 +45,21 @@ function textTable(rows: string[][]): string {
 function hopRows(label: string, h: Hops | undefined): string[][] {
   if (!h) return [[label, '', 'n/a', '']];
   return [
-    [`${label}: commit -> published`, '', lat(h.commitToPublished), `${h.commitToPublished.n} files; from tx start`],
+    [
+      `${label}: commit -> published`,
+      '',
+      lat(h.commitToPublished),
+      `${h.commitToPublished.n} files; ${h.commitTimes === 'commit timestamps' ? 'PostgreSQL commit time -> broker append time' : 'from tx start (track_commit_timestamp off)'}`,
+    ],
     ...(h.ackToPublished
-      ? [[`${label}: 202 received -> published`, '', lat(h.ackToPublished), 'lower bound (negative: before the 202)']]
+      ? [
+          [
+            `${label}: 202 received -> published`,
+            '',
+            lat(h.ackToPublished),
+            'published before the client saw its 202 when negative',
+          ],
+        ]
       : []),
     [`${label}: published -> uploaded`, '', lat(h.publishedToUploaded), ''],
     [`${label}: uploaded -> completed`, '', lat(h.uploadedToCompleted), ''],

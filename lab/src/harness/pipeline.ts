@@ -59,6 +59,7 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
     topics: env.topics,
     groupId: env.groupIds.processor,
     uploadRetry: { attempts: opts.uploadAttempts ?? 3, initialDelayMs: 50, maxDelayMs: 500, factor: 2 },
+    uploadConcurrency: 16,
     now: () => new Date(),
     logger,
     ...(opts.uploadSleep ? { sleep: opts.uploadSleep } : {}),
