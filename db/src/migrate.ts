@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial';
+import * as notifyWhenListening from './migrations/0002-notify-when-listening';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-notify-when-listening': notifyWhenListening,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

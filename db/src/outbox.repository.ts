@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './connection';
+import { wakeupLockKey } from './migrations/0002-notify-when-listening';
 import type { OutboxRow } from './schema';
 
 export interface NewOutboxMessage {
@@ -67,4 +68,22 @@ export async function outboxBacklog(db: Db): Promise<{ count: number; oldestAgeM
     FROM outbox`.execute(db);
   const r = rows[0];
   return { count: Number(r?.count ?? 0), oldestAgeMs: r?.oldest_age_ms ?? null };
+}
+
+/**
+ * A relay about to sleep asks writers to NOTIFY. In one statement (so one transaction): take
+ * the wake-up lock exclusively, which waits for every writer whose trigger already read the
+ * flag (they hold the lock shared until they commit), then raise the flag. A writer either
+ * committed before this returns (the caller's next claim sees its rows) or reads the raised
+ * flag and notifies. Call `claimOutboxBatch` once more after this, then sleep.
+ */
+export async function requestWakeup(db: Db): Promise<void> {
+  await sql`
+    WITH locked AS (SELECT pg_advisory_xact_lock(${wakeupLockKey}::bigint))
+    UPDATE outbox_wakeup SET requested = true FROM locked`.execute(db);
+}
+
+/** A relay that is awake lowers the flag: writers stop notifying (call it in the claim transaction). */
+export async function cancelWakeup(db: Db): Promise<void> {
+  await db.updateTable('outbox_wakeup').set({ requested: false }).where('requested', '=', true).execute();
 }

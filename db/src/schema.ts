@@ -57,6 +57,7 @@ export interface Database {
   outbox: OutboxTable;
   inbox: InboxTable;
   file_transitions: FileTransitionsTable;
+  outbox_wakeup: { singleton: ColumnType<boolean, never, never>; requested: boolean };
 }
 
 export type FileRow = Selectable<FilesTable>;

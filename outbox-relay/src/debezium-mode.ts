@@ -1,5 +1,5 @@
 import { startWhenReachable, type Logger } from '@fileflow/common';
-import { outboxBacklog, type Db } from '@fileflow/db';
+import { cancelWakeup, outboxBacklog, type Db } from '@fileflow/db';
 import type { RelayConfig } from './config';
 import { createConnectClient } from './debezium/connect-client';
 import { connectorNamesFor, type ConnectorSettings } from './debezium/connector-config';
@@ -41,6 +41,9 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
     'debezium connector',
     async () => {
       const { changed, diff } = await registerConnector({ connect, db: deps.db, logger: deps.logger }, settings);
+      // Debezium reads the WAL: nobody listens, so writers need not NOTIFY (a polling relay
+      // started later raises the request again when it first idles).
+      await cancelWakeup(deps.db);
       deps.logger.info(changed ? 'connector registered' : 'connector config unchanged', {
         connector: settings.name,
         diff,

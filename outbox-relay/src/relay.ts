@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { backoffDelay, type Faults, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
-import { claimOutboxBatch, deleteOutboxMessages, type Db } from '@fileflow/db';
+import { cancelWakeup, claimOutboxBatch, deleteOutboxMessages, requestWakeup, type Db } from '@fileflow/db';
 import { groupByTopic } from './to-kafka-record';
 
 export interface RelayDeps {
@@ -40,8 +40,15 @@ export function createRelay(deps: RelayDeps): Relay {
   let stopWake: (() => void) | undefined;
   let pending = false;
 
-  const drainOnce = async (): Promise<number> =>
+  /** Whether this relay asked writers to NOTIFY (see `requestWakeup`). */
+  let wakeupRequested = false;
+
+  const drainOnce = async (keepWakeupRequest = false): Promise<number> =>
     deps.db.transaction().execute(async (trx) => {
+      if (wakeupRequested && !keepWakeupRequest) {
+        await cancelWakeup(trx); // awake now: writers can stop notifying
+        wakeupRequested = false;
+      }
       const rows = await claimOutboxBatch(trx, deps.batchSize);
       if (rows.length === 0) return 0;
       await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
@@ -75,10 +82,12 @@ export function createRelay(deps: RelayDeps): Relay {
   const run = async () => {
     let failures = 0;
     let idleRetries = 0;
+    let lookOnceMore = false;
     while (running) {
       pending = false;
       try {
-        const n = await drainOnce();
+        const n = await drainOnce(lookOnceMore);
+        lookOnceMore = false;
         failures = 0;
         if (n > 0) {
           idleRetries = 0;
@@ -92,8 +101,14 @@ export function createRelay(deps: RelayDeps): Relay {
         if (await hasWaitingRows()) {
           idleRetries += 1;
           await waitFor(Math.min(deps.pollIntervalMs, 5 * 2 ** Math.min(idleRetries, 10)));
-        } else {
+        } else if (!wakeupRequested) {
+          // About to sleep: ask writers to NOTIFY, then look once more (rows committed before
+          // the request was in place notified nobody).
           idleRetries = 0;
+          await requestWakeup(deps.db);
+          wakeupRequested = true;
+          lookOnceMore = true;
+        } else {
           await waitFor(deps.pollIntervalMs);
         }
       } catch (err) {

@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     );
     log('stage: raw S3 PutObject (3 concurrent, as the processor)');
     stages.s3 = await attempt('raw s3', errors, () =>
-      inEnv('benchs3', (env) => rawS3(env, { durationMs: ms, concurrency: 3 })),
+      inEnv('benchs3', (env) => rawS3(env, { durationMs: ms, concurrency: o.s3Concurrency })),
     );
   }
 

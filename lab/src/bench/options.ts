@@ -19,6 +19,8 @@ export function parseArgs(argv: string[]) {
     stageSeconds: Number(get('stage-seconds') ?? (quick ? 3 : 10)),
     apiSeconds: Number(get('api-seconds') ?? (quick ? 3 : 12)),
     connections: Number(get('connections') ?? 32),
+    /** Uploads in flight in the file processor at most: 3 partitions x S3_UPLOAD_CONCURRENCY (16). */
+    s3Concurrency: Number(get('s3-concurrency') ?? 48),
     backlog: Number(get('backlog') ?? (quick ? 2_000 : 100_000)),
     relayBatch: Number(get('relay-batch') ?? 1_000),
     /** Extra polling-relay drains with these batch sizes (same backlog size, fresh database each). */

@@ -74,6 +74,12 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
     (x): x is number => x !== undefined,
   );
   const slowest = stageRates.length === 3 ? Math.min(...stageRates) : NaN;
+  // Each stage was measured with the whole machine to itself; end to end they share it. If each
+  // is CPU-bound, a file costs the sum of its stage costs: one write, three records, one PUT.
+  const shared =
+    stages.postgres && stages.kafka && stages.s3
+      ? 1 / (1 / stages.postgres.rate + 3 / stages.kafka.rate + 1 / stages.s3.rate)
+      : NaN;
   // The polling relay's best batch size of this run (each is listed in the results).
   const polling = drains
     .filter((d) => d.relay.startsWith('polling'))
@@ -97,7 +103,12 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
       lat(stages.kafka?.latency),
       `records/s; latency per batch of ${r.options.relayBatch as number}`,
     ],
-    ['raw S3: PutObject', fmt(stages.s3?.rate), lat(stages.s3?.latency), '3 concurrent'],
+    [
+      'raw S3: PutObject',
+      fmt(stages.s3?.rate),
+      lat(stages.s3?.latency),
+      `${(r.options.s3Concurrency as number | undefined) ?? 3} concurrent (as the processor)`,
+    ],
     [
       'API POST /files (autocannon)',
       fmt(api?.rate),
@@ -184,6 +195,11 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
                 ? `${fmt(x.max.hops.completedPerSecond)}/s = ${fmt((x.max.hops.completedPerSecond / slowest) * 100)}%`
                 : 'n/a',
               verdict(x.max && Number.isFinite(slowest) ? x.max.hops.completedPerSecond >= slowest / 2 : undefined),
+            ],
+            [
+              `  (for scale: the stages sharing one machine, 1/(1/pg + 3/kafka + 1/s3) = ${fmt(shared)}/s)`,
+              x.max && Number.isFinite(shared) ? `${fmt((x.max.hops.completedPerSecond / shared) * 100)}%` : 'n/a',
+              'context',
             ],
             [
               `e2e ${x.mode} p99 <= 250 ms @ 200/s`,

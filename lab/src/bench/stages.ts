@@ -54,7 +54,7 @@ export async function rawKafka(env: TestEnv, o: { durationMs: number; batchSize:
   }
 }
 
-/** PutObject of a rendered file, client as `createS3Client`, concurrency as the processor (3 partitions at once). */
+/** PutObject of a rendered file, client as `createS3Client`, concurrency as the processor (3 partitions x 16 uploads). */
 export async function rawS3(env: TestEnv, o: { durationMs: number; concurrency: number }): Promise<LoopResult> {
   const s3 = createS3Client(stackSettings.s3);
   try {

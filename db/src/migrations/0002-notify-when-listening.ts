@@ -1,0 +1,42 @@
+import { sql, type Kysely } from 'kysely';
+
+/** The advisory lock that orders writers' flag reads against a relay raising the flag. */
+export const wakeupLockKey = 7126540001;
+
+/**
+ * NOTIFY only while a relay sleeps. Every NOTIFY takes PostgreSQL's global notify-queue lock
+ * at commit and holds it through the commit's WAL flush, so a NOTIFY per insert serialises all
+ * writers' commits (measured: 10-60 ms waits at 200 inserts/s on 2 cores). A relay raises
+ * `outbox_wakeup.requested` before it sleeps and lowers it when it works; writers notify only
+ * while it is raised. See `requestWakeup` for why no insert can slip between the two.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    CREATE TABLE outbox_wakeup (
+      singleton BOOLEAN PRIMARY KEY DEFAULT true CHECK (singleton),
+      requested BOOLEAN NOT NULL DEFAULT true
+    )`.execute(db);
+  await sql`INSERT INTO outbox_wakeup DEFAULT VALUES`.execute(db);
+  await sql`
+    CREATE OR REPLACE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_advisory_xact_lock_shared(${sql.lit(wakeupLockKey)});
+      -- A new statement, so in READ COMMITTED a fresh snapshot: it sees a flag raised while we
+      -- waited for the lock. Other isolation levels read an older snapshot: they always notify.
+      IF current_setting('transaction_isolation') <> 'read committed'
+         OR (SELECT requested FROM outbox_wakeup) THEN
+        PERFORM pg_notify('outbox', '');
+      END IF;
+      RETURN NULL;
+    END $$`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    CREATE OR REPLACE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('outbox', '');
+      RETURN NULL;
+    END $$`.execute(db);
+  await sql`DROP TABLE outbox_wakeup`.execute(db);
+}

@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { silentLogger } from '@fileflow/common';
+import { createTestEnv, eventually, insertOutboxRow, readTopic, type TestEnv } from '@fileflow/lab';
+import { createOutboxListener } from './outbox-listener';
+import { createRelay, type Relay } from './relay';
+
+let env: TestEnv;
+let relay: Relay;
+let listener: ReturnType<typeof createOutboxListener>;
+let producer: ReturnType<TestEnv['kafka']['producer']>;
+let notifications = 0;
+
+beforeAll(async () => {
+  env = await createTestEnv('wakeup');
+  producer = env.kafka.producer();
+  await producer.connect();
+  relay = createRelay({
+    db: env.db,
+    producer,
+    logger: silentLogger,
+    batchSize: 100,
+    // No poll in practice: every row below must arrive through a NOTIFY.
+    pollIntervalMs: 10 * 60_000,
+    errorBackoff: { attempts: Infinity, initialDelayMs: 50, maxDelayMs: 500, factor: 2 },
+  });
+  listener = createOutboxListener(
+    env.databaseUrl,
+    () => {
+      notifications += 1;
+      relay.notify();
+    },
+    silentLogger,
+  );
+  await listener.start();
+  await relay.start();
+});
+afterAll(async () => {
+  await relay.stop();
+  await listener.stop();
+  await producer.disconnect();
+  await env.cleanup();
+});
+
+const requested = async () =>
+  (await env.db.selectFrom('outbox_wakeup').select('requested').executeTakeFirstOrThrow()).requested;
+
+it('a sleeping relay has asked for a wake-up, and every row written while it sleeps wakes it', async () => {
+  await eventually(async () => expect(await requested()).toBe(true));
+  const client = new pg.Client({ connectionString: env.databaseUrl });
+  await client.connect();
+  try {
+    for (let fileId = 1; fileId <= 5; fileId += 1) {
+      await eventually(async () => expect(await requested()).toBe(true)); // asleep again
+      await insertOutboxRow(client, env, { fileId, payload: { fileId } });
+    }
+  } finally {
+    await client.end();
+  }
+  const records = await readTopic(env.kafka, env.topics.fileCreate, (rs) => rs.length >= 5);
+  expect(records.map((r) => r.key).sort()).toEqual(['1', '2', '3', '4', '5']);
+  expect(notifications).toBeGreaterThanOrEqual(5);
+});
+
+it('writers do not notify while the relay is awake (the request is withdrawn), and no row is missed', async () => {
+  await env.db.updateTable('outbox_wakeup').set({ requested: false }).execute(); // as an awake relay leaves it
+  const before = notifications;
+  const client = new pg.Client({ connectionString: env.databaseUrl });
+  await client.connect();
+  try {
+    await insertOutboxRow(client, env, { fileId: 50, payload: { fileId: 50 } });
+    // Nothing notified; the relay sleeps on. Once it asks again (as it does before each sleep)
+    // the next writer wakes it, and the claim takes both rows.
+    await env.db.updateTable('outbox_wakeup').set({ requested: true }).execute();
+    await insertOutboxRow(client, env, { fileId: 51, payload: { fileId: 51 } });
+  } finally {
+    await client.end();
+  }
+  const records = await readTopic(env.kafka, env.topics.fileCreate, (rs) => rs.some((r) => r.key === '51'));
+  expect(records.map((r) => r.key)).toEqual(expect.arrayContaining(['50', '51']));
+  expect(notifications - before).toBe(1);
+});
