@@ -1,1 +1,3 @@
 export * from './harness';
+export { TcpProxy } from './chaos/tcp-proxy';
+export { freePort } from './chaos/service-process';

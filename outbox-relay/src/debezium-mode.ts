@@ -6,12 +6,13 @@ import { connectorNamesFor, type ConnectorSettings } from './debezium/connector-
 import { createOutboxCleanup } from './debezium/outbox-cleanup';
 import { registerConnector } from './debezium/register-connector';
 import { slotHealth } from './debezium/replication-slot';
+import { createTaskSupervisor } from './debezium/task-supervisor';
 import type { RunningRelay } from './relay-mode';
 
 /**
  * RELAY_MODE=debezium: Kafka Connect publishes the outbox (Debezium + Outbox Event Router).
- * This process registers the connector (idempotently), deletes rows already in the WAL, and
- * reports the connector's state and the replication slot's retained WAL.
+ * This process registers the connector (idempotently), restarts it when it FAILED, deletes rows
+ * already in the WAL, and reports the connector's state and the replication slot's retained WAL.
  */
 export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: Logger }): RunningRelay {
   const connect = createConnectClient(config.KAFKA_CONNECT_URL);
@@ -34,6 +35,13 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
       return undefined;
     },
   });
+  const supervisor = createTaskSupervisor({
+    connect,
+    connector: settings.name,
+    logger: deps.logger,
+    intervalMs: 2_000,
+    maxIntervalMs: 60_000,
+  });
   let stopping = false;
   let registered = false;
 
@@ -54,6 +62,7 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
   ).then(async (ok) => {
     if (!ok) return;
     registered = true;
+    await supervisor.start();
     await cleanup.start();
   });
 
@@ -76,6 +85,7 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
     }),
     async stop() {
       stopping = true;
+      await supervisor.stop();
       await cleanup.stop();
     },
   };

@@ -26,7 +26,7 @@ import { type LoopResult } from './measure';
 import { cpuProfileNodeOptions, topSelfTime } from './profile';
 import { renderReport, type BenchResults } from './report';
 import { rawKafka, rawPostgres, rawS3 } from './stages';
-import { connectPid, machine } from './machine';
+import { connectPid, machine, otherRelays } from './machine';
 import { parseArgs, type BenchOptions } from './options';
 
 const repoRoot = resolve(__dirname, '../../..');
@@ -130,6 +130,9 @@ async function main(): Promise<void> {
   const errors: string[] = [];
   log(`options ${JSON.stringify(o)}`);
   if (!o.noStack) await ensureStack({ quiet: true, connect: o.phases.has('drain') || o.modes.includes('debezium') });
+  const foreign = await otherRelays();
+  if (foreign.length)
+    log(`WARNING: other relays are attached to this stack and will cost CPU in every number: ${foreign.join('; ')}`);
 
   const stages: { postgres?: LoopResult; kafka?: LoopResult; s3?: LoopResult } = {};
   if (o.phases.has('stages')) {
@@ -249,6 +252,7 @@ async function main(): Promise<void> {
     durationS: (Date.now() - started) / 1000,
     options: o,
     machine: machine(),
+    otherRelays: foreign,
     stages,
     api,
     drains,

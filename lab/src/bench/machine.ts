@@ -1,3 +1,5 @@
+import pg from 'pg';
+import { connectUrl, stackSettings } from '../harness';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -53,4 +55,31 @@ export function machine(): BenchResults['machine'] {
       'pg-transactional-outbox': pkg('pg-transactional-outbox'),
     },
   };
+}
+
+/**
+ * Other relays attached to the stack when the run starts: Kafka Connect connectors and
+ * replication slots (any database). An idle Debezium connector still decodes all the WAL the
+ * benchmark writes, and costs CPU in every number (measured: ~20 % slower end to end on 2 cores).
+ */
+export async function otherRelays(): Promise<string[]> {
+  const found: string[] = [];
+  const connectors = await fetch(`${connectUrl}/connectors`, { signal: AbortSignal.timeout(2_000) })
+    .then((r) => r.json() as Promise<string[]>)
+    .catch(() => [] as string[]);
+  if (connectors.length) found.push(`Kafka Connect connectors: ${connectors.join(', ')}`);
+  const client = new pg.Client({ connectionString: stackSettings.adminDatabaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ slot_name: string; database: string; active: boolean }>(
+      'SELECT slot_name, database, active FROM pg_replication_slots',
+    );
+    if (rows.length)
+      found.push(
+        `replication slots: ${rows.map((r) => `${r.slot_name} (${r.database}${r.active ? ', active' : ''})`).join(', ')}`,
+      );
+  } finally {
+    await client.end();
+  }
+  return found;
 }

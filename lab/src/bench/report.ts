@@ -23,6 +23,8 @@ export interface BenchResults {
   readonly processorProfile: string[] | undefined;
   readonly e2e: Array<{ mode: 'polling' | 'debezium'; fixed?: FixedRateResult; max?: MaxRateResult }>;
   readonly errors: string[];
+  /** Other relays attached to the stack at the start (see `otherRelays`); absent in older results. */
+  readonly otherRelays?: string[];
 }
 
 const lat = (s: Summary | undefined) => (s ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : 'n/a');
@@ -231,6 +233,10 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
     '```',
     m.free,
     '```',
+    '',
+    r.otherRelays?.length
+      ? `Attached to the stack during the run, besides the benchmark's own: ${r.otherRelays.join('; ')}.`
+      : 'No other connector or replication slot was attached to the stack during the run.',
     '',
     '### Results',
     '',
