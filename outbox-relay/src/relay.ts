@@ -95,12 +95,15 @@ export function createRelay(deps: RelayDeps): Relay {
           stats.batches += 1;
           deps.onPublished?.(n);
         }
-        if (n === deps.batchSize) continue;
-        // Rows left behind are held by a transaction still in flight (or locked by another
-        // relay): look again soon, backing off towards the poll interval.
+        // Rows may have committed while this batch was out (writers do not notify while the
+        // relay is awake): look again at once, and only an empty claim ends the burst.
+        if (n > 0) continue;
+        // Nothing claimable. Rows left are held by a transaction still in flight (the gap-free
+        // rule) or locked by another relay: look again soon, backing off from 2 ms towards the
+        // poll interval.
         if (await hasWaitingRows()) {
           idleRetries += 1;
-          await waitFor(Math.min(deps.pollIntervalMs, 5 * 2 ** Math.min(idleRetries, 10)));
+          await waitFor(Math.min(deps.pollIntervalMs, 2 ** Math.min(idleRetries, 10)));
         } else if (!wakeupRequested) {
           // About to sleep: ask writers to NOTIFY, then look once more (rows committed before
           // the request was in place notified nobody).
