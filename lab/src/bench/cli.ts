@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     stages.kafka = await attempt('raw kafka', errors, () =>
       inEnv('benchkafka', (env) => rawKafka(env, { durationMs: ms, batchSize: o.relayBatch })),
     );
-    log('stage: raw S3 PutObject (3 concurrent, as the processor)');
+    log(`stage: raw S3 PutObject (${o.s3Concurrency} concurrent, as the processor)`);
     stages.s3 = await attempt('raw s3', errors, () =>
       inEnv('benchs3', (env) => rawS3(env, { durationMs: ms, concurrency: o.s3Concurrency })),
     );
