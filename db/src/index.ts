@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './files.repository';
 export * from './outbox.repository';
 export * from './inbox.repository';
+export { wakeupLockKey } from './migrations/0002-notify-when-listening';

@@ -71,16 +71,22 @@ export async function outboxBacklog(db: Db): Promise<{ count: number; oldestAgeM
 }
 
 /**
- * A relay about to sleep asks writers to NOTIFY. In one statement (so one transaction): take
- * the wake-up lock exclusively, which waits for every writer whose trigger already read the
- * flag (they hold the lock shared until they commit), then raise the flag. A writer either
- * committed before this returns (the caller's next claim sees its rows) or reads the raised
- * flag and notifies. Call `claimOutboxBatch` once more after this, then sleep.
+ * A relay about to sleep asks writers to NOTIFY. In one statement (so one transaction): take the
+ * wake-up lock exclusively, then raise the flag. Writers hold the same lock *shared* from the
+ * moment their trigger reads the flag until they commit, so when the lock is ours every writer
+ * that read "lowered" has committed (the caller's next claim sees its rows), and every later
+ * writer reads "raised" and notifies. Call `claimOutboxBatch` once more after this, then sleep.
+ *
+ * The lock is only *tried*: waiting for it would queue every new writer behind the relay for as
+ * long as some writer's transaction stays open. Resolves to false when a writer holds it; the
+ * caller then looks again a little later instead of sleeping.
  */
-export async function requestWakeup(db: Db): Promise<void> {
-  await sql`
-    WITH locked AS (SELECT pg_advisory_xact_lock(${wakeupLockKey}::bigint))
-    UPDATE outbox_wakeup SET requested = true FROM locked`.execute(db);
+export async function requestWakeup(db: Db): Promise<boolean> {
+  const { rows } = await sql<{ raised: boolean }>`
+    WITH locked AS (SELECT pg_try_advisory_xact_lock(${wakeupLockKey}::bigint) AS ok)
+    UPDATE outbox_wakeup SET requested = true FROM locked WHERE locked.ok
+    RETURNING true AS raised`.execute(db);
+  return rows.length > 0;
 }
 
 /** A relay that is awake lowers the flag: writers stop notifying (call it in the claim transaction). */

@@ -79,6 +79,9 @@ export function createRelay(deps: RelayDeps): Relay {
       stopWake = done;
     });
 
+  /** 2, 4, ... 64 ms (or the poll interval if shorter): something in flight will finish soon. */
+  const retryDelay = (retries: number) => Math.min(deps.pollIntervalMs, 2 ** Math.min(retries, 6));
+
   const run = async () => {
     let failures = 0;
     let idleRetries = 0;
@@ -99,18 +102,22 @@ export function createRelay(deps: RelayDeps): Relay {
         // relay is awake): look again at once, and only an empty claim ends the burst.
         if (n > 0) continue;
         // Nothing claimable. Rows left are held by a transaction still in flight (the gap-free
-        // rule) or locked by another relay: look again soon, backing off from 2 ms towards the
-        // poll interval.
+        // rule) or locked by another relay: look again soon (2 to 64 ms).
         if (await hasWaitingRows()) {
           idleRetries += 1;
-          await waitFor(Math.min(deps.pollIntervalMs, 2 ** Math.min(idleRetries, 10)));
+          await waitFor(retryDelay(idleRetries));
         } else if (!wakeupRequested) {
           // About to sleep: ask writers to NOTIFY, then look once more (rows committed before
-          // the request was in place notified nobody).
-          idleRetries = 0;
-          await requestWakeup(deps.db);
-          wakeupRequested = true;
-          lookOnceMore = true;
+          // the request was in place notified nobody). A writer in the middle of its
+          // transaction makes the request fail: look again shortly instead.
+          if (await requestWakeup(deps.db)) {
+            idleRetries = 0;
+            wakeupRequested = true;
+            lookOnceMore = true;
+          } else {
+            idleRetries += 1;
+            await waitFor(retryDelay(idleRetries));
+          }
         } else {
           await waitFor(deps.pollIntervalMs);
         }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { silentLogger } from '@fileflow/common';
+import { wakeupLockKey } from '@fileflow/db';
 import { createTestEnv, eventually, insertOutboxRow, readTopic, type TestEnv } from '@fileflow/lab';
 import { createOutboxListener } from './outbox-listener';
 import { createRelay, type Relay } from './relay';
@@ -78,4 +79,30 @@ it('writers do not notify while the relay is awake (the request is withdrawn), a
   const records = await readTopic(env.kafka, env.topics.fileCreate, (rs) => rs.some((r) => r.key === '51'));
   expect(records.map((r) => r.key)).toEqual(expect.arrayContaining(['50', '51']));
   expect(notifications - before).toBe(1);
+});
+
+it('a writer whose transaction stays open blocks neither the relay nor other writers', async () => {
+  const open = new pg.Client({ connectionString: env.databaseUrl });
+  const other = new pg.Client({ connectionString: env.databaseUrl });
+  await Promise.all([open.connect(), other.connect()]);
+  try {
+    // A writer in the middle of its transaction: it holds the wake-up lock shared (as the outbox
+    // trigger leaves it) until it ends. It wrote no row, so the gap-free rule holds nothing back.
+    await open.query('BEGIN');
+    await open.query('SELECT pg_advisory_xact_lock_shared($1)', [wakeupLockKey]);
+    // A row wakes the relay; once it is out, the relay finds nothing and tries to raise its
+    // wake-up request, which it cannot while the lock is held.
+    await insertOutboxRow(other, env, { fileId: 91, payload: { fileId: 91 } });
+    await readTopic(env.kafka, env.topics.fileCreate, (rs) => rs.some((r) => r.key === '91'));
+    // It only tries the lock, so a writer never queues behind it, and it keeps looking instead
+    // of sleeping (the poll interval is 10 min): the next row goes out without a notification.
+    const started = Date.now();
+    await insertOutboxRow(other, env, { fileId: 92, payload: { fileId: 92 } });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const records = await readTopic(env.kafka, env.topics.fileCreate, (rs) => rs.some((r) => r.key === '92'));
+    expect(records.map((r) => r.key)).toContain('92');
+    await open.query('COMMIT');
+  } finally {
+    await Promise.all([open.end(), other.end()]);
+  }
 });

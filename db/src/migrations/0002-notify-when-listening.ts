@@ -8,7 +8,8 @@ export const wakeupLockKey = 7126540001;
  * at commit and holds it through the commit's WAL flush, so a NOTIFY per insert serialises all
  * writers' commits (measured: 10-60 ms waits at 200 inserts/s on 2 cores). A relay raises
  * `outbox_wakeup.requested` before it sleeps and lowers it when it works; writers notify only
- * while it is raised. See `requestWakeup` for why no insert can slip between the two.
+ * while it is raised. See `requestWakeup` for why no insert can slip between the two, and why
+ * the relay only tries the lock (a writer never waits for the relay).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
