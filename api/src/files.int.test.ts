@@ -79,6 +79,7 @@ describe('bad input: a precise 4xx problem+json and no row written', () => {
     ['missing title', (r) => r.send({ description: 'd' }), 400, /title is required/],
     ['empty title', (r) => r.send({ title: '' }), 400, /title must not be empty/],
     ['256-character title', (r) => r.send({ title: 'x'.repeat(256) }), 400, /at most 255/],
+    ['NUL in the title', (r) => r.send({ title: 'a\u0000b' }), 400, /must not contain the NUL character/],
     ['non-string description', (r) => r.send({ title: 't', description: 42 }), 400, /description must be a string/],
     ['non-object body', (r) => r.set('content-type', 'application/json').send('[1,2]'), 400, /JSON object/],
     ['malformed JSON', (r) => r.set('content-type', 'application/json').send('{"title": "t",'), 400, /not valid JSON/],

@@ -20,6 +20,8 @@ describe('createFileBodySchema', () => {
     [{ title: 5 }, 'title must be a string'],
     [{ title: 't', description: 5 }, 'description must be a string'],
     [{ title: 't', extra: 1 }, 'unknown field(s): extra'],
+    [{ title: 'a\u0000b' }, 'title must not contain the NUL character (U+0000)'],
+    [{ title: 't', description: 'a\u0000' }, 'description must not contain the NUL character (U+0000)'],
     [[], 'body must be a JSON object'],
   ])('rejects %j: %s', (body, message) => {
     const r = createFileBodySchema.safeParse(body);

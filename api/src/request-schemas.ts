@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fileStatusSchema } from '@fileflow/common';
+import { fileStatusSchema, hasNoNul } from '@fileflow/common';
 
 /** Longest description accepted; bodies are capped at `maxBodyBytes` before parsing anyway. */
 export const maxDescriptionLength = 10_000;
@@ -12,10 +12,12 @@ export const createFileBodySchema = z.strictObject(
       .string({ error: (i) => (i.input === undefined ? 'title is required' : 'title must be a string') })
       .trim()
       .min(1, 'title must not be empty')
-      .max(255, 'title must be at most 255 characters'),
+      .max(255, 'title must be at most 255 characters')
+      .refine(hasNoNul, 'title must not contain the NUL character (U+0000)'),
     description: z
       .string({ error: 'description must be a string' })
       .max(maxDescriptionLength, `description must be at most ${maxDescriptionLength} characters`)
+      .refine(hasNoNul, 'description must not contain the NUL character (U+0000)')
       .default(''),
   },
   {

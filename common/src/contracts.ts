@@ -7,6 +7,9 @@ import { z } from 'zod';
  */
 
 const isoDateTime = z.iso.datetime({ offset: true });
+
+/** PostgreSQL text cannot hold U+0000: a value with it would fail the write, not be stored. */
+export const hasNoNul = (s: string): boolean => !s.includes('\u0000');
 const fileId = z.number().int().positive().max(2_147_483_647);
 
 /** Value of a `file.create` record: a request to build the file. */
@@ -23,9 +26,15 @@ export const fileCreatedSchema = z
   .strictObject({
     fileId,
     title: z.string().min(1).max(255),
-    s3Location: z.string().regex(/^s3:\/\/[^/]+\/.+$/, 'must be s3://bucket/key'),
+    // Stored in files.s3_location (VARCHAR(500)) and files.error (TEXT): a value the column
+    // cannot take is a poison record for the dead-letter topic, not a failing transaction.
+    s3Location: z
+      .string()
+      .max(500)
+      .regex(/^s3:\/\/[^/]+\/.+$/, 'must be s3://bucket/key')
+      .refine(hasNoNul, 'must not contain U+0000'),
     status: z.enum(['completed', 'failed']),
-    error: z.string().min(1).optional(),
+    error: z.string().min(1).refine(hasNoNul, 'must not contain U+0000').optional(),
     timestamp: isoDateTime,
   })
   .refine((m) => (m.status === 'failed') === (m.error !== undefined), {

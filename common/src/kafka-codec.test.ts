@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { fileCreateSchema } from './contracts';
+import { fileCreateSchema, fileCreatedSchema } from './contracts';
 import { decodeRecord, encodeRecord } from './kafka-codec';
 
 const id = '0b8f1f3e-5c55-4c1b-9d43-0a3d2b7f9a10';
@@ -44,6 +44,33 @@ describe('record codec', () => {
   ])('rejects %s without throwing', (_name, patch, reason) => {
     const message = { ...asConsumed(encodeRecord(7, value, { id, type: 'file.create' })), ...patch } as KafkaMessage;
     const decoded = decodeRecord(message, fileCreateSchema);
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.reason).toMatch(reason);
+  });
+});
+
+describe('file.created values the files table cannot take', () => {
+  const created = {
+    fileId: 7,
+    title: 'T',
+    s3Location: 's3://bucket/files/7.txt',
+    status: 'failed',
+    error: 'boom',
+    timestamp: '2026-11-24T10:00:00.000Z',
+  };
+  const decode = (v: object) =>
+    decodeRecord(asConsumed(encodeRecord(7, v, { id, type: 'file.created' })), fileCreatedSchema);
+
+  it('accepts a location of 500 characters (the column)', () => {
+    expect(decode({ ...created, s3Location: `s3://b/${'k'.repeat(493)}` }).ok).toBe(true);
+  });
+
+  it.each([
+    ['a location over 500 characters', { s3Location: `s3://b/${'k'.repeat(494)}` }, /s3Location/],
+    ['a NUL in the location', { s3Location: 's3://b/a\u0000b' }, /s3Location: must not contain U\+0000/],
+    ['a NUL in the error', { error: 'x\u0000' }, /error: must not contain U\+0000/],
+  ])('sends %s to the dead-letter topic instead of failing the transaction', (_name, patch, reason) => {
+    const decoded = decode({ ...created, ...patch });
     expect(decoded.ok).toBe(false);
     if (!decoded.ok) expect(decoded.reason).toMatch(reason);
   });

@@ -43,12 +43,10 @@ export function createRelay(deps: RelayDeps): Relay {
   /** Whether this relay asked writers to NOTIFY (see `requestWakeup`). */
   let wakeupRequested = false;
 
-  const drainOnce = async (keepWakeupRequest = false): Promise<number> =>
-    deps.db.transaction().execute(async (trx) => {
-      if (wakeupRequested && !keepWakeupRequest) {
-        await cancelWakeup(trx); // awake now: writers can stop notifying
-        wakeupRequested = false;
-      }
+  const drainOnce = async (keepWakeupRequest = false): Promise<number> => {
+    const cancelling = wakeupRequested && !keepWakeupRequest;
+    const n = await deps.db.transaction().execute(async (trx) => {
+      if (cancelling) await cancelWakeup(trx); // awake now: writers can stop notifying
       const rows = await claimOutboxBatch(trx, deps.batchSize);
       if (rows.length === 0) return 0;
       await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
@@ -59,6 +57,9 @@ export function createRelay(deps: RelayDeps): Relay {
       );
       return rows.length;
     });
+    if (cancelling) wakeupRequested = false; // only once that transaction committed
+    return n;
+  };
 
   const hasWaitingRows = async (): Promise<boolean> => {
     const row = await deps.db.selectFrom('outbox').select('id').limit(1).executeTakeFirst();
