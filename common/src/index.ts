@@ -16,3 +16,4 @@ export * from './faults';
 export * from './record-consumer';
 export * from './map-concurrent';
 export * from './group-commit';
+export * from './periodic';

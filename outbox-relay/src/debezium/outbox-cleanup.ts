@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '@fileflow/db';
-import type { Logger, Runnable } from '@fileflow/common';
+import { runPeriodically, type Logger, type Runnable } from '@fileflow/common';
 
 /**
  * In Debezium mode the outbox is only a conduit: every committed row's INSERT is already in
@@ -20,10 +20,6 @@ export function createOutboxCleanup(deps: {
 }): Runnable & {
   cleanOnce(): Promise<number>;
 } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = true;
-
   let lastRefusal: string | undefined;
   const cleanOnce = async (): Promise<number> => {
     const refusal = await deps.guard();
@@ -36,26 +32,12 @@ export function createOutboxCleanup(deps: {
     return n;
   };
 
-  const tick = () => {
-    running = cleanOnce()
-      .then(() => undefined)
-      .catch((err: unknown) => deps.logger.warn('outbox cleanup failed; will retry', { err: String(err) }))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, deps.intervalMs);
-      });
-  };
-
   return {
-    start() {
-      stopped = false;
-      tick();
-      return Promise.resolve();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    ...runPeriodically({
+      task: cleanOnce,
+      delayMs: () => deps.intervalMs,
+      onError: (err) => deps.logger.warn('outbox cleanup failed; will retry', { err: String(err) }),
+    }),
     cleanOnce,
   };
 }

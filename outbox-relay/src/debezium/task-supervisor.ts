@@ -1,4 +1,4 @@
-import type { Logger, Runnable } from '@fileflow/common';
+import { runPeriodically, type Logger, type Runnable } from '@fileflow/common';
 import type { ConnectClient, ConnectorStatus } from './connect-client';
 
 /**
@@ -34,9 +34,6 @@ export function createTaskSupervisor(deps: {
   maxIntervalMs: number;
   onRestart?: (parts: string[]) => void;
 }): Runnable & { checkOnce(): Promise<string[]> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = true;
   let restarts = 0;
 
   const checkOnce = async (): Promise<string[]> => {
@@ -52,26 +49,12 @@ export function createTaskSupervisor(deps: {
     return failed;
   };
 
-  const tick = () => {
-    running = checkOnce()
-      .then(() => undefined)
-      .catch((err: unknown) => deps.logger.warn('connector check failed; will retry', { err: String(err) }))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, nextCheckDelay(deps.intervalMs, deps.maxIntervalMs, restarts));
-      });
-  };
-
   return {
-    start() {
-      stopped = false;
-      tick();
-      return Promise.resolve();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    ...runPeriodically({
+      task: checkOnce,
+      delayMs: () => nextCheckDelay(deps.intervalMs, deps.maxIntervalMs, restarts),
+      onError: (err) => deps.logger.warn('connector check failed; will retry', { err: String(err) }),
+    }),
     checkOnce,
   };
 }
