@@ -44,18 +44,19 @@ export async function findFileById(db: Db, id: number): Promise<FileRow | undefi
 
 /**
  * Lock the files' rows for the rest of the transaction, in id order (so two transactions that
- * lock overlapping sets cannot deadlock). Ids that do not exist are absent from the result.
+ * lock overlapping sets cannot deadlock), and return their statuses. Ids that do not exist are
+ * absent from the result.
  */
-export async function lockFilesByIds(db: Db, ids: readonly number[]): Promise<Map<number, FileRow>> {
+export async function lockFileStatuses(db: Db, ids: readonly number[]): Promise<Map<number, FileStatus>> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('files')
-    .selectAll()
+    .select(['id', 'status'])
     .where('id', 'in', [...new Set(ids)])
     .orderBy('id')
     .forUpdate()
     .execute();
-  return new Map(rows.map((r) => [r.id, r]));
+  return new Map(rows.map((r) => [r.id, r.status]));
 }
 
 export interface ListFilesQuery {

@@ -1,5 +1,5 @@
 import { noFaults, type Faults } from '@fileflow/common';
-import { lockFilesByIds, recordInboxReceipts, updateFileStatuses, type Db } from '@fileflow/db';
+import { lockFileStatuses, recordInboxReceipts, updateFileStatuses, type Db } from '@fileflow/db';
 import { planStatusBatch, type ApplyOutcome, type ReceivedStatusEvent } from './plan-status-batch';
 
 /** The inbox consumer name of the status consumer. */
@@ -20,11 +20,11 @@ export async function applyStatusEvents(
 ): Promise<ApplyOutcome[]> {
   if (events.length === 0) return [];
   return db.transaction().execute(async (trx): Promise<ApplyOutcome[]> => {
-    const files = await lockFilesByIds(
+    const statuses = await lockFileStatuses(
       trx,
       events.map((e) => e.event.fileId),
     );
-    const plan = planStatusBatch(statusConsumerName, new Map([...files].map(([id, f]) => [id, f.status])), events);
+    const plan = planStatusBatch(statusConsumerName, statuses, events);
     const existed = await recordInboxReceipts(trx, plan.receipts);
     await updateFileStatuses(trx, plan.changes);
     if (plan.changes.length > 0) faults.hit('status.before-commit'); // failure suite: crash with the updates not yet committed
