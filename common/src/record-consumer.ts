@@ -34,8 +34,9 @@ export function slices<T>(items: readonly T[], size: number): T[][] {
  * partitions at a time, each partition's records handed over in slices of at most
  * `sliceSize` (what the broker has ready, so a slice is one record when the load is light and
  * many under load), and a producer for the handler's output and for dead letters. A slice's
- * offsets are committed only after `handle` (and the dead-letter copies) resolved, so a crash
- * means redelivery, never loss; a poison record goes to `<topic>.dlq` and never blocks its
+ * offsets are resolved only after `handle` (and the dead-letter copies) resolved, and KafkaJS
+ * commits the resolved offsets when the fetched batch is done, so a crash means redelivery (of
+ * at most that batch), never loss; a poison record goes to `<topic>.dlq` and never blocks its
  * partition. On shutdown or a rebalance the loop stops between slices; what it did not
  * finish comes again.
  */
@@ -75,7 +76,6 @@ export function createRecordConsumer(o: {
       }
       const last = slice.at(-1);
       if (last) p.resolveOffset(last.offset);
-      await p.commitOffsetsIfNecessary();
       await p.heartbeat();
       o.logger.debug('slice done', { topic, partition, records: slice.length, ms: Date.now() - started });
     }
