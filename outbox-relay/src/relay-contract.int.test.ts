@@ -2,6 +2,7 @@ import pg from 'pg';
 import { silentLogger } from '@fileflow/common';
 import {
   createTestEnv,
+  createTestRelay,
   insertOutboxRow,
   readTopic,
   startDebeziumRelay,
@@ -11,7 +12,6 @@ import {
   type TestEnv,
 } from '@fileflow/lab';
 import { createOutboxListener } from './outbox-listener';
-import { createRelay } from './relay';
 
 /**
  * One contract, two relays: from the same outbox rows the polling relay and Debezium (Kafka
@@ -75,16 +75,7 @@ describe.each(modes)('%s relay', (mode) => {
       const debezium = await startDebeziumRelay(env, silentLogger);
       stop = () => debezium.stop();
     } else {
-      const producer = env.kafka.producer();
-      await producer.connect();
-      const relay = createRelay({
-        db: env.db,
-        producer,
-        logger: silentLogger,
-        batchSize: 500,
-        pollIntervalMs: 1_000,
-        errorBackoff: { attempts: Infinity, initialDelayMs: 50, maxDelayMs: 500, factor: 2 },
-      });
+      const { relay, producer } = await createTestRelay(env, { batchSize: 500 });
       const listener = createOutboxListener(env.databaseUrl, () => relay.notify(), silentLogger);
       await listener.start();
       await relay.start();

@@ -1,25 +1,24 @@
+import type { Producer } from 'kafkajs';
 import pg from 'pg';
-import { newId, silentLogger } from '@fileflow/common';
+import { newId } from '@fileflow/common';
 import { insertOutboxMessage } from '@fileflow/db';
-import { createTestEnv, insertOutboxRow, readTopic, type ReadRecord, type TestEnv } from '@fileflow/lab';
-import { createRelay, type Relay } from './relay';
+import {
+  createTestEnv,
+  createTestRelay,
+  insertOutboxRow,
+  readTopic,
+  type ReadRecord,
+  type TestEnv,
+} from '@fileflow/lab';
+import type { Relay } from './relay';
 
 let env: TestEnv;
 let relay: Relay;
-let producer: ReturnType<TestEnv['kafka']['producer']>;
+let producer: Producer;
 
 beforeAll(async () => {
   env = await createTestEnv('relay');
-  producer = env.kafka.producer();
-  await producer.connect();
-  relay = createRelay({
-    db: env.db,
-    producer,
-    logger: silentLogger,
-    batchSize: 100,
-    pollIntervalMs: 1_000,
-    errorBackoff: { attempts: Infinity, initialDelayMs: 50, maxDelayMs: 500, factor: 2 },
-  });
+  ({ relay, producer } = await createTestRelay(env));
 });
 afterAll(async () => {
   await producer.disconnect();

@@ -1,29 +1,21 @@
+import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { silentLogger } from '@fileflow/common';
 import { wakeupLockKey } from '@fileflow/db';
-import { createTestEnv, eventually, insertOutboxRow, readTopic, type TestEnv } from '@fileflow/lab';
+import { createTestEnv, createTestRelay, eventually, insertOutboxRow, readTopic, type TestEnv } from '@fileflow/lab';
 import { createOutboxListener } from './outbox-listener';
-import { createRelay, type Relay } from './relay';
+import type { Relay } from './relay';
 
 let env: TestEnv;
 let relay: Relay;
 let listener: ReturnType<typeof createOutboxListener>;
-let producer: ReturnType<TestEnv['kafka']['producer']>;
+let producer: Producer;
 let notifications = 0;
 
 beforeAll(async () => {
   env = await createTestEnv('wakeup');
-  producer = env.kafka.producer();
-  await producer.connect();
-  relay = createRelay({
-    db: env.db,
-    producer,
-    logger: silentLogger,
-    batchSize: 100,
-    // No poll in practice: every row below must arrive through a NOTIFY.
-    pollIntervalMs: 10 * 60_000,
-    errorBackoff: { attempts: Infinity, initialDelayMs: 50, maxDelayMs: 500, factor: 2 },
-  });
+  // No poll in practice: every row below must arrive through a NOTIFY.
+  ({ relay, producer } = await createTestRelay(env, { pollIntervalMs: 10 * 60_000 }));
   listener = createOutboxListener(
     env.databaseUrl,
     () => {

@@ -5,3 +5,4 @@ export * from './topic-reader';
 export * from './pipeline';
 export * from './debezium-relay';
 export * from './outbox-writers';
+export * from './test-relay';
