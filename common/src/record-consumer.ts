@@ -1,6 +1,7 @@
 import type { EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { sendToDeadLetters, type DeadLetter } from './dead-letter';
 import { consumerTiming } from './kafka';
+import { createOffsetCommitter } from './offset-committer';
 import type { Runnable } from './lifecycle';
 import type { Logger } from './logger';
 
@@ -34,11 +35,12 @@ export function slices<T>(items: readonly T[], size: number): T[][] {
  * partitions at a time, each partition's records handed over in slices of at most
  * `sliceSize` (what the broker has ready, so a slice is one record when the load is light and
  * many under load), and a producer for the handler's output and for dead letters. A slice's
- * offsets are resolved only after `handle` (and the dead-letter copies) resolved, and KafkaJS
- * commits the resolved offsets when the fetched batch is done, so a crash means redelivery (of
- * at most that batch), never loss; a poison record goes to `<topic>.dlq` and never blocks its
- * partition. On shutdown or a rebalance the loop stops between slices; what it did not
- * finish comes again.
+ * offsets are resolved only after `handle` (and the dead-letter copies) resolved, and committed
+ * in the background at most `commitIntervalMs` later (`createOffsetCommitter`), so a crash means
+ * redelivery (of what was processed in that window and not yet committed), never loss; a poison
+ * record goes to `<topic>.dlq` and never blocks its partition. On shutdown the loop stops
+ * between slices, lets the slices in flight finish and commits them; on a rebalance what it did
+ * not commit comes again to the partition's new owner.
  */
 export function createRecordConsumer(o: {
   kafka: Kafka;
@@ -47,37 +49,56 @@ export function createRecordConsumer(o: {
   logger: Logger;
   handle: BatchHandler;
   sliceSize?: number;
+  /** How long a processed offset may wait to be committed (default 100 ms). */
+  commitIntervalMs?: number;
 }): RecordConsumer {
   const consumer = o.kafka.consumer({ groupId: o.groupId, ...consumerTiming });
   const producer = o.kafka.producer({ allowAutoTopicCreation: true });
   const sliceSize = o.sliceSize ?? 100;
+  const offsets = createOffsetCommitter({
+    commit: (list) => consumer.commitOffsets(list),
+    intervalMs: o.commitIntervalMs ?? 100,
+    onError: (err) => o.logger.warn('offset commit failed; retrying', { error: String(err) }),
+  });
   let running = false;
+  let stopping = false;
+  const inFlight = new Set<Promise<unknown>>();
+  consumer.on(consumer.events.GROUP_JOIN, (e) => offsets.retain(e.payload.memberAssignment));
   consumer.on(consumer.events.CRASH, (e) =>
     o.logger.error('consumer crashed', { error: String(e.payload.error), restart: e.payload.restart }),
   );
 
-  const eachBatch = async (p: EachBatchPayload): Promise<void> => {
+  const runSlice = async (p: EachBatchPayload, slice: KafkaMessage[]): Promise<void> => {
     const { topic, partition } = p.batch;
+    const started = Date.now();
+    const dead = await o.handle(
+      slice.map((message) => ({ topic, partition, message })),
+      producer,
+    );
+    await sendToDeadLetters(producer, dead);
+    for (const d of dead) {
+      o.logger.warn('record sent to dead-letter topic', {
+        topic,
+        partition,
+        offset: d.message.offset,
+        reason: d.reason,
+      });
+    }
+    const last = slice.at(-1);
+    if (last) {
+      p.resolveOffset(last.offset);
+      offsets.processed(topic, partition, last.offset);
+    }
+    o.logger.debug('slice done', { topic, partition, records: slice.length, ms: Date.now() - started });
+  };
+
+  const eachBatch = async (p: EachBatchPayload): Promise<void> => {
     for (const slice of slices(p.batch.messages, sliceSize)) {
-      if (!p.isRunning() || p.isStale()) return;
-      const started = Date.now();
-      const dead = await o.handle(
-        slice.map((message) => ({ topic, partition, message })),
-        producer,
-      );
-      await sendToDeadLetters(producer, dead);
-      for (const d of dead) {
-        o.logger.warn('record sent to dead-letter topic', {
-          topic,
-          partition,
-          offset: d.message.offset,
-          reason: d.reason,
-        });
-      }
-      const last = slice.at(-1);
-      if (last) p.resolveOffset(last.offset);
+      if (stopping || !p.isRunning() || p.isStale()) return;
+      const work = runSlice(p, slice);
+      inFlight.add(work);
+      await work.finally(() => inFlight.delete(work));
       await p.heartbeat();
-      o.logger.debug('slice done', { topic, partition, records: slice.length, ms: Date.now() - started });
     }
   };
 
@@ -86,12 +107,23 @@ export function createRecordConsumer(o: {
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topics: [...o.topics], fromBeginning: true });
-      await consumer.run({ partitionsConsumedConcurrently: 6, eachBatchAutoResolve: false, eachBatch });
+      // autoCommit off: KafkaJS would commit after every partition batch and wait for it before
+      // fetching again; `offsets` commits in the background instead.
+      await consumer.run({
+        partitionsConsumedConcurrently: 6,
+        eachBatchAutoResolve: false,
+        autoCommit: false,
+        eachBatch,
+      });
       running = true;
     },
     async stop() {
       running = false;
-      await consumer.disconnect(); // waits for the slice in flight to finish
+      stopping = true; // no new slice starts; let the ones in flight finish, then commit them
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      offsets.close();
+      await offsets.flush();
+      await consumer.disconnect();
       await producer.disconnect();
     },
     isRunning: () => running,
