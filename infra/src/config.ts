@@ -89,10 +89,14 @@ export function connectWanted(explicit?: boolean): boolean {
   return explicit ?? process.env.RELAY_MODE === 'debezium';
 }
 
-/** JVM flags that shorten start-up and keep memory low on a 2-core box. */
+/**
+ * JVM flags that keep memory low on a 2-core box. The JIT is the default tiered one: a C1-only
+ * JIT (`-XX:TieredStopAtLevel=1`) starts a little faster, but once warm Kafka and S3Proxy spent
+ * clearly more CPU per record and per PUT, and on two cores that CPU is end-to-end latency
+ * (docs/benchmarks.md, "What moved each number").
+ */
 export const JVM_COMMON_FLAGS = [
   '-XX:+UseSerialGC',
-  '-XX:TieredStopAtLevel=1',
   '-XX:+ExitOnOutOfMemoryError',
   '-Djava.awt.headless=true',
 ] as const;
