@@ -225,12 +225,20 @@ async function main(): Promise<void> {
             ]);
           } else await w.startAll();
           await useBrokerTimestamps(w);
-          const fixed = await fixedRate(w, o.fixedRate, o.fixedSeconds);
+          const csv = (phase: string) => (o.hopsCsvDir ? join(o.hopsCsvDir, `e2e-${mode}-${phase}.csv`) : undefined);
+          if (o.hopsCsvDir) mkdirSync(o.hopsCsvDir, { recursive: true });
+          const fixed = await fixedRate(w, {
+            rate: o.fixedRate,
+            seconds: o.fixedSeconds,
+            warmupSeconds: o.warmupSeconds,
+            csvPath: csv('fixed'),
+          });
           log(`e2e ${mode}: fixed rate done (${fixed.accepted} files); max rate`);
           const max = await maxRate(w, {
             connections: o.connections,
             seconds: o.maxSeconds,
             drainTimeoutMs: o.drainTimeoutS * 1000,
+            csvPath: csv('max'),
             extraPids: mode === 'debezium' ? { 'kafka-connect (shared JVM, peak since its start)': connectPid() } : {},
           });
           if (o.profile) {

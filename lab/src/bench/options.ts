@@ -30,6 +30,10 @@ export function parseArgs(argv: string[]) {
     peerTimeoutS: Number(get('peer-timeout') ?? (quick ? 20 : 90)),
     fixedRate: Number(get('rate') ?? 200),
     fixedSeconds: Number(get('fixed-seconds') ?? (quick ? 3 : 15)),
+    /** Unmeasured load at the fixed rate first, so the figures are the steady state, not start-up. */
+    warmupSeconds: Number(get('warmup-seconds') ?? (quick ? 2 : 10)),
+    /** Write each end-to-end file's timestamps (commit, published, uploaded, completed) as CSV here. */
+    hopsCsvDir: get('hops-csv'),
     maxSeconds: Number(get('max-seconds') ?? (quick ? 3 : 15)),
     modes: (get('modes') ?? 'polling,debezium').split(',') as Array<'polling' | 'debezium'>,
   };
