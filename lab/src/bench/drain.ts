@@ -113,7 +113,8 @@ export async function drainPolling(
   env: TestEnv,
   o: { rows: number; batchSize: number; timeoutMs: number },
 ): Promise<DrainResult> {
-  const db = createDb(env.databaseUrl, 3);
+  // As the relay process opens it (outbox-relay/src/main.ts): its deletes commit asynchronously.
+  const db = createDb(env.databaseUrl, 3, { asyncCommit: true });
   const producer = env.kafka.producer({ allowAutoTopicCreation: true });
   await producer.connect();
   const relay = createRelay({
