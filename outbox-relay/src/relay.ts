@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { backoffDelay, type Faults, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
-import { cancelWakeup, claimOutboxBatch, deleteOutboxMessages, requestWakeup, type Db } from '@fileflow/db';
+import { cancelWakeup, requestWakeup, takeOutboxBatch, type Db } from '@fileflow/db';
 import { groupByTopic } from './to-kafka-record';
 
 export interface RelayDeps {
@@ -26,8 +26,9 @@ export interface Relay extends Runnable {
 }
 
 /**
- * The polling relay. Each batch is one transaction: claim rows (see `claimOutboxBatch`),
- * publish them, wait for the broker's acknowledgement (acks=all), delete them, commit.
+ * The polling relay. Each batch is one transaction: take rows (select and delete them in one
+ * statement, see `takeOutboxBatch`), publish them, wait for the broker's acknowledgement
+ * (acks=all), commit.
  * A crash before commit leaves the rows for the next batch: at-least-once, never lost;
  * consumers dedupe by the `id` header.
  */
@@ -47,14 +48,10 @@ export function createRelay(deps: RelayDeps): Relay {
     const cancelling = wakeupRequested && !keepWakeupRequest;
     const n = await deps.db.transaction().execute(async (trx) => {
       if (cancelling) await cancelWakeup(trx); // awake now: writers can stop notifying
-      const rows = await claimOutboxBatch(trx, deps.batchSize);
+      const rows = await takeOutboxBatch(trx, deps.batchSize); // deleted, uncommitted
       if (rows.length === 0) return 0;
       await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
-      deps.faults?.hit('relay.after-publish');
-      await deleteOutboxMessages(
-        trx,
-        rows.map((r) => r.id),
-      );
+      deps.faults?.hit('relay.after-publish'); // acknowledged, delete not committed
       return rows.length;
     });
     if (cancelling) wakeupRequested = false; // only once that transaction committed

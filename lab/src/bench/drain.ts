@@ -8,7 +8,7 @@ import {
   type TransactionalMessage,
 } from 'pg-transactional-outbox';
 import { silentLogger } from '@fileflow/common';
-import { createDb } from '@fileflow/db';
+import { createDb, takeOutboxBatchQuery } from '@fileflow/db';
 import { createRelay } from '@fileflow/outbox-relay';
 import { startDebeziumRelay, type TestEnv } from '../harness';
 import { sleep } from './measure';
@@ -86,20 +86,17 @@ async function waitForTopic(
   }
 }
 
-/** EXPLAIN ANALYZE of the relay's claim query on the backlog (rolled back: it locks rows). */
+/** EXPLAIN ANALYZE of the relay's batch query on the backlog (rolled back: it deletes rows). */
 export async function explainClaim(env: TestEnv, limit: number): Promise<string> {
+  const db = createDb(env.databaseUrl, 1);
+  const query = takeOutboxBatchQuery(limit).compile(db);
+  await db.destroy();
   return withClient(env.databaseUrl, async (c) => {
     await c.query('BEGIN');
     try {
       const { rows } = await c.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-         SELECT o.id, o.aggregatetype, o.aggregateid, o.type, o.topic, o.payload::text AS payload, o.traceparent,
-                o.created_at, o.seq, o.txid
-         FROM outbox o
-         WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot())
-           AND NOT EXISTS (SELECT 1 FROM outbox p
-                           WHERE p.aggregatetype = o.aggregatetype AND p.aggregateid = o.aggregateid AND p.seq < o.seq)
-         ORDER BY o.seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query.sql}`,
+        [...query.parameters],
       );
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     } finally {
