@@ -13,15 +13,8 @@ import { createWorld, type World } from '../chaos/world';
 import { createTestEnv, type TestEnv } from '../harness';
 import { barChartSvg, svgToPng, type Bar } from './chart';
 import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBacklog, type DrainResult } from './drain';
-import {
-  fixedRate,
-  maxRate,
-  useBrokerTimestamps,
-  postFilesWithAutocannon,
-  type CannonResult,
-  type FixedRateResult,
-  type MaxRateResult,
-} from './e2e';
+import { fixedRate, maxRate, useBrokerTimestamps, type FixedRateResult, type MaxRateResult } from './e2e';
+import { postFilesWithAutocannon, type CannonResult } from './load-generators';
 import { type LoopResult } from './measure';
 import { cpuProfileNodeOptions, topSelfTime } from './profile';
 import { renderReport, type BenchResults } from './report';

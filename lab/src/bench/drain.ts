@@ -94,10 +94,9 @@ export async function explainClaim(env: TestEnv, limit: number): Promise<string>
   return withClient(env.databaseUrl, async (c) => {
     await c.query('BEGIN');
     try {
-      const { rows } = await c.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query.sql}`,
-        [...query.parameters],
-      );
+      const { rows } = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query.sql}`, [
+        ...query.parameters,
+      ]);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     } finally {
       await c.query('ROLLBACK');

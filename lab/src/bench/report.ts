@@ -1,5 +1,6 @@
 import type { DrainResult } from './drain';
-import type { CannonResult, FixedRateResult, Hops, MaxRateResult } from './e2e';
+import type { FixedRateResult, Hops, MaxRateResult } from './e2e';
+import type { CannonResult } from './load-generators';
 import { fmt, type LoopResult, type Summary } from './measure';
 
 export interface BenchResults {
