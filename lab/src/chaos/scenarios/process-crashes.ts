@@ -61,10 +61,14 @@ export const processorCrash = crashScenario(
   20,
 );
 
+// The 5th transaction that changes statuses, not a later one: the status consumer groups the
+// events that arrive together into one transaction, so how many transactions 300 files take
+// depends on how bursty their arrival is (in Debezium mode, with background offset commits, it
+// fell below 40 in one CI run and the planned crash never came).
 export const statusConsumerCrash = crashScenario(
   'status-consumer-crash',
   'status consumer (api process) killed mid-apply, before commit, restarted',
   (w) => w.api,
   'status.before-commit',
-  40,
+  5,
 );
