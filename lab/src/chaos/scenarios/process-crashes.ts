@@ -45,7 +45,7 @@ function crashScenario(
 export const relayCrash: Scenario = {
   ...crashScenario(
     'relay-crash',
-    'relay killed between the broker ack and the delete, restarted',
+    'relay killed between the broker ack and the commit of its delete, restarted',
     (w) => w.relay,
     'relay.after-publish',
     3,
