@@ -40,7 +40,8 @@ export function slices<T>(items: readonly T[], size: number): T[][] {
  * redelivery (of what was processed in that window and not yet committed), never loss; a poison
  * record goes to `<topic>.dlq` and never blocks its partition. On shutdown the loop stops
  * between slices, lets the slices in flight finish and commits them; on a rebalance what it did
- * not commit comes again to the partition's new owner.
+ * not commit comes again to the partition's new owner. `stop()` is final: create a new consumer
+ * to consume again.
  */
 export function createRecordConsumer(o: {
   kafka: Kafka;
