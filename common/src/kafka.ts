@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { Kafka, logLevel, type LogEntry, type KafkaConfig, type ISocketFactory } from 'kafkajs';
 import type { Logger } from './logger';
 
@@ -11,14 +12,17 @@ const levelName = (level: logLevel) =>
   level >= logLevel.DEBUG ? 'debug' : level >= logLevel.INFO ? 'info' : level >= logLevel.WARN ? 'warn' : 'error';
 
 /**
- * KafkaJS's own socket factory leaves Nagle's algorithm on. A KafkaJS client pipelines requests
- * on one connection per broker (a consumer's heartbeat or offset commit behind its long-poll fetch,
- * a producer's second send behind its first), so a small request written while the previous one is
- * still unacknowledged waited for the broker's delayed ACK: up to 40 ms per hop. Same socket
- * otherwise (keep-alive after 60 s, as KafkaJS does); no TLS here, the brokers are plaintext.
+ * KafkaJS's own socket factory with Nagle's algorithm off. A KafkaJS client pipelines requests on
+ * one connection per broker (a consumer's heartbeat or offset commit behind its long-poll fetch,
+ * a producer's second send behind its first), so with Nagle a small request written while the
+ * previous one was still unacknowledged waited for the broker's delayed ACK: up to 40 ms per hop.
+ * Otherwise as KafkaJS's: TLS when `ssl` is set, keep-alive after 60 s.
  */
-export const noDelaySocketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-  const socket = net.connect({ host, port, noDelay: true }, onConnect);
+export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : net.connect({ host, port }, onConnect);
+  socket.setNoDelay(true);
   socket.setKeepAlive(true, 60_000);
   return socket;
 };

@@ -103,7 +103,7 @@ export async function measureHops(
     b.push(u - p);
     c.push(done - u);
     t.push(done - commit);
-    csv.push(`${id},${commit},${p},${u},${done}`);
+    if (csvPath) csv.push(`${id},${commit},${p},${u},${done}`);
   }
   if (csvPath) writeFileSync(csvPath, csv.join('\n') + '\n');
   return {
