@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { Kafka, logLevel, type LogEntry, type KafkaConfig, type ISocketFactory } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type KafkaConfig, type ISocketFactory } from 'kafkajs';
 import type { Logger } from './logger';
 
 export interface KafkaSettings {
@@ -63,3 +63,10 @@ export function createKafka(settings: KafkaSettings, logger: Logger, overrides: 
  * partitions move to a live one quickly; heartbeats every second keep a live one in.
  */
 export const consumerTiming = { sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 20_000 } as const;
+
+/**
+ * The services' producer settings. The partitioner is Java's murmur2 one, the one Kafka Connect
+ * (Debezium) uses, so a key lands on the same partition whichever relay published it; naming it
+ * also silences KafkaJS's "switched default partitioner" warning in every service's log.
+ */
+export const producerSettings = { allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner };

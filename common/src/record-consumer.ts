@@ -1,6 +1,6 @@
 import type { EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { sendToDeadLetters, type DeadLetter } from './dead-letter';
-import { consumerTiming } from './kafka';
+import { consumerTiming, producerSettings } from './kafka';
 import { createOffsetCommitter } from './offset-committer';
 import type { Runnable } from './lifecycle';
 import type { Logger } from './logger';
@@ -54,7 +54,7 @@ export function createRecordConsumer(o: {
   commitIntervalMs?: number;
 }): RecordConsumer {
   const consumer = o.kafka.consumer({ groupId: o.groupId, ...consumerTiming });
-  const producer = o.kafka.producer({ allowAutoTopicCreation: true });
+  const producer = o.kafka.producer(producerSettings);
   const sliceSize = o.sliceSize ?? 100;
   const offsets = createOffsetCommitter({
     commit: (list) => consumer.commitOffsets(list),

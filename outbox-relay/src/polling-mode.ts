@@ -1,5 +1,5 @@
 import type { Faults, Logger } from '@fileflow/common';
-import { createKafka, startWhenReachable } from '@fileflow/common';
+import { createKafka, producerSettings, startWhenReachable } from '@fileflow/common';
 import { outboxBacklog, type Db } from '@fileflow/db';
 import type { RelayConfig } from './config';
 import { createOutboxListener } from './outbox-listener';
@@ -12,7 +12,7 @@ export async function startPollingRelay(
   deps: { db: Db; logger: Logger; faults: Faults },
 ): Promise<RunningRelay> {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, deps.logger);
-  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  const producer = kafka.producer(producerSettings);
   const relay = createRelay({
     db: deps.db,
     producer,

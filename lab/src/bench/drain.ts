@@ -7,7 +7,7 @@ import {
   type GeneralMessageHandler,
   type TransactionalMessage,
 } from 'pg-transactional-outbox';
-import { silentLogger } from '@fileflow/common';
+import { producerSettings, silentLogger } from '@fileflow/common';
 import { createDb, takeOutboxBatchQuery } from '@fileflow/db';
 import { createRelay } from '@fileflow/outbox-relay';
 import { startDebeziumRelay, type TestEnv } from '../harness';
@@ -111,7 +111,7 @@ export async function drainPolling(
 ): Promise<DrainResult> {
   // As the relay process opens it (outbox-relay/src/main.ts): its deletes commit asynchronously.
   const db = createDb(env.databaseUrl, 3, { asyncCommit: true });
-  const producer = env.kafka.producer({ allowAutoTopicCreation: true });
+  const producer = env.kafka.producer(producerSettings);
   await producer.connect();
   const relay = createRelay({
     db,
@@ -205,7 +205,7 @@ export async function drainPeer(
     claimMs = performance.now() - t;
     await c.query('ROLLBACK');
   });
-  const producer = env.kafka.producer({ allowAutoTopicCreation: true });
+  const producer = env.kafka.producer(producerSettings);
   await producer.connect();
   const handler: GeneralMessageHandler = {
     handle: async (m: TransactionalMessage) => {

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Message } from 'kafkajs';
-import { createS3Client, newId, newTraceparent } from '@fileflow/common';
+import { createS3Client, newId, newTraceparent, producerSettings } from '@fileflow/common';
 import { createDb } from '@fileflow/db';
 import { renderFile } from '@fileflow/file-processor';
 import { createFile } from '../../../api/src/create-file';
@@ -41,7 +41,7 @@ export function fileCreateRecord(i: number): Message {
 
 /** kafkajs `sendBatch` with acks=all, one batch in flight, as the polling relay does. */
 export async function rawKafka(env: TestEnv, o: { durationMs: number; batchSize: number }): Promise<LoopResult> {
-  const producer = env.kafka.producer();
+  const producer = env.kafka.producer(producerSettings);
   await producer.connect();
   try {
     return await closedLoop(1, o.durationMs, async (b) => {

@@ -1,5 +1,5 @@
 import type { IHeaders, Kafka } from 'kafkajs';
-import { deadLetterTopic, headerString, type Logger } from '@fileflow/common';
+import { deadLetterTopic, headerString, producerSettings, type Logger } from '@fileflow/common';
 
 export interface ReplayResult {
   readonly replayed: number;
@@ -41,7 +41,7 @@ export async function replayDeadLetters(
   const byReason: Record<string, number> = {};
   if (remaining.size === 0) return { replayed: 0, byReason };
 
-  const producer = kafka.producer();
+  const producer = kafka.producer(producerSettings);
   const consumer = kafka.consumer({ groupId });
   await Promise.all([producer.connect(), consumer.connect()]);
   let replayed = 0;
