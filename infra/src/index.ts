@@ -84,3 +84,4 @@ export function stackStatus(): Promise<ProcessStatus[]> {
 export function serviceEnv(name?: ServiceName): NodeJS.ProcessEnv {
   return serviceEnvFor(stackInfo(), name ? SERVICES.find((s) => s.name === name) : undefined);
 }
+export { logFile } from './paths';

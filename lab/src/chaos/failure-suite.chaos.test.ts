@@ -18,6 +18,8 @@ describe.each(scenarioRuns().map(([s, mode]) => [`${s.name} (${mode})`, s, mode]
     it(`${scenario.title}: nothing lost, nothing applied twice, invariants hold`, async () => {
       const report = await runScenario(scenario, launcherInfra, mode);
       reports.push(report);
+      // CI keeps no log files: a failure shows its row, its checks and what its services logged.
+      if (!report.passed) console.log(formatTable([report]));
       expect({ lost: report.lost, appliedTwice: report.appliedTwice, violations: report.violations }).toEqual({
         lost: 0,
         appliedTwice: 0,
@@ -27,6 +29,7 @@ describe.each(scenarioRuns().map(([s, mode]) => [`${s.name} (${mode})`, s, mode]
       expect(report.checks).not.toEqual({});
       for (const [check, ok] of Object.entries(report.checks)) expect({ check, ok }).toEqual({ check, ok: true });
       expect(report.recoveryMs).not.toBeNull();
+      expect(report.stackAfter).toEqual([]);
       expect(report.passed).toBe(true);
     }, 300_000);
   },

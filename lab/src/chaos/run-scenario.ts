@@ -1,6 +1,10 @@
+import { join } from 'node:path';
+import { logFile } from '@fileflow/infra';
 import type { Violation } from '../audit/facts';
+import { logProblems } from './log-excerpts';
 import type { InfraControl, Scenario } from './scenario';
-import { auditWorld, createWorld, waitForQuiescence, type RelayMode } from './world';
+import { formatProblems, repairStack, settledStackProblems, stackProblems, type StackProblem } from './stack-guard';
+import { auditWorld, createWorld, waitForQuiescence, type RelayMode, type World } from './world';
 
 /** One row of the scenario table. */
 export interface ScenarioReport {
@@ -21,8 +25,26 @@ export interface ScenarioReport {
   readonly failedReasons: Record<string, number>;
   readonly checks: Record<string, boolean>;
   readonly violations: readonly Violation[];
+  /** Shared servers still unhealthy 30 s after the scenario (they were restarted for the next one). */
+  readonly stackAfter: readonly StackProblem[];
+  /** Shared servers that were unhealthy before it started, and were restarted first. */
+  readonly repairedBefore: readonly StackProblem[];
+  /** When it failed: the distinct warnings and errors of its services (and of Kafka Connect) during the run. */
+  readonly diagnostics: readonly string[];
   readonly passed: boolean;
   readonly logDir: string;
+}
+
+/** How long the stack may take to settle after a scenario (a restarted broker rejoins its clients). */
+const settleMs = 30_000;
+
+function diagnose(world: World, sinceMs: number): string[] {
+  const logs = ['outbox-relay', 'file-processor', 'api'].map((kind) => [kind, join(world.logDir, `${kind}.log`)]);
+  if (world.relayMode === 'debezium') logs.push(['kafka connect', logFile('connect')]);
+  return logs.flatMap(([kind, file]) => {
+    const levels = kind === 'kafka connect' ? ['error'] : ['error', 'warn'];
+    return logProblems(file!, sinceMs, { levels }).map((line) => `${kind}: ${line}`);
+  });
 }
 
 export async function runScenario(
@@ -31,7 +53,15 @@ export async function runScenario(
   relayMode: RelayMode = 'polling',
   quiescenceTimeoutMs = 180_000,
 ): Promise<ScenarioReport> {
+  // A scenario stands on a healthy stack, whatever the one before it left behind.
+  const repairedBefore = await stackProblems(infra, relayMode);
+  if (repairedBefore.length) {
+    console.warn(`${scenario.name}: restarting unhealthy servers first: ${formatProblems(repairedBefore)}`);
+    await repairStack(infra, repairedBefore);
+  }
+  const beganAt = Date.now();
   const world = await createWorld(scenario.name, relayMode);
+  let stackAfter: StackProblem[] | undefined;
   try {
     await world.startAll();
     const startedAt = Date.now();
@@ -57,6 +87,14 @@ export async function runScenario(
     const lost = accepted.length - completed - failed.length;
     const appliedTwice = audit.violations.filter((v) => v.kind === 'applied-twice').length;
     const checks = outcome.checks ?? {};
+    stackAfter = await settledStackProblems(infra, relayMode, settleMs);
+    const passed =
+      lost === 0 &&
+      appliedTwice === 0 &&
+      audit.violations.length === 0 &&
+      outcome.load.gaveUp === 0 &&
+      stackAfter.length === 0 &&
+      Object.values(checks).every(Boolean);
     return {
       scenario: scenario.name,
       relayMode,
@@ -71,17 +109,23 @@ export async function runScenario(
       failedReasons,
       checks,
       violations: audit.violations,
-      passed:
-        lost === 0 &&
-        appliedTwice === 0 &&
-        audit.violations.length === 0 &&
-        outcome.load.gaveUp === 0 &&
-        Object.values(checks).every(Boolean),
+      stackAfter,
+      repairedBefore,
+      diagnostics: passed ? [] : diagnose(world, beganAt),
+      passed,
       logDir: world.logDir,
     };
+  } catch (err) {
+    // It did not get as far as a report: say what its services and Connect logged meanwhile.
+    const lines = diagnose(world, beganAt);
+    if (lines.length) console.error(`${scenario.name} (${relayMode}) logged:\n  ${lines.join('\n  ')}`);
+    throw err;
   } finally {
     // Never let a cleanup failure hide what went wrong in the scenario itself.
     await world.dispose().catch((err: unknown) => console.error(`cleanup of ${scenario.name} failed:`, err));
+    // Leave a healthy stack to the next scenario (this one fails for what it broke).
+    const broken = stackAfter ?? (await settledStackProblems(infra, relayMode, settleMs));
+    if (broken.length) await repairStack(infra, broken);
   }
 }
 
@@ -121,6 +165,11 @@ export function formatTable(reports: readonly ScenarioReport[]): string {
     for (const [check, ok] of Object.entries(r.checks)) out.push(`  ${r.scenario}: ${ok ? 'ok' : 'NOT OK'}: ${check}`);
     for (const v of r.violations)
       out.push(`  ${r.scenario}: VIOLATION ${v.kind} ${v.fileId ?? v.key ?? ''}: ${v.detail}`);
+    if (r.repairedBefore.length)
+      out.push(`  ${r.scenario}: restarted first, unhealthy before it: ${formatProblems(r.repairedBefore)}`);
+    if (r.stackAfter.length)
+      out.push(`  ${r.scenario}: NOT OK: stack unhealthy afterwards: ${formatProblems(r.stackAfter)}`);
+    for (const d of r.diagnostics) out.push(`  ${r.scenario}: logged ${d}`);
     if (!r.passed) out.push(`  ${r.scenario}: logs in ${r.logDir}`);
   }
   return out.join('\n');

@@ -1,10 +1,14 @@
 import type { LoadResult } from './load';
 import type { RelayMode, World } from './world';
 
+export type InfraComponent = 'postgres' | 'kafka' | 's3' | 'connect';
+
 /** Failure injection on the shared stack (the launcher's process control). */
 export interface InfraControl {
-  kill(name: 'postgres' | 'kafka' | 's3' | 'connect', signal?: NodeJS.Signals): Promise<unknown>;
-  start(name: 'postgres' | 'kafka' | 's3' | 'connect'): Promise<void>;
+  kill(name: InfraComponent, signal?: NodeJS.Signals): Promise<unknown>;
+  start(name: InfraComponent): Promise<void>;
+  /** Why the component is not healthy (not running, or its readiness probe fails); undefined when it is. */
+  health(name: InfraComponent): Promise<string | undefined>;
 }
 
 export interface ScenarioOutcome {

@@ -1,0 +1,61 @@
+import { eventually } from '../harness/eventually';
+import type { InfraComponent, InfraControl } from './scenario';
+import type { RelayMode } from './world';
+
+/** A shared server that is not healthy, and why. */
+export interface StackProblem {
+  readonly component: InfraComponent;
+  readonly problem: string;
+}
+
+/** The shared servers a scenario in this relay mode stands on. */
+export function componentsFor(relayMode: RelayMode): InfraComponent[] {
+  return relayMode === 'debezium' ? ['postgres', 'kafka', 's3', 'connect'] : ['postgres', 'kafka', 's3'];
+}
+
+/** What is wrong with the shared stack right now (empty: every component answers its readiness probe). */
+export async function stackProblems(infra: InfraControl, relayMode: RelayMode): Promise<StackProblem[]> {
+  const probed = await Promise.all(
+    componentsFor(relayMode).map(async (component) => ({ component, problem: await infra.health(component) })),
+  );
+  return probed.filter((p): p is StackProblem => p.problem !== undefined);
+}
+
+/**
+ * The stack's problems once it had `withinMs` to settle (a broker just restarted rejoins its
+ * clients within seconds); empty when it became healthy in time.
+ */
+export async function settledStackProblems(
+  infra: InfraControl,
+  relayMode: RelayMode,
+  withinMs: number,
+): Promise<StackProblem[]> {
+  let last: StackProblem[] = [];
+  try {
+    await eventually(
+      async () => {
+        last = await stackProblems(infra, relayMode);
+        if (last.length) throw new Error('stack not healthy');
+      },
+      { timeoutMs: withinMs, intervalMs: 500 },
+    );
+    return [];
+  } catch {
+    return last;
+  }
+}
+
+/**
+ * Restart (SIGKILL, then start) every component with a problem, so one scenario that broke a
+ * shared server does not fail every scenario after it. The scenario that broke it fails on its own.
+ */
+export async function repairStack(infra: InfraControl, problems: readonly StackProblem[]): Promise<void> {
+  for (const { component } of problems) {
+    await infra.kill(component, 'SIGKILL').catch(() => undefined);
+    await infra.start(component);
+  }
+}
+
+export function formatProblems(problems: readonly StackProblem[]): string {
+  return problems.map((p) => `${p.component}: ${p.problem}`).join('; ');
+}
