@@ -10,6 +10,8 @@ COPY api/package.json api/
 COPY outbox-relay/package.json outbox-relay/
 COPY file-processor/package.json file-processor/
 COPY infra/package.json infra/
+# npm ci applies patches/ (postinstall: patch-package)
+COPY patches/ patches/
 COPY lab/package.json lab/
 # tsx (a devDependency) runs the TypeScript sources directly
 RUN npm ci --no-audit --no-fund
