@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const env = { DATABASE_URL: 'postgresql://user:password@127.0.0.1:5432/filedb', ...process.env };
   const config = loadConfig(databaseEnvSchema.extend(logEnvSchema.shape), env);
   const log = createLogger('migrate', config.LOG_LEVEL);
-  const db = createDb(config.DATABASE_URL, 1);
+  const db = createDb(config.DATABASE_URL, 1, { prepare: false });
   try {
     const applied = await migrateToLatest(db);
     log.info(applied.length ? 'migrations applied' : 'schema up to date', { applied });
