@@ -53,21 +53,18 @@ export const PREPARED_PER_CONNECTION = 200;
  */
 export function prepareRepeatedQueries(client: pg.ClientBase, max = PREPARED_PER_CONNECTION): void {
   const names = new Map<string, string>();
-  const query = client.query.bind(client) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
-  const named = (text: string, values: unknown[]) => {
+  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+  // Kysely's driver calls query(text, values) and awaits the promise; other shapes pass through.
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    if (args.length !== 2 || typeof text !== 'string' || !Array.isArray(values)) return original(...args);
     let name = names.get(text);
     if (name === undefined && names.size < max) {
       name = `k${names.size}`;
       names.set(text, name);
     }
-    return query({ name, text, values });
+    return original({ name, text, values });
   };
-  // Kysely's driver calls query(text, values) and awaits the promise; other shapes pass through.
-  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as { query: unknown }).query = (...args: unknown[]) =>
-    args.length === 2 && typeof args[0] === 'string' && Array.isArray(args[1])
-      ? named(args[0], args[1])
-      : original(...args);
 }
 
 /** Anything repositories accept: the database or a transaction on it. */

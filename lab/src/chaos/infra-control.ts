@@ -5,10 +5,15 @@ import type { InfraControl } from './scenario';
 export const launcherInfra: InfraControl = {
   kill: (name, signal = 'SIGKILL') => killComponent(name, signal),
   start: (name) => startComponent(name),
-  async health(name) {
-    const row = (await stackStatus()).find((s) => s.name === name);
-    if (!row) return 'unknown component';
-    if (row.state !== 'running' && row.state !== 'external') return row.state;
-    return row.ready ? undefined : `not ready: ${row.readyError ?? 'no reason given'}`;
+  async health(names) {
+    const rows = await stackStatus(); // one probe of every component, whatever was asked
+    const problems: Partial<Record<(typeof names)[number], string>> = {};
+    for (const name of names) {
+      const row = rows.find((s) => s.name === name);
+      if (!row) problems[name] = 'unknown component';
+      else if (row.state !== 'running' && row.state !== 'external') problems[name] = row.state;
+      else if (!row.ready) problems[name] = `not ready: ${row.readyError ?? 'no reason given'}`;
+    }
+    return problems;
   },
 };

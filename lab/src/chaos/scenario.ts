@@ -7,8 +7,8 @@ export type InfraComponent = 'postgres' | 'kafka' | 's3' | 'connect';
 export interface InfraControl {
   kill(name: InfraComponent, signal?: NodeJS.Signals): Promise<unknown>;
   start(name: InfraComponent): Promise<void>;
-  /** Why the component is not healthy (not running, or its readiness probe fails); undefined when it is. */
-  health(name: InfraComponent): Promise<string | undefined>;
+  /** Why each of these components is not healthy (not running, or its readiness probe fails); healthy ones are absent. */
+  health(names: readonly InfraComponent[]): Promise<Partial<Record<InfraComponent, string>>>;
 }
 
 export interface ScenarioOutcome {

@@ -15,10 +15,12 @@ export function componentsFor(relayMode: RelayMode): InfraComponent[] {
 
 /** What is wrong with the shared stack right now (empty: every component answers its readiness probe). */
 export async function stackProblems(infra: InfraControl, relayMode: RelayMode): Promise<StackProblem[]> {
-  const probed = await Promise.all(
-    componentsFor(relayMode).map(async (component) => ({ component, problem: await infra.health(component) })),
-  );
-  return probed.filter((p): p is StackProblem => p.problem !== undefined);
+  const components = componentsFor(relayMode);
+  const problems = await infra.health(components);
+  return components.flatMap((component) => {
+    const problem = problems[component];
+    return problem === undefined ? [] : [{ component, problem }];
+  });
 }
 
 /**
