@@ -23,5 +23,11 @@ export const relayConfigSchema = z.object({
     .regex(/^[\w.-]+$/)
     .optional(),
   DEBEZIUM_CLEANUP_INTERVAL_MS: positiveInt.default(1_000),
+  /**
+   * How long the replication slot's confirmed position may stand still before the relay
+   * restarts the connector, then re-creates it. Heartbeats move it every 10 s on an idle
+   * database, so this must be well above that; an initial snapshot longer than this gets restarted.
+   */
+  DEBEZIUM_STALL_MS: positiveInt.min(15_000).default(60_000),
 });
 export type RelayConfig = z.infer<typeof relayConfigSchema>;

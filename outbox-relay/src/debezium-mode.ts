@@ -35,12 +35,22 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
       return undefined;
     },
   });
+  const register = () => registerConnector({ connect, db: deps.db, logger: deps.logger }, settings);
+  const stallMs = config.DEBEZIUM_STALL_MS;
   const supervisor = createTaskSupervisor({
     connect,
     connector: settings.name,
     logger: deps.logger,
     intervalMs: 2_000,
     maxIntervalMs: 60_000,
+    stall: {
+      position: async () => (await slotHealth(deps.db, settings.slotName))?.confirmedLsn ?? undefined,
+      stallMs,
+      recreate: async () => {
+        await connect.delete(settings.name);
+        await register();
+      },
+    },
   });
   let stopping = false;
   let registered = false;
@@ -48,7 +58,7 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
   void startWhenReachable(
     'debezium connector',
     async () => {
-      const { changed, diff } = await registerConnector({ connect, db: deps.db, logger: deps.logger }, settings);
+      const { changed, diff } = await register();
       // Debezium reads the WAL: nobody listens, so writers need not NOTIFY (a polling relay
       // started later raises the request again when it first idles).
       await cancelWakeup(deps.db);
@@ -69,6 +79,9 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
   return {
     async readiness() {
       if (!registered) return ['connector not registered yet'];
+      const stalledMs = supervisor.stalledMs();
+      if (stalledMs >= stallMs)
+        return [`connector stalled: the slot confirmed nothing for ${Math.round(stalledMs / 1000)} s`];
       const status = await connect.status(settings.name).catch((err: unknown) => ({ error: String(err) }));
       if (!status || 'error' in status) return [`kafka connect: ${status ? status.error : 'connector missing'}`];
       const task = status.tasks[0];

@@ -10,6 +10,9 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   latencyMs = 0;
   resets = 0;
+  /** While held, bytes wait in the proxy in both directions (connections stay open): a stalled network. */
+  private gate: Promise<void> = Promise.resolve();
+  private releaseGate: (() => void) | undefined;
 
   constructor(
     readonly listenPort: number,
@@ -43,7 +46,20 @@ export class TcpProxy {
     this.resets += 1;
   }
 
+  /** Hold every byte from now on, in both directions, until `release()`; connections stay open. */
+  hold(): void {
+    if (this.releaseGate) return;
+    this.gate = new Promise<void>((r) => (this.releaseGate = r));
+  }
+
+  /** Deliver what was held, in order, and forward again. */
+  release(): void {
+    this.releaseGate?.();
+    this.releaseGate = undefined;
+  }
+
   async stop(): Promise<void> {
+    this.release();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
@@ -60,6 +76,7 @@ export class TcpProxy {
       const delay = this.latencyMs;
       chain = chain
         .then(() => (delay > 0 ? new Promise<void>((r) => setTimeout(r, delay)) : undefined))
+        .then(() => this.gate)
         .then(() => {
           if (!to.destroyed) to.write(chunk);
         });

@@ -34,7 +34,9 @@ export function createConnectClient(baseUrl: string, fetchImpl: typeof fetch = f
       call<unknown>('PUT', `/connectors/${name}/config`, config),
     status: (name: string) => call<ConnectorStatus>('GET', `/connectors/${name}/status`),
     delete: (name: string) => call<unknown>('DELETE', `/connectors/${name}`),
-    restart: (name: string) => call<unknown>('POST', `/connectors/${name}/restart?includeTasks=true&onlyFailed=true`),
+    /** Restart the connector and its tasks: only the FAILED ones unless `onlyFailed` is false. */
+    restart: (name: string, { onlyFailed = true }: { onlyFailed?: boolean } = {}) =>
+      call<unknown>('POST', `/connectors/${name}/restart?includeTasks=true&onlyFailed=${String(onlyFailed)}`),
     list: () => call<string[]>('GET', '/connectors'),
   };
 }

@@ -9,6 +9,8 @@ export interface SlotHealth {
   readonly retainedWalBytes: number;
   /** WAL not yet confirmed by the connector, in bytes. */
   readonly lagBytes: number;
+  /** The last position the connector confirmed (`confirmed_flush_lsn`). */
+  readonly confirmedLsn: string | null;
   /** `reserved`, `extended`, `unreserved` or `lost` (past max_slot_wal_keep_size). */
   readonly walStatus: string | null;
   /** Bytes left before the slot would be invalidated (null without a limit). */
@@ -20,12 +22,14 @@ export async function slotHealth(db: Db, slotName: string): Promise<SlotHealth |
     active: boolean;
     retained: string | null;
     lag: string | null;
+    confirmed: string | null;
     wal_status: string | null;
     safe_wal_size: string | null;
   }>`
     SELECT active,
            pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint AS retained,
            pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint AS lag,
+           confirmed_flush_lsn::text AS confirmed,
            wal_status, safe_wal_size
     FROM pg_replication_slots WHERE slot_name = ${slotName}`.execute(db);
   const r = rows[0];
@@ -35,6 +39,7 @@ export async function slotHealth(db: Db, slotName: string): Promise<SlotHealth |
     active: r.active,
     retainedWalBytes: Number(r.retained ?? 0),
     lagBytes: Number(r.lag ?? 0),
+    confirmedLsn: r.confirmed,
     walStatus: r.wal_status,
     safeWalBytes: r.safe_wal_size === null ? null : Number(r.safe_wal_size),
   };

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { createConnectClient } from './connect-client';
 import { connectorNamesFor } from './connector-config';
 import { registerConnector } from './register-connector';
-import { dropSlot } from './replication-slot';
+import { dropSlot, slotHealth } from './replication-slot';
 import { createTaskSupervisor, failedParts } from './task-supervisor';
 
 let env: TestEnv;
@@ -74,5 +74,71 @@ it('restarts a Debezium task that failed for good (connections reset while it st
     expect(records.map((r) => r.key)).toContain('7');
   } finally {
     await supervisor.stop();
+  }
+});
+
+it('restarts a connector that is RUNNING but whose slot confirms nothing (its database traffic held), and it resumes: the event written meanwhile arrives once', async () => {
+  const stallEnv = await createTestEnv('supervisorstall');
+  const held = new TcpProxy(await freePort(), Number(new URL(stallEnv.databaseUrl).port || 5432));
+  await held.start();
+  const names = connectorNamesFor(stallEnv.databaseName);
+  const viaProxy = new URL(stallEnv.databaseUrl);
+  viaProxy.port = String(held.listenPort);
+  // Heartbeats every second move the slot while idle, so a stall shows within seconds.
+  const settings = { ...names, databaseUrl: viaProxy.toString(), heartbeatIntervalMs: 1_000 };
+  const register = () => registerConnector({ connect, db: stallEnv.db, logger: silentLogger }, settings);
+  stallEnv.beforeCleanup(async () => {
+    held.release();
+    await connect.delete(names.name).catch(() => undefined);
+    await dropSlot(stallEnv.db, names.slotName);
+    await held.stop();
+  });
+  try {
+    await register();
+    const position = async () => (await slotHealth(stallEnv.db, names.slotName))?.confirmedLsn ?? undefined;
+    const before = await position();
+    await eventually(async () => expect(await position()).not.toBe(before), { timeoutMs: 30_000 });
+
+    const remedies: string[] = [];
+    const supervisor = createTaskSupervisor({
+      connect,
+      connector: names.name,
+      logger: silentLogger,
+      intervalMs: 500,
+      maxIntervalMs: 5_000,
+      stall: {
+        position,
+        stallMs: 6_000,
+        recreate: async () => {
+          await connect.delete(names.name);
+          await register();
+        },
+        onRemedy: (remedy) => remedies.push(remedy),
+      },
+    });
+    await supervisor.start();
+    try {
+      held.hold();
+      await eventually(() => expect(remedies).toContain('restart'), { timeoutMs: 60_000 });
+      const client = new pg.Client({ connectionString: stallEnv.databaseUrl });
+      await client.connect();
+      try {
+        await insertOutboxRow(client, stallEnv, { fileId: 11, payload: { fileId: 11 } });
+        held.release();
+        // An event written after the recovery comes after any re-send of the one written during it.
+        await eventually(() => expect(supervisor.stalledMs()).toBeLessThan(6_000), { timeoutMs: 60_000 });
+        await insertOutboxRow(client, stallEnv, { fileId: 12, payload: { fileId: 12 } });
+      } finally {
+        await client.end();
+      }
+      const records = await readTopic(stallEnv.kafka, stallEnv.topics.fileCreate, (rs) =>
+        ['11', '12'].every((k) => rs.some((r) => r.key === k)),
+      );
+      expect(records.filter((r) => r.key === '11')).toHaveLength(1);
+    } finally {
+      await supervisor.stop();
+    }
+  } finally {
+    await stallEnv.cleanup();
   }
 });
