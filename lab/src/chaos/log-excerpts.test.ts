@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { logProblems, parseLogLine } from './log-excerpts';
+import { logProblems, logTrail, parseLogLine } from './log-excerpts';
 
 describe('parseLogLine', () => {
   it('reads a log4j line (Kafka Connect) in local time', () => {
@@ -53,5 +53,50 @@ describe('logProblems', () => {
 
   it('is empty for a log that does not exist', () => {
     expect(logProblems(join(dir, 'missing.log'), 0)).toEqual([]);
+  });
+});
+
+describe('logTrail', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'log-trail-'));
+
+  it('keeps the last matching lines since a time, at any level, with their local clock time', () => {
+    const file = join(dir, 'connect.log');
+    writeFileSync(
+      file,
+      [
+        '[2026-11-25 04:00:00,000] INFO Rebalance started (DistributedHerder:1)',
+        '[2026-11-25 04:00:02,000] INFO Rebalance started (DistributedHerder:1)',
+        '[2026-11-25 04:00:03,000] INFO something else (Foo:1)',
+        '[2026-11-25 04:00:04,005] WARN Joined group (WorkerCoordinator:2)',
+        '[2026-11-25 04:00:05,000] INFO Finished starting (DistributedHerder:3)',
+        '',
+      ].join('\n'),
+    );
+    expect(
+      logTrail(file, new Date('2026-11-25T04:00:01').getTime(), {
+        match: /DistributedHerder|WorkerCoordinator/,
+        max: 2,
+      }),
+    ).toEqual([
+      '04:00:04.005 WARN Joined group (WorkerCoordinator:2)',
+      '04:00:05.000 INFO Finished starting (DistributedHerder:3)',
+    ]);
+  });
+});
+
+describe('logProblems ignore', () => {
+  it('drops the lines a pattern marks as chatter', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'log-ignore-')), 'connect.log');
+    writeFileSync(
+      file,
+      [
+        '[2026-11-25 04:00:00,000] WARN Connection to node -1 could not be established (NetworkClient:899)',
+        '[2026-11-25 04:00:01,000] WARN Failed to write task configs (DistributedHerder:1)',
+        '',
+      ].join('\n'),
+    );
+    expect(logProblems(file, 0, { ignore: /NetworkClient:/ })).toEqual([
+      '1 x Failed to write task configs (DistributedHerder:1)',
+    ]);
   });
 });

@@ -52,12 +52,17 @@ export function parseLogLine(line: string): LogLine | undefined {
 export function logProblems(
   file: string,
   sinceMs: number,
-  { levels = ['error', 'warn'], max = 8, width = 240 }: { levels?: string[]; max?: number; width?: number } = {},
+  {
+    levels = ['error', 'warn'],
+    max = 8,
+    width = 240,
+    ignore,
+  }: { levels?: string[]; max?: number; width?: number; ignore?: RegExp } = {},
 ): string[] {
   const seen = new Map<string, { text: string; n: number }>();
   for (const raw of readTail(file).split('\n')) {
     const line = parseLogLine(raw);
-    if (!line || line.at < sinceMs || !levels.includes(line.level)) continue;
+    if (!line || line.at < sinceMs || !levels.includes(line.level) || ignore?.test(line.text)) continue;
     // Ids and numbers vary between otherwise equal lines; count those as one.
     const key = line.text.replace(/\d+/g, '#').slice(0, width);
     const entry = seen.get(key);
@@ -68,4 +73,26 @@ export function logProblems(
     .sort((a, b) => b.n - a.n)
     .slice(0, max)
     .map(({ text, n }) => `${n} x ${text}`);
+}
+
+/**
+ * The last `max` lines since `sinceMs` whose text matches `match`, whatever their level, as
+ * `HH:MM:SS.mmm LEVEL text` (shortened): the trail of what a component was doing when it stalled.
+ */
+export function logTrail(
+  file: string,
+  sinceMs: number,
+  { match, max = 12, width = 200 }: { match: RegExp; max?: number; width?: number },
+): string[] {
+  const lines: string[] = [];
+  for (const raw of readTail(file).split('\n')) {
+    const line = parseLogLine(raw);
+    if (!line || line.at < sinceMs || !match.test(line.text)) continue;
+    const at = new Date(line.at);
+    const clock = [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+    lines.push(
+      `${clock}.${String(at.getMilliseconds()).padStart(3, '0')} ${line.level.toUpperCase()} ${line.text.slice(0, width)}`,
+    );
+  }
+  return lines.slice(-max);
 }
