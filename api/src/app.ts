@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { sql } from 'kysely';
 import { AppError, type Logger, type Topics } from '@fileflow/common';
-import type { Db } from '@fileflow/db';
+import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
 import { filesRouter } from './files.routes';
 import { problemHandler } from './problem';
 import { maxBodyBytes } from './request-schemas';
@@ -33,7 +33,8 @@ export function createApp(deps: AppDeps): Express {
     res.status(problems.length ? 503 : 200).json({ status: problems.length ? 'unavailable' : 'ok', problems });
   });
 
-  app.use('/files', filesRouter(deps));
+  const fileId = createFileIdAllocator((n) => reserveFileIds(deps.db, n));
+  app.use('/files', filesRouter({ ...deps, fileId }));
   app.use((req) => {
     throw new AppError('not_found', `no route for ${req.method} ${req.path}`);
   });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { newId, silentLogger } from '@fileflow/common';
 import { createTestEnv, type TestEnv } from '@fileflow/lab';
 import { createApp } from './app';
+import { reserveFileIds } from '@fileflow/db';
 import { createFile } from './create-file';
 
 let env: TestEnv;
@@ -178,7 +179,14 @@ describe('atomicity of the file row and its outbox row', () => {
       })
       .execute();
     // The outbox insert reuses an existing id: it fails after the file row was inserted.
-    const deps = { db: env.db, topics: env.topics, newId: () => takenId, traceparent: () => '', now: () => new Date() };
+    const deps = {
+      db: env.db,
+      topics: env.topics,
+      fileId: async () => (await reserveFileIds(env.db, 1))[0]!,
+      newId: () => takenId,
+      traceparent: () => '',
+      now: () => new Date(),
+    };
     await expect(createFile(deps, { title: 'doomed', description: '' })).rejects.toThrow(/duplicate key/);
     const doomed = await env.db.selectFrom('files').select('id').where('title', '=', 'doomed').execute();
     expect(doomed).toEqual([]);
@@ -187,7 +195,14 @@ describe('atomicity of the file row and its outbox row', () => {
   });
 
   it('when it commits, both rows exist', async () => {
-    const deps = { db: env.db, topics: env.topics, newId, traceparent: () => '', now: () => new Date() };
+    const deps = {
+      db: env.db,
+      topics: env.topics,
+      fileId: async () => (await reserveFileIds(env.db, 1))[0]!,
+      newId,
+      traceparent: () => '',
+      now: () => new Date(),
+    };
     const file = await createFile(deps, { title: 'kept', description: '' });
     const outbox = await env.db
       .selectFrom('outbox')

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 export interface FilesRouteDeps {
   readonly db: Db;
   readonly topics: Topics;
+  readonly fileId: () => Promise<number>;
   readonly newId: () => string;
   readonly now: () => Date;
 }

@@ -4,18 +4,19 @@ import type { Db } from './connection';
 import type { NewOutboxMessage } from './outbox.repository';
 import type { FileRow } from './schema';
 
-/** The id the next file will get (taken from the `files` sequence, so it is never reused). */
-export async function nextFileId(db: Db): Promise<number> {
-  const { rows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('files', 'id'))::int AS id`.execute(
-    db,
-  );
-  const id = rows[0]?.id;
-  if (id === undefined) throw new Error('the files sequence returned no id');
-  return id;
+/**
+ * Reserve `n` ids from the `files` sequence in one round trip, ascending. Like any sequence
+ * value they are never handed out twice; ids reserved and never used leave gaps.
+ */
+export async function reserveFileIds(db: Db, n: number): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`
+    SELECT nextval(pg_get_serial_sequence('files', 'id'))::int AS id FROM generate_series(1, ${n}::int)`.execute(db);
+  if (rows.length !== n) throw new Error(`the files sequence returned ${rows.length} ids, not ${n}`);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 /**
- * Insert a file (status `pending`, id from `nextFileId`) and its outbox message in ONE
+ * Insert a file (status `pending`, id reserved by `reserveFileIds`) and its outbox message in ONE
  * statement: a single statement is a transaction of its own, so both rows commit together or
  * not at all, in one round trip (and the transaction holds its xid for that statement only,
  * which keeps the relay's visibility horizon close to now).

@@ -2,6 +2,7 @@ export * from './schema';
 export * from './connection';
 export * from './migrate';
 export * from './files.repository';
+export * from './file-id-allocator';
 export * from './outbox.repository';
 export * from './inbox.repository';
 export { wakeupLockKey } from './migrations/0002-notify-when-listening';

@@ -1,5 +1,6 @@
 import { encodeRecord, newId, type FileCreated } from '@fileflow/common';
 import { createTestEnv, eventually, readTopic, startPipeline, type Pipeline, type TestEnv } from '@fileflow/lab';
+import { reserveFileIds } from '@fileflow/db';
 import { createFile } from '../create-file';
 import { statusConsumerName } from './apply-status-event';
 
@@ -21,7 +22,14 @@ afterAll(async () => {
 
 const newFile = (title: string) =>
   createFile(
-    { db: env.db, topics: env.topics, newId, traceparent: () => '', now: () => new Date() },
+    {
+      db: env.db,
+      topics: env.topics,
+      fileId: async () => (await reserveFileIds(env.db, 1))[0]!,
+      newId,
+      traceparent: () => '',
+      now: () => new Date(),
+    },
     { title, description: '' },
   );
 

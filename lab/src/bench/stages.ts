@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Message } from 'kafkajs';
 import { createS3Client, newId, newTraceparent, producerSettings } from '@fileflow/common';
-import { createDb } from '@fileflow/db';
+import { createDb, createFileIdAllocator, reserveFileIds } from '@fileflow/db';
 import { renderFile } from '@fileflow/file-processor';
 import { createFile } from '../../../api/src/create-file';
 import { stackSettings, type TestEnv } from '../harness';
@@ -14,7 +14,14 @@ export async function rawPostgres(
 ): Promise<LoopResult> {
   const db = createDb(env.databaseUrl, o.poolSize);
   try {
-    const deps = { db, topics: env.topics, newId, traceparent: newTraceparent, now: () => new Date() };
+    const deps = {
+      db,
+      topics: env.topics,
+      fileId: createFileIdAllocator((n) => reserveFileIds(db, n)),
+      newId,
+      traceparent: newTraceparent,
+      now: () => new Date(),
+    };
     return await closedLoop(o.concurrency, o.durationMs, async (i) => {
       await createFile(deps, { title: `raw file ${i}`, description: 'benchmark row' });
       return 1;
