@@ -36,6 +36,9 @@ export const kafkaRestart: Scenario = {
     await p.reached(100);
     await infra.kill('kafka', 'SIGKILL');
     const wasDown = await brokerUnreachable();
+    // How long the broker stays down (the fault's length, not a wait for readiness): 0 by default.
+    const downMs = Number(process.env.CHAOS_KAFKA_DOWN_MS ?? 0);
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     await infra.start('kafka');
     const healedAt = Date.now();
     return { load: await load, healedAt, checks: { 'the broker was unreachable, then back': wasDown } };
