@@ -16,6 +16,8 @@ export const relayConfigSchema = z.object({
   KAFKA_GROUP_ID: z.string().min(1).default('outbox-relay-group'),
   RELAY_BATCH_SIZE: positiveInt.max(10_000).default(500),
   RELAY_POLL_INTERVAL_MS: positiveInt.default(1_000),
+  /** Under load (a batch of several rows), wait this long before the next claim (0: never). */
+  RELAY_LINGER_MS: z.coerce.number().int().min(0).max(100).default(8),
   KAFKA_CONNECT_URL: z.url().default('http://127.0.0.1:8083'),
   /** Connector name; by default derived from the database name. */
   DEBEZIUM_CONNECTOR_NAME: z

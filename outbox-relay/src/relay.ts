@@ -10,12 +10,25 @@ export interface RelayDeps {
   readonly batchSize: number;
   /** Poll at least this often even without notifications (the fallback). */
   readonly pollIntervalMs: number;
+  /**
+   * After a batch of several rows (`lingerAfterRows`: rows arrive faster than batches leave),
+   * wait this long before the next claim so it takes more rows: fewer transactions and produce
+   * requests per row under load. A trickle or a full batch (a backlog) claims again at once.
+   */
+  readonly lingerMs?: number;
   /** Backoff after a failed batch (Kafka or database down). */
   readonly errorBackoff: RetryPolicy;
   readonly onPublished?: (count: number) => void;
   /** Fault injection (failure suite): a crash between the broker's ack and the delete. */
   readonly faults?: Faults;
 }
+
+/**
+ * A batch this large (and not full) means rows arrive faster than batches leave: the relay
+ * lingers before the next claim. Smaller batches are a trickle, where waiting would only add
+ * latency.
+ */
+const lingerAfterRows = 3;
 
 export interface Relay extends Runnable {
   /** Wake the loop now (called on LISTEN/NOTIFY). */
@@ -97,8 +110,12 @@ export function createRelay(deps: RelayDeps): Relay {
           deps.onPublished?.(n);
         }
         // Rows may have committed while this batch was out (writers do not notify while the
-        // relay is awake): look again at once, and only an empty claim ends the burst.
-        if (n > 0) continue;
+        // relay is awake): look again (at once, or after the linger under load), and only an
+        // empty claim ends the burst.
+        if (n > 0) {
+          if (n >= lingerAfterRows && n < deps.batchSize && deps.lingerMs) await waitFor(deps.lingerMs, false);
+          continue;
+        }
         // Nothing claimable. Rows left are held by a transaction still in flight (the gap-free
         // rule) or locked by another relay: look again soon (2 to 64 ms).
         if (await hasWaitingRows()) {

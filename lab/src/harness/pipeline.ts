@@ -47,6 +47,7 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
     logger,
     batchSize: 500,
     pollIntervalMs: 1_000,
+    lingerMs: 8, // the service's default (RELAY_LINGER_MS)
     errorBackoff: { attempts: Infinity, initialDelayMs: 50, maxDelayMs: 1_000, factor: 2 },
   });
   const listener = createOutboxListener(env.databaseUrl, () => relay.notify(), logger);
