@@ -130,17 +130,20 @@ async function main(): Promise<void> {
   const stages: { postgres?: LoopResult; kafka?: LoopResult; s3?: LoopResult } = {};
   if (o.phases.has('stages')) {
     const ms = o.stageSeconds * 1000;
+    const warmupMs = o.stageWarmupSeconds * 1000;
     log('stage: raw Postgres write (file + outbox, one tx; pool 10, 32 clients)');
     stages.postgres = await attempt('raw postgres', errors, () =>
-      inEnv('benchpg', (env) => rawPostgres(env, { durationMs: ms, concurrency: o.connections, poolSize: 10 })),
+      inEnv('benchpg', (env) =>
+        rawPostgres(env, { durationMs: ms, warmupMs, concurrency: o.connections, poolSize: 10 }),
+      ),
     );
     log('stage: raw Kafka produce (sendBatch acks=all, batch as the relay)');
     stages.kafka = await attempt('raw kafka', errors, () =>
-      inEnv('benchkafka', (env) => rawKafka(env, { durationMs: ms, batchSize: o.relayBatch })),
+      inEnv('benchkafka', (env) => rawKafka(env, { durationMs: ms, warmupMs, batchSize: o.relayBatch })),
     );
     log(`stage: raw S3 PutObject (${o.s3Concurrency} concurrent, as the processor)`);
     stages.s3 = await attempt('raw s3', errors, () =>
-      inEnv('benchs3', (env) => rawS3(env, { durationMs: ms, concurrency: o.s3Concurrency })),
+      inEnv('benchs3', (env) => rawS3(env, { durationMs: ms, warmupMs, concurrency: o.s3Concurrency })),
     );
   }
 

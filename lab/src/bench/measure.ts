@@ -24,37 +24,45 @@ export interface LoopResult {
 }
 
 /**
- * `workers` concurrent loops calling `op` back to back for `durationMs` (closed loop).
- * `op` returns how many items it moved (1 for one request, the batch size for a batch).
+ * `workers` concurrent loops calling `op` back to back for `durationMs` (closed loop), after
+ * `warmupMs` of the same loop that is not measured (the servers' JIT and the client's warm up,
+ * as the end-to-end phases have their warm-up). `op` gets a running index, never repeated
+ * across the two, and returns how many items it moved (1 for one request, the batch size for a
+ * batch).
  */
 export async function closedLoop(
   workers: number,
   durationMs: number,
   op: (i: number) => Promise<number>,
+  { warmupMs = 0 }: { warmupMs?: number } = {},
 ): Promise<LoopResult> {
-  const latencies: number[] = [];
-  let ops = 0;
-  let errors = 0;
   let next = 0;
-  const started = performance.now();
-  const end = started + durationMs;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (performance.now() < end) {
-        const t = performance.now();
-        try {
-          const moved = await op(next++); // not `ops += await`: that would read `ops` before the await
-          ops += moved;
-          latencies.push(performance.now() - t);
-        } catch {
-          errors += 1;
-          if (errors > 100) throw new Error('more than 100 errors in a closed loop; is the stack up?');
+  const run = async (ms: number) => {
+    const latencies: number[] = [];
+    let ops = 0;
+    let errors = 0;
+    const started = performance.now();
+    const end = started + ms;
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (performance.now() < end) {
+          const t = performance.now();
+          try {
+            const moved = await op(next++); // not `ops += await`: that would read `ops` before the await
+            ops += moved;
+            latencies.push(performance.now() - t);
+          } catch {
+            errors += 1;
+            if (errors > 100) throw new Error('more than 100 errors in a closed loop; is the stack up?');
+          }
         }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { ops, seconds, rate: ops / seconds, latency: summarize(latencies), errors };
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return { ops, seconds, rate: ops / seconds, latency: summarize(latencies), errors };
+  };
+  if (warmupMs > 0) await run(warmupMs);
+  return run(durationMs);
 }
 
 /** Peak resident set size (VmHWM) of a process, in MB; undefined if it is gone. */

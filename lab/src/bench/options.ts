@@ -17,6 +17,8 @@ export function parseArgs(argv: string[]) {
     profile: argv.includes('--profile'),
     phases,
     stageSeconds: Number(get('stage-seconds') ?? (quick ? 3 : 10)),
+    /** Unmeasured seconds of each stage's loop first (servers' and client's JIT warm up). */
+    stageWarmupSeconds: Number(get('stage-warmup-seconds') ?? (quick ? 1 : 5)),
     apiSeconds: Number(get('api-seconds') ?? (quick ? 3 : 12)),
     connections: Number(get('connections') ?? 32),
     /** Uploads in flight in the file processor at most: 3 partitions x S3_UPLOAD_CONCURRENCY (16). */

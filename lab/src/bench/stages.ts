@@ -10,7 +10,7 @@ import { closedLoop, type LoopResult } from './measure';
 /** The API's write (file + outbox row, one transaction), same code, pool size and client concurrency as the API. */
 export async function rawPostgres(
   env: TestEnv,
-  o: { durationMs: number; concurrency: number; poolSize: number },
+  o: { durationMs: number; warmupMs: number; concurrency: number; poolSize: number },
 ): Promise<LoopResult> {
   const db = createDb(env.databaseUrl, o.poolSize);
   try {
@@ -22,10 +22,15 @@ export async function rawPostgres(
       traceparent: newTraceparent,
       now: () => new Date(),
     };
-    return await closedLoop(o.concurrency, o.durationMs, async (i) => {
-      await createFile(deps, { title: `raw file ${i}`, description: 'benchmark row' });
-      return 1;
-    });
+    return await closedLoop(
+      o.concurrency,
+      o.durationMs,
+      async (i) => {
+        await createFile(deps, { title: `raw file ${i}`, description: 'benchmark row' });
+        return 1;
+      },
+      { warmupMs: o.warmupMs },
+    );
   } finally {
     await db.destroy();
   }
@@ -47,35 +52,51 @@ export function fileCreateRecord(i: number): Message {
 }
 
 /** kafkajs `sendBatch` with acks=all, one batch in flight, as the polling relay does. */
-export async function rawKafka(env: TestEnv, o: { durationMs: number; batchSize: number }): Promise<LoopResult> {
+export async function rawKafka(
+  env: TestEnv,
+  o: { durationMs: number; warmupMs: number; batchSize: number },
+): Promise<LoopResult> {
   const producer = env.kafka.producer(producerSettings);
   await producer.connect();
   try {
-    return await closedLoop(1, o.durationMs, async (b) => {
-      const messages = Array.from({ length: o.batchSize }, (_, k) => fileCreateRecord(b * o.batchSize + k));
-      await producer.sendBatch({ topicMessages: [{ topic: env.topics.fileCreate, messages }], acks: -1 });
-      return o.batchSize;
-    });
+    return await closedLoop(
+      1,
+      o.durationMs,
+      async (b) => {
+        const messages = Array.from({ length: o.batchSize }, (_, k) => fileCreateRecord(b * o.batchSize + k));
+        await producer.sendBatch({ topicMessages: [{ topic: env.topics.fileCreate, messages }], acks: -1 });
+        return o.batchSize;
+      },
+      { warmupMs: o.warmupMs },
+    );
   } finally {
     await producer.disconnect();
   }
 }
 
 /** PutObject of a rendered file, client as `createS3Client`, concurrency as the processor (3 partitions x 16 uploads). */
-export async function rawS3(env: TestEnv, o: { durationMs: number; concurrency: number }): Promise<LoopResult> {
+export async function rawS3(
+  env: TestEnv,
+  o: { durationMs: number; warmupMs: number; concurrency: number },
+): Promise<LoopResult> {
   const s3 = createS3Client(stackSettings.s3);
   try {
-    return await closedLoop(o.concurrency, o.durationMs, async (i) => {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: env.bucket,
-          Key: `${env.keyPrefix}raw-${i}.txt`,
-          Body: renderFile(`raw file ${i}`, 'benchmark row'),
-          ContentType: 'text/plain; charset=utf-8',
-        }),
-      );
-      return 1;
-    });
+    return await closedLoop(
+      o.concurrency,
+      o.durationMs,
+      async (i) => {
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: env.bucket,
+            Key: `${env.keyPrefix}raw-${i}.txt`,
+            Body: renderFile(`raw file ${i}`, 'benchmark row'),
+            ContentType: 'text/plain; charset=utf-8',
+          }),
+        );
+        return 1;
+      },
+      { warmupMs: o.warmupMs },
+    );
   } finally {
     s3.destroy();
   }
