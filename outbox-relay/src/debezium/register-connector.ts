@@ -24,15 +24,38 @@ export async function registerConnector(
     deps.logger.info(current ? 'updating connector config' : 'creating connector', { connector: settings.name, diff });
     await deps.connect.putConfig(settings.name, desired);
   }
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await deps.connect.status(settings.name);
-    const task = status?.tasks[0];
-    if (status?.connector.state === 'RUNNING' && task?.state === 'RUNNING') break;
-    if (task?.state === 'FAILED') throw new Error(`connector ${settings.name} task failed: ${task.trace ?? ''}`);
-    if (Date.now() > deadline)
-      throw new Error(`connector ${settings.name} not running after ${timeoutMs} ms: ${JSON.stringify(status)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitUntilRunning(deps, settings.name, { timeoutMs });
   return { changed: changes.length > 0, diff };
+}
+
+/**
+ * Wait until the connector and its first task are RUNNING; throw if the task FAILED or after
+ * `timeoutMs`. Every `reportEveryMs` it warns with the status it is waiting on, so a connector
+ * that never starts says how far it got (CI keeps only warnings and errors).
+ */
+export async function waitUntilRunning(
+  deps: { connect: Pick<ConnectClient, 'status'>; logger: Pick<Logger, 'warn'> },
+  name: string,
+  { timeoutMs, reportEveryMs = 15_000, pollMs = 250 }: { timeoutMs: number; reportEveryMs?: number; pollMs?: number },
+): Promise<void> {
+  const started = Date.now();
+  let nextReport = started + reportEveryMs;
+  for (;;) {
+    const status = await deps.connect.status(name);
+    const task = status?.tasks[0];
+    if (status?.connector.state === 'RUNNING' && task?.state === 'RUNNING') return;
+    if (task?.state === 'FAILED') throw new Error(`connector ${name} task failed: ${task.trace ?? ''}`);
+    const now = Date.now();
+    if (now - started > timeoutMs)
+      throw new Error(`connector ${name} not running after ${timeoutMs} ms: ${JSON.stringify(status)}`);
+    if (now >= nextReport) {
+      deps.logger.warn('connector not running yet', {
+        connector: name,
+        waitedMs: now - started,
+        status: status ?? 'missing',
+      });
+      nextReport += reportEveryMs;
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }
