@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { newId, silentLogger } from '@fileflow/common';
-import { createTestEnv, type TestEnv } from '@fileflow/lab';
+import { createFileDeps, createTestEnv, type TestEnv } from '@fileflow/lab';
 import { createApp } from './app';
-import { reserveFileIds } from '@fileflow/db';
 import { createFile } from './create-file';
 
 let env: TestEnv;
@@ -179,14 +178,7 @@ describe('atomicity of the file row and its outbox row', () => {
       })
       .execute();
     // The outbox insert reuses an existing id: it fails after the file row was inserted.
-    const deps = {
-      db: env.db,
-      topics: env.topics,
-      fileId: async () => (await reserveFileIds(env.db, 1))[0]!,
-      newId: () => takenId,
-      traceparent: () => '',
-      now: () => new Date(),
-    };
+    const deps = createFileDeps(env, { newId: () => takenId });
     await expect(createFile(deps, { title: 'doomed', description: '' })).rejects.toThrow(/duplicate key/);
     const doomed = await env.db.selectFrom('files').select('id').where('title', '=', 'doomed').execute();
     expect(doomed).toEqual([]);
@@ -195,14 +187,7 @@ describe('atomicity of the file row and its outbox row', () => {
   });
 
   it('when it commits, both rows exist', async () => {
-    const deps = {
-      db: env.db,
-      topics: env.topics,
-      fileId: async () => (await reserveFileIds(env.db, 1))[0]!,
-      newId,
-      traceparent: () => '',
-      now: () => new Date(),
-    };
+    const deps = createFileDeps(env);
     const file = await createFile(deps, { title: 'kept', description: '' });
     const outbox = await env.db
       .selectFrom('outbox')

@@ -2,3 +2,4 @@ export { createApp, type AppDeps } from './app';
 export { apiConfigSchema } from './config';
 export { createStatusConsumer, type StatusConsumer } from './status-consumer/status-consumer';
 export { applyStatusEvents, statusConsumerName } from './status-consumer/apply-status-event';
+export { createFile, type CreateFileDeps } from './create-file';

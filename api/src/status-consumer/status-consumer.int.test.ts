@@ -1,6 +1,13 @@
 import { encodeRecord, newId, type FileCreated } from '@fileflow/common';
-import { createTestEnv, eventually, readTopic, startPipeline, type Pipeline, type TestEnv } from '@fileflow/lab';
-import { reserveFileIds } from '@fileflow/db';
+import {
+  createFileDeps,
+  createTestEnv,
+  eventually,
+  readTopic,
+  startPipeline,
+  type Pipeline,
+  type TestEnv,
+} from '@fileflow/lab';
 import { createFile } from '../create-file';
 import { statusConsumerName } from './apply-status-event';
 
@@ -20,18 +27,7 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-const newFile = (title: string) =>
-  createFile(
-    {
-      db: env.db,
-      topics: env.topics,
-      fileId: async () => (await reserveFileIds(env.db, 1))[0]!,
-      newId,
-      traceparent: () => '',
-      now: () => new Date(),
-    },
-    { title, description: '' },
-  );
+const newFile = (title: string) => createFile(createFileDeps(env), { title, description: '' });
 
 const transitions = (fileId: number) =>
   env.db

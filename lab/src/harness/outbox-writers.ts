@@ -1,6 +1,24 @@
 import pg from 'pg';
+import type { CreateFileDeps } from '@fileflow/api';
 import { newId } from '@fileflow/common';
+import { createFileIdAllocator, reserveFileIds } from '@fileflow/db';
 import type { TestEnv } from './test-env';
+
+/**
+ * What the API's `createFile` needs, on `env`: ids from the files sequence in blocks (as the
+ * API takes them), new message ids, empty traceparents. `overrides` replaces any part.
+ */
+export function createFileDeps(env: TestEnv, overrides: Partial<CreateFileDeps> = {}): CreateFileDeps {
+  return {
+    db: env.db,
+    topics: env.topics,
+    fileId: createFileIdAllocator((n) => reserveFileIds(env.db, n)),
+    newId,
+    traceparent: () => '',
+    now: () => new Date(),
+    ...overrides,
+  };
+}
 
 /** Insert one outbox row on `client` (inside whatever transaction it has open). */
 export async function insertOutboxRow(
