@@ -72,7 +72,8 @@ export function createTaskSupervisor(deps: {
     const remedy = stallRemedy(stalledMs, stall.stallMs, remedies);
     if (!remedy) return;
     remedies += 1;
-    deps.logger.error('debezium connector stalled: the slot confirmed nothing; ' + remedy + 'ing it', {
+    const doing = remedy === 'restart' ? 'restarting' : 're-creating';
+    deps.logger.error(`debezium connector stalled: the slot confirmed nothing; ${doing} it`, {
       connector: deps.connector,
       stalledMs,
       confirmedLsn: lsn,
