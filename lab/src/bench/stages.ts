@@ -1,10 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Message } from 'kafkajs';
 import { createS3Client, newId, newTraceparent, producerSettings } from '@fileflow/common';
-import { createDb, createFileIdAllocator, reserveFileIds } from '@fileflow/db';
+import { createDb } from '@fileflow/db';
 import { renderFile } from '@fileflow/file-processor';
-import { createFile } from '../../../api/src/create-file';
-import { stackSettings, type TestEnv } from '../harness';
+import { createFile } from '@fileflow/api';
+import { createFileDeps, stackSettings, type TestEnv } from '../harness';
 import { closedLoop, type LoopResult } from './measure';
 
 /** The API's write (file + outbox row, one transaction), same code, pool size and client concurrency as the API. */
@@ -14,14 +14,7 @@ export async function rawPostgres(
 ): Promise<LoopResult> {
   const db = createDb(env.databaseUrl, o.poolSize);
   try {
-    const deps = {
-      db,
-      topics: env.topics,
-      fileId: createFileIdAllocator((n) => reserveFileIds(db, n)),
-      newId,
-      traceparent: newTraceparent,
-      now: () => new Date(),
-    };
+    const deps = createFileDeps(env, { db, traceparent: newTraceparent });
     return await closedLoop(
       o.concurrency,
       o.durationMs,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { logFile } from '@fileflow/infra';
+import { createConnectClient } from '@fileflow/outbox-relay';
 import type { Violation } from '../audit/facts';
 import { connectUrl } from '../harness';
 import { logProblems, logTrail } from './log-excerpts';
@@ -48,16 +49,11 @@ const herderTrail =
 /** Every connector Connect knows, with its state and its tasks' (`GET /connectors?expand=status`). */
 async function connectorStates(): Promise<string> {
   try {
-    const res = await fetch(`${connectUrl}/connectors?expand=status`, { signal: AbortSignal.timeout(10_000) });
-    const body = (await res.json()) as Record<
-      string,
-      { status?: { connector: { state: string }; tasks: Array<{ id: number; state: string }> } }
-    >;
-    const states = Object.entries(body).map(
+    const states = Object.entries((await createConnectClient(connectUrl).statuses()) ?? {}).map(
       ([name, { status }]) =>
         `${name}: ${status?.connector.state ?? '?'} [${(status?.tasks ?? []).map((t) => `${t.id}:${t.state}`).join(' ')}]`,
     );
-    return `${res.status}, ${states.length} connector(s)${states.length ? `: ${states.join('; ')}` : ''}`;
+    return `${states.length} connector(s)${states.length ? `: ${states.join('; ')}` : ''}`;
   } catch (err) {
     return `no answer: ${String(err)}`;
   }

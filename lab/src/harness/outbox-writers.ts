@@ -5,14 +5,16 @@ import { createFileIdAllocator, reserveFileIds } from '@fileflow/db';
 import type { TestEnv } from './test-env';
 
 /**
- * What the API's `createFile` needs, on `env`: ids from the files sequence in blocks (as the
- * API takes them), new message ids, empty traceparents. `overrides` replaces any part.
+ * What the API's `createFile` needs, on `env` (or on `overrides.db`): ids from the files
+ * sequence in blocks (as the API takes them), new message ids, empty traceparents.
+ * `overrides` replaces any part.
  */
 export function createFileDeps(env: TestEnv, overrides: Partial<CreateFileDeps> = {}): CreateFileDeps {
+  const db = overrides.db ?? env.db;
   return {
-    db: env.db,
+    db,
     topics: env.topics,
-    fileId: createFileIdAllocator((n) => reserveFileIds(env.db, n)),
+    fileId: createFileIdAllocator((n) => reserveFileIds(db, n)),
     newId,
     traceparent: () => '',
     now: () => new Date(),

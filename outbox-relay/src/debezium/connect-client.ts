@@ -38,6 +38,8 @@ export function createConnectClient(baseUrl: string, fetchImpl: typeof fetch = f
     restart: (name: string, { onlyFailed = true }: { onlyFailed?: boolean } = {}) =>
       call<unknown>('POST', `/connectors/${name}/restart?includeTasks=true&onlyFailed=${String(onlyFailed)}`),
     list: () => call<string[]>('GET', '/connectors'),
+    /** Every connector's status in one call (`GET /connectors?expand=status`). */
+    statuses: () => call<Record<string, { status?: ConnectorStatus }>>('GET', '/connectors?expand=status'),
   };
 }
 export type ConnectClient = ReturnType<typeof createConnectClient>;

@@ -14,11 +14,15 @@ import { createConnectClient } from './connect-client';
 import { connectorNamesFor } from './connector-config';
 import { registerConnector } from './register-connector';
 import { dropSlot, slotHealth } from './replication-slot';
-import { createTaskSupervisor, failedParts } from './task-supervisor';
+import { createTaskSupervisor, failedParts, type StallWatch } from './task-supervisor';
 
 let env: TestEnv;
 let proxy: TcpProxy;
 const connect = createConnectClient(connectUrl);
+
+/** A supervisor of `connector` checking every 500 ms (backing off to 5 s), optionally watching for stalls. */
+const superviseQuickly = (connector: string, stall?: StallWatch) =>
+  createTaskSupervisor({ connect, connector, logger: silentLogger, intervalMs: 500, maxIntervalMs: 5_000, stall });
 
 beforeAll(async () => {
   env = await createTestEnv('supervisor');
@@ -56,13 +60,7 @@ it('restarts a Debezium task that failed for good (connections reset while it st
   } finally {
     clearInterval(resets);
   }
-  const supervisor = createTaskSupervisor({
-    connect,
-    connector: names.name,
-    logger: silentLogger,
-    intervalMs: 500,
-    maxIntervalMs: 5_000,
-  });
+  const supervisor = superviseQuickly(names.name);
   await supervisor.start();
   try {
     await eventually(async () => expect(await taskState()).toBe('RUNNING'), { timeoutMs: 60_000 });
@@ -100,21 +98,14 @@ it('restarts a connector that is RUNNING but whose slot confirms nothing (its da
     await eventually(async () => expect(await position()).not.toBe(before), { timeoutMs: 30_000 });
 
     const remedies: string[] = [];
-    const supervisor = createTaskSupervisor({
-      connect,
-      connector: names.name,
-      logger: silentLogger,
-      intervalMs: 500,
-      maxIntervalMs: 5_000,
-      stall: {
-        position,
-        stallMs: 6_000,
-        recreate: async () => {
-          await connect.delete(names.name);
-          await register();
-        },
-        onRemedy: (remedy) => remedies.push(remedy),
+    const supervisor = superviseQuickly(names.name, {
+      position,
+      stallMs: 6_000,
+      recreate: async () => {
+        await connect.delete(names.name);
+        await register();
       },
+      onRemedy: (remedy) => remedies.push(remedy),
     });
     await supervisor.start();
     try {
