@@ -14,18 +14,36 @@ export class ConnectError extends Error {
   }
 }
 
-export function createConnectClient(baseUrl: string, fetchImpl: typeof fetch = fetch) {
+/**
+ * Kafka Connect refuses requests while its group rebalances (409, or 500 "a rebalance is
+ * expected"); the same request succeeds moments later.
+ */
+export function isRebalanceRefusal(status: number, body: string): boolean {
+  return status === 409 || (status === 500 && /rebalance/i.test(body));
+}
+
+export function createConnectClient(
+  baseUrl: string,
+  fetchImpl: typeof fetch = fetch,
+  { rebalanceWaitMs = 30_000, retryMs = 250 }: { rebalanceWaitMs?: number; retryMs?: number } = {},
+) {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T | undefined> => {
-    const res = await fetchImpl(`${baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await res.text();
-    if (res.status === 404) return undefined;
-    if (!res.ok) throw new ConnectError(res.status, `${method} ${path}: ${res.status} ${text}`);
-    return text ? (JSON.parse(text) as T) : undefined;
+    const deadline = Date.now() + rebalanceWaitMs;
+    for (;;) {
+      const res = await fetchImpl(`${baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const text = await res.text();
+      if (res.status === 404) return undefined;
+      if (res.ok) return text ? (JSON.parse(text) as T) : undefined;
+      if (!isRebalanceRefusal(res.status, text) || Date.now() >= deadline) {
+        throw new ConnectError(res.status, `${method} ${path}: ${res.status} ${text}`);
+      }
+      await new Promise((r) => setTimeout(r, retryMs));
+    }
   };
   return {
     getConfig: (name: string) => call<Record<string, string>>('GET', `/connectors/${name}/config`),
