@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { sql } from 'kysely';
 import { AppError, type Logger, type Topics } from '@fileflow/common';
 import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
+import { createGroupedFileWriter, insertFilesOn } from './file-writer';
 import { filesRouter } from './files.routes';
 import { problemHandler } from './problem';
 import { maxBodyBytes } from './request-schemas';
@@ -34,7 +35,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const fileId = createFileIdAllocator((n) => reserveFileIds(deps.db, n));
-  app.use('/files', filesRouter({ ...deps, fileId }));
+  app.use('/files', filesRouter({ ...deps, fileId, write: createGroupedFileWriter(insertFilesOn(deps.db)) }));
   app.use((req) => {
     throw new AppError('not_found', `no route for ${req.method} ${req.path}`);
   });

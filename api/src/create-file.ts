@@ -1,11 +1,13 @@
 import type { Topics } from '@fileflow/common';
-import { insertFileWithOutbox, type Db, type FileRow } from '@fileflow/db';
+import type { FileRow } from '@fileflow/db';
 import { fileCreateOutboxMessage } from './file-create-message';
+import type { FileWriter } from './file-writer';
 import type { CreateFileBody } from './request-schemas';
 
 export interface CreateFileDeps {
-  readonly db: Db;
   readonly topics: Topics;
+  /** Commits the file row with its outbox message (`createGroupedFileWriter` in the API). */
+  readonly write: FileWriter;
   /** The next file id (`createFileIdAllocator`: from blocks of the files sequence). */
   readonly fileId: () => Promise<number>;
   readonly newId: () => string;
@@ -15,7 +17,7 @@ export interface CreateFileDeps {
 
 /**
  * The transactional outbox: the file row and its `file.create` message commit together or
- * not at all (one statement, see `insertFileWithOutbox`). Nothing talks to Kafka here; a
+ * not at all (one statement, see `insertFilesWithOutbox`). Nothing talks to Kafka here; a
  * relay publishes the message after commit.
  */
 export async function createFile(deps: CreateFileDeps, body: CreateFileBody): Promise<FileRow> {
@@ -24,5 +26,5 @@ export async function createFile(deps: CreateFileDeps, body: CreateFileBody): Pr
     { id, ...body },
     { topics: deps.topics, messageId: deps.newId(), traceparent: deps.traceparent(), now: deps.now() },
   );
-  return insertFileWithOutbox(deps.db, { id, ...body }, message);
+  return deps.write({ file: { id, ...body }, message });
 }

@@ -3,6 +3,7 @@ import { newId, silentLogger } from '@fileflow/common';
 import { createFileDeps, createTestEnv, type TestEnv } from '@fileflow/lab';
 import { createApp } from './app';
 import { createFile } from './create-file';
+import { createGroupedFileWriter, insertFilesOn } from './file-writer';
 
 let env: TestEnv;
 let app: ReturnType<typeof createApp>;
@@ -195,5 +196,65 @@ describe('atomicity of the file row and its outbox row', () => {
       .where('aggregateid', '=', String(file.id))
       .execute();
     expect(outbox).toEqual([{ aggregateid: String(file.id) }]);
+  });
+});
+
+describe('group commit (the API writes the files of concurrent requests in one statement)', () => {
+  const txidsOf = async (ids: number[]) =>
+    (
+      await env.db
+        .selectFrom('outbox')
+        .select(['aggregateid', 'txid'])
+        .where(
+          'aggregateid',
+          'in',
+          ids.map((id) => String(id)),
+        )
+        .execute()
+    ).map((r) => String(r.txid));
+
+  it('commits a lone file at once and the ones that arrive meanwhile together, each with its outbox row', async () => {
+    const deps = createFileDeps(env, { write: createGroupedFileWriter(insertFilesOn(env.db)) });
+    const files = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => createFile(deps, { title: `grouped ${i}`, description: `d${i}` })),
+    );
+    expect(files.map((f) => f.title)).toEqual(Array.from({ length: 20 }, (_, i) => `grouped ${i}`));
+    expect(files.every((f) => f.status === 'pending')).toBe(true);
+    const txids = await txidsOf(files.map((f) => f.id));
+    expect(txids).toHaveLength(20);
+    // the first file alone, the 19 queued behind it in one transaction
+    expect(new Set(txids).size).toBe(2);
+  });
+
+  it('a bad row fails only its own request; its neighbours commit', async () => {
+    const takenId = newId();
+    await env.db
+      .insertInto('outbox')
+      .values({
+        id: takenId,
+        aggregatetype: 'x',
+        aggregateid: 'x',
+        type: 'x',
+        topic: 'x',
+        payload: '{}',
+        traceparent: null,
+      })
+      .execute();
+    const write = createGroupedFileWriter(insertFilesOn(env.db));
+    const ids = [newId(), newId(), takenId, newId()];
+    let k = 0;
+    const deps = createFileDeps(env, { write, newId: () => ids[k++]! });
+    const settled = await Promise.allSettled(
+      ['first', 'left', 'doomed', 'right'].map((title) => createFile(deps, { title, description: '' })),
+    );
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);
+    const titles = await env.db
+      .selectFrom('files')
+      .select('title')
+      .where('title', 'in', ['first', 'left', 'doomed', 'right'])
+      .execute();
+    expect(titles.map((t) => t.title).sort()).toEqual(['first', 'left', 'right']);
+    await env.db.deleteFrom('outbox').where('id', '=', takenId).execute();
   });
 });

@@ -3,6 +3,7 @@ import { AppError, childTraceparent, type Topics } from '@fileflow/common';
 import { findFileById, listFiles, type Db } from '@fileflow/db';
 import { createFile } from './create-file';
 import { fileView } from './file-view';
+import type { FileWriter } from './file-writer';
 import { fieldIssues, requireJsonBody } from './problem';
 import { createFileBodySchema, fileIdParamsSchema, listFilesQuerySchema } from './request-schemas';
 import type { z } from 'zod';
@@ -10,6 +11,7 @@ import type { z } from 'zod';
 export interface FilesRouteDeps {
   readonly db: Db;
   readonly topics: Topics;
+  readonly write: FileWriter;
   readonly fileId: () => Promise<number>;
   readonly newId: () => string;
   readonly now: () => Date;

@@ -3,3 +3,10 @@ export { apiConfigSchema } from './config';
 export { createStatusConsumer, type StatusConsumer } from './status-consumer/status-consumer';
 export { applyStatusEvents, statusConsumerName } from './status-consumer/apply-status-event';
 export { createFile, type CreateFileDeps } from './create-file';
+export {
+  createFileWriter,
+  createGroupedFileWriter,
+  insertFilesOn,
+  type FileWriter,
+  type InsertFiles,
+} from './file-writer';

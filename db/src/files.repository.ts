@@ -15,28 +15,63 @@ export async function reserveFileIds(db: Db, n: number): Promise<number[]> {
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
+/** A new file (status `pending`, id reserved by `reserveFileIds`) and its outbox message. */
+export interface NewFileWithOutbox {
+  readonly file: { readonly id: number; readonly title: string; readonly description: string };
+  readonly message: NewOutboxMessage;
+}
+
 /**
- * Insert a file (status `pending`, id reserved by `reserveFileIds`) and its outbox message in ONE
- * statement: a single statement is a transaction of its own, so both rows commit together or
- * not at all, in one round trip (and the transaction holds its xid for that statement only,
- * which keeps the relay's visibility horizon close to now).
+ * Insert files and their outbox messages in ONE statement: a single statement is a transaction
+ * of its own, so all the rows commit together or not at all, in one round trip (and the
+ * transaction holds its xid for that statement only, which keeps the relay's visibility horizon
+ * close to now). The rows travel as one JSON document, so the statement's text is the same
+ * whatever their number (one prepared statement). Returns the files in the order given.
  */
+export async function insertFilesWithOutbox(db: Db, items: readonly NewFileWithOutbox[]): Promise<FileRow[]> {
+  if (items.length === 0) return [];
+  const doc = JSON.stringify(
+    items.map(({ file, message: m }) => ({
+      id: file.id,
+      title: file.title,
+      description: file.description,
+      message_id: m.id,
+      aggregatetype: m.aggregatetype,
+      aggregateid: m.aggregateid,
+      type: m.type,
+      topic: m.topic,
+      payload: m.payload,
+      traceparent: m.traceparent,
+    })),
+  );
+  const { rows } = await sql<FileRow>`
+    WITH r AS (
+      SELECT * FROM jsonb_to_recordset(${doc}::jsonb) AS r(
+        id int, title text, description text, message_id uuid, aggregatetype text, aggregateid text,
+        type text, topic text, payload jsonb, traceparent text)
+    ), f AS (
+      INSERT INTO files (id, title, description, status) SELECT id, title, description, 'pending' FROM r RETURNING *
+    ), o AS (
+      INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload, traceparent)
+      SELECT message_id, aggregatetype, aggregateid, type, topic, payload, traceparent FROM r
+    )
+    SELECT * FROM f`.execute(db);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return items.map(({ file }) => {
+    const row = byId.get(file.id);
+    if (!row) throw new Error(`file ${file.id} was not returned by its insert`);
+    return row;
+  });
+}
+
+/** One file and its outbox message: `insertFilesWithOutbox` of one. */
 export async function insertFileWithOutbox(
   db: Db,
-  file: { id: number; title: string; description: string },
+  file: NewFileWithOutbox['file'],
   message: NewOutboxMessage,
 ): Promise<FileRow> {
-  return db
-    .with('f', (q) =>
-      q
-        .insertInto('files')
-        .values({ id: file.id, title: file.title, description: file.description, status: 'pending' })
-        .returningAll(),
-    )
-    .with('o', (q) => q.insertInto('outbox').values({ ...message, payload: JSON.stringify(message.payload) }))
-    .selectFrom('f')
-    .selectAll()
-    .executeTakeFirstOrThrow();
+  const [row] = await insertFilesWithOutbox(db, [{ file, message }]);
+  return row!;
 }
 
 export async function findFileById(db: Db, id: number): Promise<FileRow | undefined> {

@@ -15,7 +15,6 @@ import { barChartSvg, svgToPng, type Bar } from './chart';
 import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBacklog, type DrainResult } from './drain';
 import { fixedRate, maxRate, useBrokerTimestamps, type FixedRateResult, type MaxRateResult } from './e2e';
 import { postFilesWithAutocannon, type CannonResult } from './load-generators';
-import { type LoopResult } from './measure';
 import { cpuProfileNodeOptions, topSelfTime } from './profile';
 import { renderReport, type BenchResults } from './report';
 import { rawKafka, rawPostgres, rawS3 } from './stages';
@@ -72,6 +71,7 @@ function output(results: BenchResults, o: BenchOptions): void {
     if (value !== undefined && Number.isFinite(value)) bars.push({ label, value, group });
   };
   add('raw Postgres write (file+outbox tx)', stages.postgres?.rate, 'stage');
+  add('raw Postgres write, grouped as the API', stages.postgresGrouped?.rate, 'stage');
   add('raw Kafka produce (records)', stages.kafka?.rate, 'stage');
   add('raw S3 PutObject', stages.s3?.rate, 'stage');
   add('API POST /files (autocannon)', api?.rate, 'api');
@@ -127,14 +127,20 @@ async function main(): Promise<void> {
   if (foreign.length)
     log(`WARNING: other relays are attached to this stack and will cost CPU in every number: ${foreign.join('; ')}`);
 
-  const stages: { postgres?: LoopResult; kafka?: LoopResult; s3?: LoopResult } = {};
+  const stages: BenchResults['stages'] = {};
   if (o.phases.has('stages')) {
     const ms = o.stageSeconds * 1000;
     const warmupMs = o.stageWarmupSeconds * 1000;
     log('stage: raw Postgres write (file + outbox, one tx; pool 10, 32 clients)');
     stages.postgres = await attempt('raw postgres', errors, () =>
       inEnv('benchpg', (env) =>
-        rawPostgres(env, { durationMs: ms, warmupMs, concurrency: o.connections, poolSize: 10 }),
+        rawPostgres(env, { durationMs: ms, warmupMs, concurrency: o.connections, poolSize: 10, grouped: false }),
+      ),
+    );
+    log('stage: raw Postgres write grouped as the API writes (files + outbox of concurrent callers in one tx)');
+    stages.postgresGrouped = await attempt('raw postgres grouped', errors, () =>
+      inEnv('benchpgg', (env) =>
+        rawPostgres(env, { durationMs: ms, warmupMs, concurrency: o.connections, poolSize: 10, grouped: true }),
       ),
     );
     log('stage: raw Kafka produce (sendBatch acks=all, batch as the relay)');
@@ -212,14 +218,14 @@ async function main(): Promise<void> {
       log(`e2e ${mode}: ${o.fixedRate}/s for ${o.fixedSeconds} s, then max rate for ${o.maxSeconds} s`);
       const r = await attempt(`e2e ${mode}`, errors, () =>
         withWorld(mode, async (w) => {
-          const profDir = join(repoRoot, '.stack/bench/prof', `processor-${w.env.id}`);
-          if (o.profile) {
-            await Promise.all([
-              w.api.start(),
-              w.relay.start(),
-              w.processor.start({ NODE_OPTIONS: cpuProfileNodeOptions(profDir) }),
-            ]);
-          } else await w.startAll();
+          const profDir = (service: string) => join(repoRoot, '.stack/bench/prof', `${service}-${w.env.id}`);
+          const profiled = (service: string) =>
+            o.profile ? { NODE_OPTIONS: cpuProfileNodeOptions(profDir(service)) } : {};
+          await Promise.all([
+            w.api.start(profiled('api')),
+            w.relay.start(profiled('relay')),
+            w.processor.start(profiled('processor')),
+          ]);
           await useBrokerTimestamps(w);
           const csv = (phase: string) => (o.hopsCsvDir ? join(o.hopsCsvDir, `e2e-${mode}-${phase}.csv`) : undefined);
           if (o.hopsCsvDir) mkdirSync(o.hopsCsvDir, { recursive: true });
@@ -238,10 +244,13 @@ async function main(): Promise<void> {
             extraPids: mode === 'debezium' ? { 'kafka-connect (shared JVM, peak since its start)': connectPid() } : {},
           });
           if (o.profile) {
-            await w.processor.stop(); // the profile is written at exit
-            const top = topSelfTime(profDir);
-            processorProfile = top;
-            log(`file-processor profile (${mode}, self time):\n${top.join('\n')}`);
+            // the profiles are written at exit
+            await Promise.all([w.api.stop(), w.relay.stop(), w.processor.stop()]);
+            for (const service of ['api', 'relay', 'processor']) {
+              const top = topSelfTime(profDir(service));
+              if (service === 'processor') processorProfile = top;
+              log(`${service} profile (${mode}, self time):\n${top.join('\n')}`);
+            }
           }
           return { mode, fixed, max };
         }),

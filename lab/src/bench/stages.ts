@@ -3,18 +3,26 @@ import type { Message } from 'kafkajs';
 import { createS3Client, newId, newTraceparent, producerSettings } from '@fileflow/common';
 import { createDb } from '@fileflow/db';
 import { renderFile } from '@fileflow/file-processor';
-import { createFile } from '@fileflow/api';
+import { createFile, createGroupedFileWriter, insertFilesOn } from '@fileflow/api';
 import { createFileDeps, stackSettings, type TestEnv } from '../harness';
 import { closedLoop, type LoopResult } from './measure';
 
-/** The API's write (file + outbox row, one transaction), same code, pool size and client concurrency as the API. */
+/**
+ * The API's write (file + outbox row), same code, pool size and client concurrency as the API:
+ * each file in a transaction of its own (the issue's stage), or `grouped` as the API writes
+ * them (`createGroupedFileWriter`: the files of concurrent callers share a statement).
+ */
 export async function rawPostgres(
   env: TestEnv,
-  o: { durationMs: number; warmupMs: number; concurrency: number; poolSize: number },
+  o: { durationMs: number; warmupMs: number; concurrency: number; poolSize: number; grouped: boolean },
 ): Promise<LoopResult> {
   const db = createDb(env.databaseUrl, o.poolSize);
   try {
-    const deps = createFileDeps(env, { db, traceparent: newTraceparent });
+    const deps = createFileDeps(env, {
+      db,
+      traceparent: newTraceparent,
+      ...(o.grouped ? { write: createGroupedFileWriter(insertFilesOn(db)) } : {}),
+    });
     return await closedLoop(
       o.concurrency,
       o.durationMs,

@@ -1,0 +1,58 @@
+import { createGroupCommit } from '@fileflow/common';
+import { insertFilesWithOutbox, type Db, type FileRow, type NewFileWithOutbox } from '@fileflow/db';
+
+/** Writes a file and its outbox message in one transaction; resolves once it committed. */
+export type FileWriter = (item: NewFileWithOutbox) => Promise<FileRow>;
+
+/** Writes files and their outbox messages in ONE transaction (`insertFilesWithOutbox`). */
+export type InsertFiles = (items: readonly NewFileWithOutbox[]) => Promise<FileRow[]>;
+
+/** `insertFilesWithOutbox` on `db`. */
+export const insertFilesOn =
+  (db: Db): InsertFiles =>
+  (items) =>
+    insertFilesWithOutbox(db, items);
+
+/** Each file in a transaction of its own. */
+export function createFileWriter(insert: InsertFiles): FileWriter {
+  return async (item) => {
+    const [row] = await insert([item]);
+    if (!row) throw new Error(`file ${item.file.id} was not written`);
+    return row;
+  };
+}
+
+type Written = { ok: true; row: FileRow } | { ok: false; error: unknown };
+
+/**
+ * Group commit: the files of concurrent requests share one statement and one commit
+ * (`createGroupCommit`: one write at a time, over everything that arrived while the previous one
+ * ran, so a lone request is written at once and waits for nobody). Each caller still resolves
+ * only after its own row committed. If a shared write fails, each of its files is written again
+ * alone, so a bad row fails only its own request (and a database outage fails each with its
+ * own error).
+ */
+export function createGroupedFileWriter(insert: InsertFiles): FileWriter {
+  const alone = createFileWriter(insert);
+  const write = createGroupCommit(async (items: NewFileWithOutbox[]): Promise<Written[]> => {
+    try {
+      return (await insert(items)).map((row) => ({ ok: true, row }));
+    } catch (error) {
+      if (items.length === 1) return [{ ok: false, error }];
+      return Promise.all(
+        items.map((item) =>
+          alone(item).then(
+            (row): Written => ({ ok: true, row }),
+            (e: unknown): Written => ({ ok: false, error: e }),
+          ),
+        ),
+      );
+    }
+  });
+  return async (item) => {
+    const [written] = await write([item]);
+    if (!written) throw new Error(`file ${item.file.id} was not written`);
+    if (!written.ok) throw written.error;
+    return written.row;
+  };
+}
