@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { waitForQuiescence, type World } from '../chaos/world';
 import { postAtRate, postFilesWithAutocannon, type CannonResult } from './load-generators';
 import { peakRssMb, sleep, summarize, waitUntil, type Summary } from './measure';
+import { slowPublishes, type SlowPublishes } from './slow-publishes';
 
 /** Record timestamps (CreateTime, ms) on `topic` by record key, for the keys in `want`. */
 export async function recordTimes(
@@ -36,12 +37,17 @@ export async function recordTimes(
   }
 }
 
+/** A file published later than this after its commit counts as late (`Hops.latePublishes`). */
+export const latePublishMs = 100;
+
 export interface Hops {
   readonly files: number;
   readonly complete: number;
   /** What "commit" means in these figures. */
   readonly commitTimes: 'commit timestamps' | 'transaction start';
   readonly commitToPublished: Summary;
+  /** The files published more than `latePublishMs` after their commit, located in the phase (null: none). */
+  readonly latePublishes?: SlowPublishes | null;
   /** Published minus when the client got its 202 (after the commit). */
   readonly ackToPublished: Summary | undefined;
   readonly publishedToUploaded: Summary;
@@ -83,6 +89,7 @@ export async function measureHops(
   const published = await recordTimes(world.env.kafka, world.env.topics.fileCreate, want, 60_000);
   const uploaded = await recordTimes(world.env.kafka, world.env.topics.fileCreated, want, 60_000);
   const a: number[] = [];
+  const pairs: Array<{ commit: number; published: number }> = [];
   const b: number[] = [];
   const c: number[] = [];
   const t: number[] = [];
@@ -98,6 +105,7 @@ export async function measureHops(
     if (done !== undefined) last = Math.max(last, done);
     if (p === undefined || u === undefined || done === undefined) continue;
     a.push(p - commit);
+    pairs.push({ commit, published: p });
     const ack = acked?.get(id);
     if (ack !== undefined) fromAck.push(p - ack);
     b.push(u - p);
@@ -111,6 +119,7 @@ export async function measureHops(
     complete: completedAt.size,
     commitTimes: exact ? 'commit timestamps' : 'transaction start',
     commitToPublished: summarize(a),
+    latePublishes: slowPublishes(pairs, latePublishMs) ?? null,
     ackToPublished: acked ? summarize(fromAck) : undefined,
     publishedToUploaded: summarize(b),
     uploadedToCompleted: summarize(c),

@@ -1,5 +1,5 @@
 import type { DrainResult } from './drain';
-import type { FixedRateResult, Hops, MaxRateResult } from './e2e';
+import { latePublishMs, type FixedRateResult, type Hops, type MaxRateResult } from './e2e';
 import type { CannonResult } from './load-generators';
 import { fmt, type LoopResult, type Summary } from './measure';
 
@@ -52,6 +52,13 @@ function textTable(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ')).join('\n');
 }
 
+/** Where the late publishes were: one burst is a stall, spread out a slow relay. */
+function lateNote(late: Hops['latePublishes']): string {
+  if (late === undefined) return ''; // a saved run from before it was measured
+  if (late === null) return `; none over ${latePublishMs} ms`;
+  return `; ${late.files} over ${latePublishMs} ms, committed ${fmt(late.fromS, 1)}–${fmt(late.toS, 1)} s into the phase (worst ${fmt(late.worstMs)} ms)`;
+}
+
 function hopRows(label: string, h: Hops | undefined): string[][] {
   if (!h) return [[label, '', 'n/a', '']];
   return [
@@ -59,7 +66,7 @@ function hopRows(label: string, h: Hops | undefined): string[][] {
       `${label}: commit -> published`,
       '',
       lat(h.commitToPublished),
-      `${h.commitToPublished.n} files; ${h.commitTimes === 'commit timestamps' ? 'PostgreSQL commit time -> broker append time' : 'from tx start (track_commit_timestamp off)'}`,
+      `${h.commitToPublished.n} files; ${h.commitTimes === 'commit timestamps' ? 'PostgreSQL commit time -> broker append time' : 'from tx start (track_commit_timestamp off)'}${lateNote(h.latePublishes)}`,
     ],
     ...(h.ackToPublished
       ? [
