@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONNECT, HOST, JVM_COMMON_FLAGS, TIMEOUTS, type StackInfo } from '../config';
+import { CONNECT, HOST, jvmFlags, TIMEOUTS, type StackInfo } from '../config';
 import type { Reporter } from '../log';
 import { ensureMavenDeps, javaCommand } from '../maven';
 import { CACHE_DIR, CONF_DIR, REPO_ROOT, ensureDir, logFile } from '../paths';
@@ -179,7 +179,7 @@ async function spawnConnect(): Promise<number> {
     command: javaCommand(),
     args: [
       ...CONNECT.heap,
-      ...JVM_COMMON_FLAGS,
+      ...jvmFlags(logFile('connect-gc')),
       `-Dlog4j2.configurationFile=${LOG4J2}`,
       '-cp',
       path.join(LIBS, '*'),

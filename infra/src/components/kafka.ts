@@ -7,7 +7,7 @@ import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { HOST, JVM_COMMON_FLAGS, KAFKA, TIMEOUTS, type StackInfo } from '../config';
+import { HOST, jvmFlags, KAFKA, TIMEOUTS, type StackInfo } from '../config';
 import { type Reporter, fmtSecs } from '../log';
 import { ensureMavenDeps, javaCommand } from '../maven';
 import { CACHE_DIR, CONF_DIR, INFRA_DIR, dataDir, ensureDir, logFile } from '../paths';
@@ -86,7 +86,13 @@ const LOG4J2_PROPERTIES = [
 ].join('\n');
 
 function jvmArgs(): string[] {
-  return [...KAFKA.heap, ...JVM_COMMON_FLAGS, `-Dlog4j2.configurationFile=${LOG4J2}`, '-cp', path.join(LIBS, '*')];
+  return [
+    ...KAFKA.heap,
+    ...jvmFlags(logFile('kafka-gc')),
+    `-Dlog4j2.configurationFile=${LOG4J2}`,
+    '-cp',
+    path.join(LIBS, '*'),
+  ];
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (like `kafka-storage random-uuid`). */

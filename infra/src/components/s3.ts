@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { HOST, JVM_COMMON_FLAGS, S3, TIMEOUTS } from '../config';
+import { HOST, jvmFlags, S3, TIMEOUTS } from '../config';
 import type { Reporter } from '../log';
 import { ensureMavenDeps, javaCommand } from '../maven';
 import { CACHE_DIR, CONF_DIR, INFRA_DIR, dataDir, ensureDir, logFile } from '../paths';
@@ -64,7 +64,7 @@ async function spawnS3(): Promise<number> {
   return spawnDetached({
     name: 's3',
     command: javaCommand(),
-    args: [...S3.heap, ...JVM_COMMON_FLAGS, '-jar', jar, '--properties', PROPERTIES],
+    args: [...S3.heap, ...jvmFlags(logFile('s3-gc')), '-jar', jar, '--properties', PROPERTIES],
     logFile: LOG,
     marker: PROPERTIES,
     // s3proxy's bundled logback config reads LOG_LEVEL
