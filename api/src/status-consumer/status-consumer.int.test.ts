@@ -75,6 +75,11 @@ it('never moves a status backwards: a late processing after completed is recorde
     topic: env.topics.fileCreated,
     messages: [encodeRecord(file.id, completed(file.id), { id: newId(), type: 'file.created' })],
   });
+  // The two topics are consumed independently: only once completed was applied is processing late.
+  await eventually(async () => {
+    const row = await env.db.selectFrom('files').select('status').where('id', '=', file.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('completed');
+  });
   await producer.send({
     topic: env.topics.fileProcessing,
     messages: [
