@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import { sql } from 'kysely';
-import { AppError, type Logger, type Topics } from '@fileflow/common';
+import { AppError, type Faults, type Logger, type Topics } from '@fileflow/common';
 import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
 import { createGroupedFileWriter, insertFilesOn } from './file-writer';
 import { filesRouter } from './files.routes';
@@ -13,6 +13,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly newId: () => string;
   readonly now: () => Date;
+  /** Fault injection (failure suite): see `createGroupedFileWriter`. */
+  readonly faults?: Faults;
   /** Extra readiness problems (e.g. the status consumer is not connected). */
   readonly readiness?: () => Promise<string[]>;
 }
@@ -35,7 +37,10 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const fileId = createFileIdAllocator((n) => reserveFileIds(deps.db, n));
-  app.use('/files', filesRouter({ ...deps, fileId, write: createGroupedFileWriter(insertFilesOn(deps.db)) }));
+  app.use(
+    '/files',
+    filesRouter({ ...deps, fileId, write: createGroupedFileWriter(insertFilesOn(deps.db), deps.faults) }),
+  );
   app.use((req) => {
     throw new AppError('not_found', `no route for ${req.method} ${req.path}`);
   });

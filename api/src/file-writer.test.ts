@@ -58,3 +58,18 @@ it('a lone file that fails rejects with its own error', async () => {
   release();
   await expect(done).rejects.toThrow('bad row among 7');
 });
+
+it('passes the after-commit fault point once per committed statement, before any caller is answered', async () => {
+  const { insert, release } = recordingInsert();
+  const log: string[] = [];
+  const write = createGroupedFileWriter(insert, { hit: (point) => log.push(point) });
+  const done = [1, 2, 3].map((id) => write(item(id)).then(() => log.push(`answered ${id}`)));
+  release();
+  await Promise.all(done);
+  // file 1 alone, then 2 and 3 together: each answer comes after its own statement's fault point
+  const hits = log.flatMap((entry, i) => (entry === 'api.after-commit' ? [i] : []));
+  expect(hits).toHaveLength(2);
+  expect(log.indexOf('answered 1')).toBeGreaterThan(hits[0]!);
+  expect(log.indexOf('answered 2')).toBeGreaterThan(hits[1]!);
+  expect(log.indexOf('answered 3')).toBeGreaterThan(hits[1]!);
+});

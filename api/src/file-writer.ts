@@ -1,4 +1,4 @@
-import { createGroupCommit } from '@fileflow/common';
+import { createGroupCommit, noFaults, type Faults } from '@fileflow/common';
 import { insertFilesWithOutbox, type Db, type FileRow, type NewFileWithOutbox } from '@fileflow/db';
 
 /** Writes a file and its outbox message in one transaction; resolves once it committed. */
@@ -30,13 +30,15 @@ type Written = { ok: true; row: FileRow } | { ok: false; error: unknown };
  * ran, so a lone request is written at once and waits for nobody). Each caller still resolves
  * only after its own row committed. If a shared write fails, each of its files is written again
  * alone, so a bad row fails only its own request (and a database outage fails each with its
- * own error).
+ * own error). `faults` (failure suite): a crash after a shared statement committed, before any of
+ * its requests is answered.
  */
-export function createGroupedFileWriter(insert: InsertFiles): FileWriter {
+export function createGroupedFileWriter(insert: InsertFiles, faults: Faults = noFaults): FileWriter {
   const alone = createFileWriter(insert);
   const write = createGroupCommit(async (items: NewFileWithOutbox[]): Promise<Written[]> => {
+    let rows: FileRow[];
     try {
-      return (await insert(items)).map((row) => ({ ok: true, row }));
+      rows = await insert(items);
     } catch (error) {
       if (items.length === 1) return [{ ok: false, error }];
       return Promise.all(
@@ -48,6 +50,8 @@ export function createGroupedFileWriter(insert: InsertFiles): FileWriter {
         ),
       );
     }
+    faults.hit('api.after-commit');
+    return rows.map((row) => ({ ok: true, row }));
   });
   return async (item) => {
     const [written] = await write([item]);

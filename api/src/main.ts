@@ -24,13 +24,14 @@ async function main(): Promise<void> {
   const topics = topicsFromEnv(config);
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
+  const faults = createFaults(parseFaultPlan(config.FAULT_CRASH_AT));
   const statusConsumer = createStatusConsumer({
     kafka,
     db,
     topics,
     groupId: config.KAFKA_GROUP_ID,
     logger,
-    faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
+    faults,
   });
 
   const app = createApp({
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     logger,
     newId,
     now: () => new Date(),
+    faults,
     readiness: () => Promise.resolve(statusConsumer.isRunning() ? [] : ['status consumer is not running']),
   });
   const http = createServer(app);

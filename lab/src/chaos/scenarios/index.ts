@@ -5,7 +5,7 @@ import { poisonMessages, replayFileCreated } from './message-faults';
 import { connectCrash } from './connect-crash';
 import { gracefulShutdown } from './graceful-shutdown';
 import { networkFaults } from './network-faults';
-import { processorCrash, relayCrash, statusConsumerCrash } from './process-crashes';
+import { apiCrash, processorCrash, relayCrash, statusConsumerCrash } from './process-crashes';
 
 /** Every scenario of the failure suite, in the order the suite runs them. */
 export const scenarios: readonly Scenario[] = [
@@ -13,6 +13,7 @@ export const scenarios: readonly Scenario[] = [
   connectCrash,
   processorCrash,
   statusConsumerCrash,
+  apiCrash,
   kafkaRestart,
   s3Outage,
   postgresRestart,
