@@ -102,12 +102,12 @@ export const JVM_COMMON_FLAGS = [
 ] as const;
 
 /**
- * `JVM_COMMON_FLAGS` plus a log of every GC pause in `gcLog` (two files of 5 MB at most), so a
+ * `JVM_COMMON_FLAGS` plus a log of every GC pause and safepoint in `gcLog` (two files of 5 MB at most), so a
  * stall seen from outside (a benchmark's late records, a failure scenario) can be matched
  * against the JVMs' pauses.
  */
 export function jvmFlags(gcLog: string): string[] {
-  return [...JVM_COMMON_FLAGS, `-Xlog:gc:file=${gcLog}:time,uptime:filecount=2,filesize=5m`];
+  return [...JVM_COMMON_FLAGS, `-Xlog:gc,safepoint:file=${gcLog}:time,uptime:filecount=2,filesize=5m`];
 }
 
 /** Readiness timeouts (ms). Multiplied by FILEFLOW_TIMEOUT_FACTOR for slow machines. */
