@@ -162,22 +162,20 @@ describe('GET /files', () => {
   });
 });
 
+/** An outbox row with a new id, so that a later insert reusing that id fails (duplicate key). */
+async function occupyOutboxId(): Promise<string> {
+  const id = newId();
+  await env.db
+    .insertInto('outbox')
+    .values({ id, aggregatetype: 'x', aggregateid: 'x', type: 'x', topic: 'x', payload: '{}', traceparent: null })
+    .execute();
+  return id;
+}
+
 describe('atomicity of the file row and its outbox row', () => {
   it('when the transaction fails after the file insert, neither row exists', async () => {
     const before = await counts();
-    const takenId = newId();
-    await env.db
-      .insertInto('outbox')
-      .values({
-        id: takenId,
-        aggregatetype: 'x',
-        aggregateid: 'x',
-        type: 'x',
-        topic: 'x',
-        payload: '{}',
-        traceparent: null,
-      })
-      .execute();
+    const takenId = await occupyOutboxId();
     // The outbox insert reuses an existing id: it fails after the file row was inserted.
     const deps = createFileDeps(env, { newId: () => takenId });
     await expect(createFile(deps, { title: 'doomed', description: '' })).rejects.toThrow(/duplicate key/);
@@ -227,19 +225,7 @@ describe('group commit (the API writes the files of concurrent requests in one s
   });
 
   it('a bad row fails only its own request; its neighbours commit', async () => {
-    const takenId = newId();
-    await env.db
-      .insertInto('outbox')
-      .values({
-        id: takenId,
-        aggregatetype: 'x',
-        aggregateid: 'x',
-        type: 'x',
-        topic: 'x',
-        payload: '{}',
-        traceparent: null,
-      })
-      .execute();
+    const takenId = await occupyOutboxId();
     const write = createGroupedFileWriter(insertFilesOn(env.db));
     const ids = [newId(), newId(), takenId, newId()];
     let k = 0;
