@@ -64,16 +64,6 @@ export async function insertFilesWithOutbox(db: Db, items: readonly NewFileWithO
   });
 }
 
-/** One file and its outbox message: `insertFilesWithOutbox` of one. */
-export async function insertFileWithOutbox(
-  db: Db,
-  file: NewFileWithOutbox['file'],
-  message: NewOutboxMessage,
-): Promise<FileRow> {
-  const [row] = await insertFilesWithOutbox(db, [{ file, message }]);
-  return row!;
-}
-
 export async function findFileById(db: Db, id: number): Promise<FileRow | undefined> {
   return db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
 }
