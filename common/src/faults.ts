@@ -3,7 +3,8 @@
  * cleanup, exactly like `kill -9`) the Nth time it passes a named point. Off unless
  * `FAULT_CRASH_AT` is set, e.g. `FAULT_CRASH_AT=processor.after-upload:25`.
  */
-export type FaultPoint = 'relay.after-publish' | 'processor.after-upload' | 'status.before-commit' | 'api.after-commit';
+const points = ['relay.after-publish', 'processor.after-upload', 'status.before-commit', 'api.after-commit'] as const;
+export type FaultPoint = (typeof points)[number];
 
 export interface Faults {
   /** Called at `point`; crashes the process when the plan says so. */
@@ -11,13 +12,6 @@ export interface Faults {
 }
 
 export const noFaults: Faults = { hit: () => undefined };
-
-const points: readonly FaultPoint[] = [
-  'relay.after-publish',
-  'processor.after-upload',
-  'status.before-commit',
-  'api.after-commit',
-];
 
 /** Parse `FAULT_CRASH_AT` (`point:n`); throws on a malformed plan so a typo cannot pass silently. */
 export function parseFaultPlan(spec: string | undefined): { point: FaultPoint; at: number } | undefined {

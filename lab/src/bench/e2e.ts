@@ -88,7 +88,6 @@ export async function measureHops(
   const want = new Set(createdAt.keys());
   const published = await recordTimes(world.env.kafka, world.env.topics.fileCreate, want, 60_000);
   const uploaded = await recordTimes(world.env.kafka, world.env.topics.fileCreated, want, 60_000);
-  const a: number[] = [];
   const pairs: Array<{ commit: number; published: number }> = [];
   const b: number[] = [];
   const c: number[] = [];
@@ -104,7 +103,6 @@ export async function measureHops(
     first = Math.min(first, commit);
     if (done !== undefined) last = Math.max(last, done);
     if (p === undefined || u === undefined || done === undefined) continue;
-    a.push(p - commit);
     pairs.push({ commit, published: p });
     const ack = acked?.get(id);
     if (ack !== undefined) fromAck.push(p - ack);
@@ -118,7 +116,7 @@ export async function measureHops(
     files: createdAt.size,
     complete: completedAt.size,
     commitTimes: exact ? 'commit timestamps' : 'transaction start',
-    commitToPublished: summarize(a),
+    commitToPublished: summarize(pairs.map((x) => x.published - x.commit)),
     latePublishes: slowPublishes(pairs, latePublishMs) ?? null,
     ackToPublished: acked ? summarize(fromAck) : undefined,
     publishedToUploaded: summarize(b),
