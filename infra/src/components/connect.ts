@@ -65,6 +65,15 @@ function forcedSettings(info: StackInfo): Record<string, string | null> {
     // (10 s by default). 6 s is the broker's group.min.session.timeout.ms: a faster crash restart.
     'session.timeout.ms': '6000',
     'heartbeat.interval.ms': '1000',
+    // An exactly-once source task reads its offsets through a consumer of its own, configured by
+    // the worker's `consumer.` settings (Worker.exactlyOnceSourceOffsetsConsumerConfigs).
+    // Debezium's PostgreSQL task reads its offsets back through it before every LSN flush, on the
+    // task thread, between two transactions (PostgresConnectorTask.performCommit). When that
+    // read-to-end needs one more fetch (the marker of the transaction just committed is written
+    // after EndTxn returns), the broker holds the fetch up to fetch.max.wait.ms, 500 ms by
+    // default, and the task publishes nothing meanwhile: a half-second stall about once a minute
+    // at 200 files/s (docs/benchmarks.md, "Session 7"). 50 ms bounds it.
+    'consumer.fetch.max.wait.ms': '50',
   };
 }
 
@@ -173,6 +182,11 @@ async function install(report: Reporter, info: StackInfo): Promise<void> {
   fs.writeFileSync(LOG4J2, readTemplate(LOG4J2_TEMPLATE).trimEnd() + '\n' + LOG4J2_EXTRA);
 }
 
+/** `FILEFLOW_CONNECT_JAVA_OPTS`: extra JVM flags for Connect, for diagnostics (e.g. a java.util.logging config for the PostgreSQL driver). */
+function extraJvmFlags(): string[] {
+  return (process.env.FILEFLOW_CONNECT_JAVA_OPTS ?? '').split(/\s+/).filter((f) => f !== '');
+}
+
 async function spawnConnect(): Promise<number> {
   return spawnDetached({
     name: 'connect',
@@ -180,6 +194,7 @@ async function spawnConnect(): Promise<number> {
     args: [
       ...CONNECT.heap,
       ...jvmFlags(logFile('connect-gc')),
+      ...extraJvmFlags(),
       `-Dlog4j2.configurationFile=${LOG4J2}`,
       '-cp',
       path.join(LIBS, '*'),
