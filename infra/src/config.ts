@@ -48,7 +48,14 @@ export const KAFKA = {
   /** Used only by the launcher's produce/consume readiness round trip. */
   healthTopic: 'fileflow.infra.healthcheck',
   healthGroup: 'fileflow-infra-healthcheck',
-  heap: ['-Xms128m', '-Xmx512m'],
+  /**
+   * Heap and collector: Kafka's own defaults (kafka-run-class.sh: G1, 20 ms pause goal, marking
+   * from 35 % occupancy) on a fixed 512 MB heap. Under the serial collector the broker's young
+   * pauses took 15-90 ms (one thread copying what in-flight requests keep alive) and a full
+   * collection of its old generation 256 ms, a stall of the whole pipeline (docs/benchmarks.md,
+   * "Session 8").
+   */
+  jvm: ['-Xms512m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35'],
 } as const;
 
 export const S3 = {
@@ -59,7 +66,12 @@ export const S3 = {
   region: 'us-east-1',
   accessKeyId: 'test',
   secretAccessKey: 'test',
-  heap: ['-Xms32m', '-Xmx256m'],
+  /**
+   * A fixed heap, so the young generation is a third of it from the start: with `-Xms32m` the heap
+   * stayed at 40 MB under load, request garbage was promoted early, and the old generation filled
+   * every ~2 s, a 25-60 ms full collection each time.
+   */
+  jvm: ['-Xms256m', '-Xmx256m', '-XX:+UseSerialGC'],
 } as const;
 
 /**
@@ -78,7 +90,11 @@ export const CONNECT = {
   statusTopic: 'fileflow-connect-status',
   offsetFlushIntervalMs: 1000,
   postgresConnectorClass: 'io.debezium.connector.postgresql.PostgresConnector',
-  heap: ['-Xms64m', '-Xmx384m'],
+  /**
+   * A fixed heap, for the reason given for S3Proxy: with `-Xms64m` the heap stayed at 113 MB and an
+   * initial snapshot ran a 70-114 ms full collection every half second.
+   */
+  jvm: ['-Xms384m', '-Xmx384m', '-XX:+UseSerialGC'],
 } as const;
 
 /**
@@ -90,16 +106,12 @@ export function connectWanted(explicit?: boolean): boolean {
 }
 
 /**
- * JVM flags that keep memory low on a 2-core box. The JIT is the default tiered one: a C1-only
- * JIT (`-XX:TieredStopAtLevel=1`) starts a little faster, but once warm Kafka and S3Proxy spent
- * clearly more CPU per record and per PUT, and on two cores that CPU is end-to-end latency
- * (docs/benchmarks.md, "What moved each number").
+ * Flags every stack JVM gets beside its own heap and collector (`jvm` of each component). The JIT
+ * is the default tiered one: a C1-only JIT (`-XX:TieredStopAtLevel=1`) starts a little faster,
+ * but once warm Kafka and S3Proxy spent clearly more CPU per record and per PUT, and on two cores
+ * that CPU is end-to-end latency (docs/benchmarks.md, "What moved each number").
  */
-export const JVM_COMMON_FLAGS = [
-  '-XX:+UseSerialGC',
-  '-XX:+ExitOnOutOfMemoryError',
-  '-Djava.awt.headless=true',
-] as const;
+export const JVM_COMMON_FLAGS = ['-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'] as const;
 
 /**
  * `JVM_COMMON_FLAGS` plus a log of every GC pause and safepoint in `gcLog` (two files of 5 MB at most), so a

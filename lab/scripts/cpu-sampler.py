@@ -2,7 +2,7 @@
 """Sample /proc until SIGTERM and report the CPU used, by process kind.
 
   cpu-sampler.py              at the end: CPU seconds used meanwhile, per kind (cpu-per-process.sh)
-  cpu-sampler.py --timeline   once a second: % of one core per kind (200 = both cores of a 2-core box)
+  cpu-sampler.py --timeline   once a second: the clock (UTC here) and % of one core per kind (200 = both cores of a 2-core box)
 
 Beside a benchmark, to see which process takes the CPU, and when:
   python3 lab/scripts/cpu-sampler.py --timeline > /tmp/cpu.txt & npm run bench -- --quick --only e2e; kill %1
@@ -71,7 +71,7 @@ def by_kind(before, after):
 
 signal.signal(signal.SIGTERM, on_term)
 if '--timeline' in sys.argv:
-    print('t    ' + ' '.join(f'{k:>6}' for k in KINDS) + '   total', flush=True)
+    print('clock    t    ' + ' '.join(f'{k:>6}' for k in KINDS) + '   total', flush=True)
     started = time.time()
     prev = sample()
     while not stop:
@@ -79,7 +79,7 @@ if '--timeline' in sys.argv:
         cur = sample()
         used = by_kind(prev, cur)
         row = ' '.join(f'{used.get(k, 0) * 100:6.0f}' for k in KINDS)
-        print(f'{time.time() - started:4.0f} {row}  {sum(used.values()) * 100:6.0f}', flush=True)
+        print(f'{time.strftime("%H:%M:%S")} {time.time() - started:4.0f} {row}  {sum(used.values()) * 100:6.0f}', flush=True)
         prev = cur
 else:
     first, last = {}, {}

@@ -192,7 +192,7 @@ async function spawnConnect(): Promise<number> {
     name: 'connect',
     command: javaCommand(),
     args: [
-      ...CONNECT.heap,
+      ...CONNECT.jvm,
       ...jvmFlags(logFile('connect-gc')),
       ...extraJvmFlags(),
       `-Dlog4j2.configurationFile=${LOG4J2}`,

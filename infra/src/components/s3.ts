@@ -64,7 +64,7 @@ async function spawnS3(): Promise<number> {
   return spawnDetached({
     name: 's3',
     command: javaCommand(),
-    args: [...S3.heap, ...jvmFlags(logFile('s3-gc')), '-jar', jar, '--properties', PROPERTIES],
+    args: [...S3.jvm, ...jvmFlags(logFile('s3-gc')), '-jar', jar, '--properties', PROPERTIES],
     logFile: LOG,
     marker: PROPERTIES,
     // s3proxy's bundled logback config reads LOG_LEVEL
