@@ -18,13 +18,26 @@ export interface DbOptions {
    * Migrations turn it off: a prepared statement holds one command, a migration may hold several.
    */
   readonly prepare?: boolean;
+  /**
+   * Plan every execution for the table sizes of the moment (`plan_cache_mode=force_custom_plan`):
+   * prepared statements keep their parse, but no cached generic plan. For queue tables, whose
+   * size swings from empty to a backlog within seconds: a generic plan made while the outbox was
+   * empty (estimated one row) scanned the whole outbox once per candidate row, so a backlog of
+   * a few thousand made each claim take 100-250 ms and the relay fell 20 s behind
+   * (docs/architecture.md, "Prepared statements").
+   */
+  readonly planEachExecution?: boolean;
 }
 
 /** A Kysely instance on a fresh pg pool. Close it with `db.destroy()`. */
 export function createDb(databaseUrl: string, poolSize = 10, o: DbOptions = {}): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    options: `-c timezone=UTC${o.asyncCommit ? ' -c synchronous_commit=off' : ''}`,
+    options: [
+      '-c timezone=UTC',
+      ...(o.asyncCommit ? ['-c synchronous_commit=off'] : []),
+      ...(o.planEachExecution ? ['-c plan_cache_mode=force_custom_plan'] : []),
+    ].join(' '),
     max: poolSize,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 10_000,

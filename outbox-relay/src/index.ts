@@ -1,4 +1,5 @@
 export { createRelay, type Relay, type RelayDeps } from './relay';
+export { openRelayDb } from './relay-db';
 export { createOutboxListener } from './outbox-listener';
 export { toKafkaRecord, groupByTopic } from './to-kafka-record';
 export { createConnectClient, type ConnectClient } from './debezium/connect-client';

@@ -9,18 +9,16 @@ import {
   onShutdownSignal,
   parseFaultPlan,
 } from '@fileflow/common';
-import { createDb } from '@fileflow/db';
 import { relayConfigSchema } from './config';
 import { startDebeziumRelay } from './debezium-mode';
 import { startPollingRelay } from './polling-mode';
+import { openRelayDb } from './relay-db';
 
 /** The relay process: RELAY_MODE=polling (default) or debezium; health and metrics on PORT. */
 async function main(): Promise<void> {
   const config = loadConfig(relayConfigSchema, process.env);
   const logger = createLogger('outbox-relay', config.LOG_LEVEL).child({ mode: config.RELAY_MODE });
-  // Every write of the relay deletes outbox rows already published: losing one in a PostgreSQL
-  // crash republishes rows (consumers drop the repeats), so commits need not wait for the flush.
-  const db = createDb(config.DATABASE_URL, 3, { asyncCommit: true });
+  const db = openRelayDb(config.DATABASE_URL);
   const relay =
     config.RELAY_MODE === 'polling'
       ? await startPollingRelay(config, { db, logger, faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)) })

@@ -9,7 +9,7 @@ import {
 } from 'pg-transactional-outbox';
 import { producerSettings, silentLogger } from '@fileflow/common';
 import { createDb, takeOutboxBatchQuery } from '@fileflow/db';
-import { createRelay } from '@fileflow/outbox-relay';
+import { createRelay, openRelayDb } from '@fileflow/outbox-relay';
 import { startDebeziumRelay, type TestEnv } from '../harness';
 import { sleep } from './measure';
 
@@ -109,8 +109,7 @@ export async function drainPolling(
   env: TestEnv,
   o: { rows: number; batchSize: number; timeoutMs: number },
 ): Promise<DrainResult> {
-  // As the relay process opens it (outbox-relay/src/main.ts): its deletes commit asynchronously.
-  const db = createDb(env.databaseUrl, 3, { asyncCommit: true });
+  const db = openRelayDb(env.databaseUrl); // as the relay process opens it
   const producer = env.kafka.producer(producerSettings);
   await producer.connect();
   const relay = createRelay({

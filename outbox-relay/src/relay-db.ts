@@ -1,0 +1,13 @@
+import { createDb, type Db } from '@fileflow/db';
+
+/**
+ * The relay's database, as the relay process opens it (the benchmark and the tests open it the
+ * same way):
+ * - its deletes of published rows commit without waiting for the WAL flush: one lost in a
+ *   PostgreSQL crash republishes rows, and consumers drop the repeats;
+ * - its claim is planned on every execution, for the backlog of the moment: a plan cached while
+ *   the outbox was empty stays cheap only while it stays empty (see `planEachExecution`).
+ */
+export function openRelayDb(databaseUrl: string, poolSize = 3): Db {
+  return createDb(databaseUrl, poolSize, { asyncCommit: true, planEachExecution: true });
+}
