@@ -53,8 +53,31 @@ export interface Hops {
   readonly publishedToUploaded: Summary;
   readonly uploadedToCompleted: Summary;
   readonly total: Summary;
+  /**
+   * Median commit -> completed of the files committed in the first and in the last third of the
+   * phase: a latency that keeps rising means a growing backlog (absent in older results).
+   */
+  readonly totalTrend?: LatencyTrend;
   /** Completed files / (last completed - first commit). */
   readonly completedPerSecond: number;
+}
+
+export interface LatencyTrend {
+  readonly early: number;
+  readonly late: number;
+}
+
+/** Median latency of the first and of the last third of `files` by commit time (pure). */
+export function latencyTrend(files: readonly { commit: number; latency: number }[]): LatencyTrend {
+  if (files.length === 0) return { early: NaN, late: NaN };
+  const from = files.reduce((m, f) => Math.min(m, f.commit), Infinity);
+  const to = files.reduce((m, f) => Math.max(m, f.commit), -Infinity);
+  const third = (to - from) / 3;
+  const p50 = (xs: number[]) => summarize(xs).p50;
+  return {
+    early: p50(files.filter((f) => f.commit <= from + third).map((f) => f.latency)),
+    late: p50(files.filter((f) => f.commit >= to - third).map((f) => f.latency)),
+  };
 }
 
 /**
@@ -92,6 +115,7 @@ export async function measureHops(
   const b: number[] = [];
   const c: number[] = [];
   const t: number[] = [];
+  const totals: Array<{ commit: number; latency: number }> = [];
   const fromAck: number[] = [];
   const csv = ['file_id,commit_ms,published_ms,uploaded_ms,completed_ms'];
   let first = Infinity;
@@ -109,6 +133,7 @@ export async function measureHops(
     b.push(u - p);
     c.push(done - u);
     t.push(done - commit);
+    totals.push({ commit, latency: done - commit });
     if (csvPath) csv.push(`${id},${commit},${p},${u},${done}`);
   }
   if (csvPath) writeFileSync(csvPath, csv.join('\n') + '\n');
@@ -122,6 +147,7 @@ export async function measureHops(
     publishedToUploaded: summarize(b),
     uploadedToCompleted: summarize(c),
     total: summarize(t),
+    totalTrend: latencyTrend(totals),
     completedPerSecond: last > first ? completedAt.size / ((last - first) / 1000) : NaN,
   };
 }
