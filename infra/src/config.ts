@@ -98,6 +98,17 @@ export const CONNECT = {
 } as const;
 
 /**
+ * Node flags of every service process (api, outbox-relay, file-processor), however it is started:
+ * the launcher, the test and benchmark harness (lab's ServiceProcess), docker-compose (as
+ * NODE_OPTIONS). Without a limit V8 lets the old generation grow to about four times what is
+ * alive before it collects; with a limit under 1 GB it grows by less than half of that. The file
+ * processor had ~30 MB alive at its peak (a heap snapshot at the maximum rate) and V8 let its heap
+ * reach 135 MB: 210-253 MB RSS, against a 256 MB target. Limited, 153-157 MB, with the same CPU
+ * per file within the noise (docs/benchmarks.md, "Session 8").
+ */
+export const SERVICE_NODE_FLAGS = ['--max-old-space-size=160'] as const;
+
+/**
  * Whether `up` / ensureStack should also start Kafka Connect: an explicit true/false wins, otherwise
  * it is wanted when RELAY_MODE=debezium (the relay then needs Connect).
  */

@@ -85,3 +85,4 @@ export function serviceEnv(name?: ServiceName): NodeJS.ProcessEnv {
   return serviceEnvFor(stackInfo(), name ? SERVICES.find((s) => s.name === name) : undefined);
 }
 export { logFile } from './paths';
+export { SERVICE_NODE_FLAGS } from './config';

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { HOST, TIMEOUTS, type ServiceName, type StackInfo } from '../config';
+import { HOST, SERVICE_NODE_FLAGS, TIMEOUTS, type ServiceName, type StackInfo } from '../config';
 import { type Reporter, fmtSecs } from '../log';
 import { REPO_ROOT, logFile } from '../paths';
 import { runningPid } from '../process/pid-file';
@@ -75,8 +75,8 @@ export function serviceEnv(info: StackInfo, def?: ServiceDef): NodeJS.ProcessEnv
   return env;
 }
 
-function tsxArgs(entry: string): string[] {
-  return ['--import', 'tsx', path.join(REPO_ROOT, entry)];
+function tsxArgs(entry: string, nodeFlags: readonly string[] = []): string[] {
+  return [...nodeFlags, '--import', 'tsx', path.join(REPO_ROOT, entry)];
 }
 
 /** Runs the migrations (db/src/migrate-cli.ts) to completion; skipped if the file does not exist. */
@@ -130,7 +130,7 @@ export async function ensureService(def: ServiceDef, info: StackInfo, report: Re
   const pid = await spawnDetached({
     name: def.name,
     command: process.execPath,
-    args: tsxArgs(def.entry),
+    args: tsxArgs(def.entry, SERVICE_NODE_FLAGS),
     cwd: REPO_ROOT,
     env: serviceEnv(info, def),
     logFile: log,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SERVICE_NODE_FLAGS } from '@fileflow/infra';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -55,7 +56,7 @@ export class ServiceProcess {
     mkdirSync(this.logDir, { recursive: true });
     const log = createWriteStream(join(this.logDir, `${this.kind}.log`), { flags: 'a' });
     this.stopping = false;
-    const child = spawn(process.execPath, ['--import', 'tsx', `${this.kind}/src/main.ts`], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', `${this.kind}/src/main.ts`], {
       cwd: repoRoot,
       env: {
         ...process.env,
