@@ -257,6 +257,7 @@ async function main(): Promise<void> {
               seconds: o.sustainSeconds,
               riseFactor: o.sustainRise,
               riseMs: 100,
+              lateMaxMs: 1_000,
               // First guess: two thirds of the closed-loop figure, which includes the catch-up after
               // intake stopped, when the processor had the machine to itself (session 8: 550 of 840).
               start: Number.isFinite(overload) ? overload * 0.65 : 400,

@@ -43,8 +43,8 @@ export function parseArgs(argv: string[]) {
     maxSeconds: Number(get('max-seconds') ?? (quick ? 3 : 15)),
     /** Maximum sustainable rate: seconds of open-loop POSTs per step of the search. */
     sustainSeconds: Number(get('sustain-seconds') ?? (quick ? 3 : 12)),
-    /** A step is sustained unless its last third's median latency exceeds its first third's x this, plus 100 ms. */
-    sustainRise: Number(get('sustain-rise') ?? 1.5),
+    /** A step is sustained unless its last third's median latency exceeds its first third's x this + 100 ms, or 1 s. */
+    sustainRise: Number(get('sustain-rise') ?? 1.2),
     /** Steps of the search at most (0: no search). */
     sustainSteps: Number(get('sustain-steps') ?? (quick ? 2 : 6)),
     modes: (get('modes') ?? 'polling,debezium').split(',') as Array<'polling' | 'debezium'>,

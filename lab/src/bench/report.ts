@@ -201,7 +201,7 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
         `e2e ${x.mode} maximum sustainable rate (files/s)`,
         x.sustained.rate === null ? 'none held' : fmt(x.sustained.rate),
         '',
-        `open loop, ${c.seconds} s a step; sustained when all were accepted on schedule and completed, and the median commit -> completed of the step's last third <= ${c.riseFactor} x its first third's + ${c.riseMs} ms; steps: ${stepList(x.sustained)}`,
+        `open loop, ${c.seconds} s a step; sustained when all were accepted on schedule and completed, and the median commit -> completed of the step's last third <= ${c.riseFactor} x its first third's + ${c.riseMs} ms and <= ${c.lateMaxMs ?? '-'} ms; steps: ${stepList(x.sustained)}`,
       ]);
       if (x.sustained.hops)
         rows.push(

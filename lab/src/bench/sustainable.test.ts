@@ -1,8 +1,8 @@
 import { latencyTrend } from './e2e';
 import { judgeStep, nextRate } from './sustainable';
 
-const criteria = { seconds: 12, riseFactor: 1.5, riseMs: 100 };
-const good = { accepted: 1200, failed: 0, postSeconds: 12.1, completed: 1200, trend: { early: 200, late: 400 } };
+const criteria = { seconds: 12, riseFactor: 1.2, riseMs: 100, lateMaxMs: 1000 };
+const good = { accepted: 1200, failed: 0, postSeconds: 12.1, completed: 1200, trend: { early: 200, late: 340 } };
 
 describe('judgeStep', () => {
   it('holds a step whose files were all accepted on schedule and completed, with a latency that did not keep rising', () => {
@@ -10,7 +10,8 @@ describe('judgeStep', () => {
   });
 
   it.each([
-    [{ trend: { early: 200, late: 401 } }, 'latency rose: median 200 -> 401 ms'],
+    [{ trend: { early: 200, late: 341 } }, 'latency rose: median 200 -> 341 ms'],
+    [{ trend: { early: 1013, late: 1100 } }, 'latency rose: median 1013 -> 1100 ms'],
     [{ trend: { early: NaN, late: NaN } }, 'latency rose: median NaN -> NaN ms'],
     [{ failed: 3 }, '3 POSTs not accepted'],
     [{ postSeconds: 13 }, 'POSTs took 13.0 s, not 12'],

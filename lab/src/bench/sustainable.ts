@@ -8,16 +8,18 @@ import type { World } from '../chaos/world';
  * system handles without a continuously rising latency. Each step POSTs open loop at one rate;
  * the step is sustained when every file was accepted on schedule and completed, and the files of
  * the step's last third took no longer than those of its first third (within `riseFactor` and
- * `riseMs`): a backlog that grows shows as a latency that grows. (The closed-loop maximum phase
+ * `riseMs`, and under `lateMaxMs`): a backlog that grows shows as a latency that grows. (The closed-loop maximum phase
  * measures something else: intake beyond what the pipeline can process, worked off afterwards.)
  */
 
 export interface SustainCriteria {
   /** Seconds of open-loop POSTs per step. */
   readonly seconds: number;
-  /** Sustained when the last third's median commit -> completed <= first third's x this + `riseMs`. */
+  /** Sustained when the last third's median commit -> completed <= first third's x this + `riseMs`, */
   readonly riseFactor: number;
   readonly riseMs: number;
+  /** and at most this: a queue seconds long from the step's start on is no steady state either. */
+  readonly lateMaxMs: number;
 }
 
 /** One step of the search: `rate` POST/s for `seconds`, and what became of the files. */
@@ -46,7 +48,7 @@ export function judgeStep(
   // The generator sends each POST at its due time; finishing late means the API fell behind.
   if (s.postSeconds > c.seconds * 1.05 + 0.25) why.push(`POSTs took ${s.postSeconds.toFixed(1)} s, not ${c.seconds}`);
   if (s.completed < s.accepted) why.push(`${s.accepted - s.completed} of ${s.accepted} not completed`);
-  const bound = s.trend.early * c.riseFactor + c.riseMs;
+  const bound = Math.min(s.trend.early * c.riseFactor + c.riseMs, c.lateMaxMs);
   if (!(s.trend.late <= bound)) {
     why.push(`latency rose: median ${Math.round(s.trend.early)} -> ${Math.round(s.trend.late)} ms`);
   }
@@ -147,7 +149,7 @@ export async function searchSustainableRate(
   const held = steps.filter((s) => s.sustained).map((s) => s.rate);
   const best = held.length ? Math.max(...held) : null;
   return {
-    criteria: { seconds: o.seconds, riseFactor: o.riseFactor, riseMs: o.riseMs },
+    criteria: { seconds: o.seconds, riseFactor: o.riseFactor, riseMs: o.riseMs, lateMaxMs: o.lateMaxMs },
     rate: best,
     steps,
     hops: best === null ? null : (hopsAt.get(best) ?? null),
