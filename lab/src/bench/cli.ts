@@ -14,14 +14,13 @@ import { createWorld, type World } from '../chaos/world';
 import { createTestEnv, type TestEnv } from '../harness';
 import { barChartSvg, svgToPng, type Bar } from './chart';
 import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBacklog, type DrainResult } from './drain';
-import { fixedRate, maxRate, useBrokerTimestamps } from './e2e';
+import { runEndToEnd } from './e2e-phase';
 import { postFilesWithAutocannon, type CannonResult } from './load-generators';
 import { cpuProfileNodeOptions, topSelfTime } from './profile';
 import { renderReport, type BenchResults } from './report';
 import { rawKafka, rawPostgres, rawS3 } from './stages';
-import { connectPid, machine, otherRelays } from './machine';
+import { machine, otherRelays } from './machine';
 import { parseArgs, type BenchOptions } from './options';
-import { searchSustainableRate, type SustainResult } from './sustainable';
 
 const repoRoot = resolve(__dirname, '../../..');
 
@@ -222,60 +221,9 @@ async function main(): Promise<void> {
       );
       const r = await attempt(`e2e ${mode}`, errors, () =>
         withWorld(mode, async (w) => {
-          const profDir = (service: string) => join(repoRoot, '.stack/bench/prof', `${service}-${w.env.id}`);
-          const profiled = (service: string) =>
-            o.profile ? { NODE_OPTIONS: cpuProfileNodeOptions(profDir(service)) } : {};
-          await Promise.all([
-            w.api.start(profiled('api')),
-            w.relay.start(profiled('relay')),
-            w.processor.start(profiled('processor')),
-          ]);
-          await useBrokerTimestamps(w);
-          const csv = (phase: string) => (o.hopsCsvDir ? join(o.hopsCsvDir, `e2e-${mode}-${phase}.csv`) : undefined);
-          if (o.hopsCsvDir) mkdirSync(o.hopsCsvDir, { recursive: true });
-          const fixed = await fixedRate(w, {
-            rate: o.fixedRate,
-            seconds: o.fixedSeconds,
-            warmupSeconds: o.warmupSeconds,
-            csvPath: csv('fixed'),
-          });
-          log(`e2e ${mode}: fixed rate done (${fixed.accepted} files); max rate`);
-          const max = await maxRate(w, {
-            connections: o.connections,
-            seconds: o.maxSeconds,
-            drainTimeoutMs: o.drainTimeoutS * 1000,
-            csvPath: csv('max'),
-            extraPids: mode === 'debezium' ? { 'kafka-connect (shared JVM, peak since its start)': connectPid() } : {},
-          });
-          let sustained: SustainResult | undefined;
-          if (o.sustainSteps > 0) {
-            log(
-              `e2e ${mode}: maximum sustainable rate (open loop, ${o.sustainSeconds} s a step; sustained unless the latency rises)`,
-            );
-            const overload = max.hops.completedPerSecond;
-            sustained = await searchSustainableRate(w, {
-              seconds: o.sustainSeconds,
-              riseFactor: o.sustainRise,
-              riseMs: 100,
-              lateMaxMs: 1_000,
-              // First guess: two thirds of the closed-loop figure, which includes the catch-up after
-              // intake stopped, when the processor had the machine to itself (session 8: 550 of 840).
-              start: Number.isFinite(overload) ? overload * 0.65 : 400,
-              maxSteps: o.sustainSteps,
-              log,
-              csvPath: (rate) => csv(`sustained-${rate}`),
-            });
-          }
-          if (o.profile) {
-            // the profiles are written at exit
-            await Promise.all([w.api.stop(), w.relay.stop(), w.processor.stop()]);
-            for (const service of ['api', 'relay', 'processor']) {
-              const top = topSelfTime(profDir(service));
-              if (service === 'processor') processorProfile = top;
-              log(`${service} profile (${mode}, self time):\n${top.join('\n')}`);
-            }
-          }
-          return { mode, fixed, max, sustained };
+          const { result, processorProfile: top } = await runEndToEnd(w, mode, o, log);
+          if (top) processorProfile = top;
+          return result;
         }),
       );
       e2e.push(r ?? { mode });
