@@ -24,7 +24,7 @@ export interface DbOptions {
    * size swings from empty to a backlog within seconds: a generic plan made while the outbox was
    * empty (estimated one row) scanned the whole outbox once per candidate row, so a backlog of
    * a few thousand made each claim take 100-250 ms and the relay fell 20 s behind
-   * (docs/architecture.md, "Prepared statements").
+   * (docs/architecture.md, "Prepared statements, and the relay's plans").
    */
   readonly planEachExecution?: boolean;
 }

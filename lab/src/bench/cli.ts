@@ -8,7 +8,7 @@
  * (createTestEnv) and is bounded in time.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ensureStack } from '@fileflow/infra';
 import { createWorld, type World } from '../chaos/world';
 import { createTestEnv, type TestEnv } from '../harness';
@@ -21,8 +21,7 @@ import { renderReport, type BenchResults } from './report';
 import { rawKafka, rawPostgres, rawS3 } from './stages';
 import { machine, otherRelays } from './machine';
 import { parseArgs, type BenchOptions } from './options';
-
-const repoRoot = resolve(__dirname, '../../..');
+import { repoRoot } from '../repo-root';
 
 function log(msg: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { World } from '../chaos/world';
 import { fixedRate, maxRate, useBrokerTimestamps } from './e2e';
 import { connectPid } from './machine';
@@ -7,8 +7,7 @@ import type { BenchOptions } from './options';
 import { cpuProfileNodeOptions, topSelfTime } from './profile';
 import type { BenchResults } from './report';
 import { searchSustainableRate, type SustainResult } from './sustainable';
-
-const repoRoot = resolve(__dirname, '../../..');
+import { repoRoot } from '../repo-root';
 
 /**
  * The end-to-end part for one relay mode, on a fresh world: the services started (under the CPU

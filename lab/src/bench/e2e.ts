@@ -114,7 +114,6 @@ export async function measureHops(
   const pairs: Array<{ commit: number; published: number }> = [];
   const b: number[] = [];
   const c: number[] = [];
-  const t: number[] = [];
   const totals: Array<{ commit: number; latency: number }> = [];
   const fromAck: number[] = [];
   const csv = ['file_id,commit_ms,published_ms,uploaded_ms,completed_ms'];
@@ -132,7 +131,6 @@ export async function measureHops(
     if (ack !== undefined) fromAck.push(p - ack);
     b.push(u - p);
     c.push(done - u);
-    t.push(done - commit);
     totals.push({ commit, latency: done - commit });
     if (csvPath) csv.push(`${id},${commit},${p},${u},${done}`);
   }
@@ -146,7 +144,7 @@ export async function measureHops(
     ackToPublished: acked ? summarize(fromAck) : undefined,
     publishedToUploaded: summarize(b),
     uploadedToCompleted: summarize(c),
-    total: summarize(t),
+    total: summarize(totals.map((x) => x.latency)),
     totalTrend: latencyTrend(totals),
     completedPerSecond: last > first ? completedAt.size / ((last - first) / 1000) : NaN,
   };

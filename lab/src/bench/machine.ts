@@ -3,10 +3,9 @@ import { connectUrl, stackSettings } from '../harness';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { BenchResults } from './report';
-
-const repoRoot = resolve(__dirname, '../../..');
+import { repoRoot } from '../repo-root';
 
 /** Pid of the launcher's Kafka Connect JVM, if it runs. */
 export function connectPid(): number | undefined {

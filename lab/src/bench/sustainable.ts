@@ -106,7 +106,7 @@ export interface SustainResult {
 
 /**
  * Search the maximum sustainable rate of `world`, starting at `start` POST/s, at most `maxSteps`
- * steps. Each step waits until the previous one drained. With `csvPath(rate)`, each step's
+ * steps. The caller starts it on a drained pipeline; each step waits until its own files drained. With `csvPath(rate)`, each step's
  * per-file timestamps are written there.
  */
 export async function searchSustainableRate(
@@ -124,7 +124,6 @@ export async function searchSustainableRate(
   const hopsAt = new Map<number, Hops>();
   let rate: number | undefined = Math.max(round10(o.start), o.search?.floor ?? defaultSearch.floor);
   while (rate !== undefined && steps.length < o.maxSteps) {
-    await waitForDrain(world, 60_000);
     const before = await maxFileId(world);
     // Enough sockets that the generator stays open loop while the API's latency rises.
     const load = await postAtRate(url, rate, Math.round(rate * o.seconds), 256);

@@ -2,12 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { SERVICE_NODE_FLAGS } from '@fileflow/infra';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { eventually } from '../harness/eventually';
+import { repoRoot } from '../repo-root';
 
 export type ServiceKind = 'api' | 'outbox-relay' | 'file-processor';
-
-const repoRoot = resolve(__dirname, '../../..');
 
 /** A free TCP port on 127.0.0.1 (bound, noted, released). */
 export async function freePort(): Promise<number> {
