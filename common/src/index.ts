@@ -7,6 +7,7 @@ export * from './ids';
 export * from './backoff';
 export * from './lifecycle';
 export * from './kafka';
+export * from './kafka-topics';
 export * from './kafka-codec';
 export * from './dead-letter';
 export * from './s3';

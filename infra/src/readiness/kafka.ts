@@ -49,15 +49,17 @@ export async function ensureKafkaTopics(
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
+      // Not KafkaJS's own `waitForLeaders`: see createTopicsWithLeaders.
+      const { createTopicsWithLeaders } = await import('@fileflow/common');
+      await createTopicsWithLeaders(
+        admin,
+        missing.map((topic) => ({
           topic,
           numPartitions: topic === KAFKA.healthTopic ? 1 : partitions,
           replicationFactor: 1,
           configEntries: topic === KAFKA.healthTopic ? [{ name: 'retention.ms', value: '3600000' }] : [],
         })),
-      });
+      );
     }
     const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
     for (const t of meta.topics) {

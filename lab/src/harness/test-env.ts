@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import {
   createKafka,
+  createTopicsWithLeaders,
   createS3Client,
   deadLetterTopic,
   silentLogger,
@@ -13,7 +14,6 @@ import {
 } from '@fileflow/common';
 import { createDb, migrateToLatest, type Db } from '@fileflow/db';
 import { connectorNamesFor } from '@fileflow/outbox-relay';
-import { eventually } from './eventually';
 import { databaseUrlFor, stackSettings } from './stack-settings';
 
 /**
@@ -64,20 +64,9 @@ export async function createTestEnv(name: string, opts: { partitions?: number } 
   await kafkaAdmin.connect();
   const names = topicList(topics).flatMap((t) => [t, deadLetterTopic(t)]);
   try {
-    // Not `waitForLeaders`: KafkaJS's wait retries only LEADER_NOT_AVAILABLE, and a KRaft broker
-    // answers UNKNOWN_TOPIC_OR_PARTITION for a moment after it created a topic (it failed a
-    // CI-equivalent run's setup). Wait for every partition's leader here, retrying either error.
-    await kafkaAdmin.createTopics({
-      topics: names.map((topic) => ({ topic, numPartitions: opts.partitions ?? 3, replicationFactor: 1 })),
-    });
-    await eventually(
-      async () => {
-        const { topics: meta } = await kafkaAdmin.fetchTopicMetadata({ topics: names });
-        if (meta.length !== names.length || meta.some((t) => t.partitions.some((p) => p.leader < 0))) {
-          throw new Error('test topics have no leaders yet');
-        }
-      },
-      { timeoutMs: 30_000, intervalMs: 50 },
+    await createTopicsWithLeaders(
+      kafkaAdmin,
+      names.map((topic) => ({ topic, numPartitions: opts.partitions ?? 3, replicationFactor: 1 })),
     );
   } finally {
     await kafkaAdmin.disconnect();
