@@ -45,6 +45,8 @@ export function parseArgs(argv: string[]) {
     sustainSeconds: Number(get('sustain-seconds') ?? (quick ? 3 : 12)),
     /** A step is sustained unless its last third's median latency exceeds its first third's x this + 100 ms, or 1 s. */
     sustainRise: Number(get('sustain-rise') ?? 1.2),
+    /** The search's first rate (files/s); default two thirds of the closed-loop figure. */
+    sustainStart: get('sustain-start') === undefined ? undefined : Number(get('sustain-start')),
     /** Steps of the search at most (0: no search). */
     sustainSteps: Number(get('sustain-steps') ?? (quick ? 2 : 6)),
     modes: (get('modes') ?? 'polling,debezium').split(',') as Array<'polling' | 'debezium'>,
