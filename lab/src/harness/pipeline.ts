@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { createApp, createStatusConsumer, type StatusConsumer } from '@fileflow/api';
-import { createLogger, newId, silentLogger, type Logger } from '@fileflow/common';
+import { createLogger, newId, producerSettings, silentLogger, type Logger } from '@fileflow/common';
 import { createFileRequestConsumer, type FileRequestConsumer } from '@fileflow/file-processor';
 import { createOutboxListener, createRelay, type Relay } from '@fileflow/outbox-relay';
 import { startDebeziumRelay } from './debezium-relay';
@@ -40,7 +40,7 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
   const logger = opts.logger ?? testLogger();
   const app = createApp({ db: env.db, topics: env.topics, logger, newId, now: () => new Date() });
 
-  const producer = env.kafka.producer();
+  const producer = env.kafka.producer(producerSettings); // as the relay service's
   const relay = createRelay({
     db: env.db,
     producer,

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import { silentLogger } from '@fileflow/common';
+import { producerSettings, silentLogger } from '@fileflow/common';
 import { createRelay, type Relay, type RelayDeps } from '@fileflow/outbox-relay';
 import type { TestEnv } from './test-env';
 
@@ -11,7 +11,7 @@ export async function createTestRelay(
   env: TestEnv,
   overrides: Partial<Pick<RelayDeps, 'batchSize' | 'pollIntervalMs'>> = {},
 ): Promise<{ relay: Relay; producer: Producer }> {
-  const producer = env.kafka.producer();
+  const producer = env.kafka.producer(producerSettings); // as the relay service's
   await producer.connect();
   const relay = createRelay({
     db: env.db,
