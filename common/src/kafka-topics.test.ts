@@ -44,9 +44,9 @@ function scriptedAdmin(
 describe('createTopicsWithLeaders', () => {
   it("creates without KafkaJS's own wait, then waits through 'unknown topic' and 'no leader' answers", async () => {
     const { admin, creates } = scriptedAdmin(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', -1, 1]);
-    await expect(createTopicsWithLeaders(admin, [{ topic: 't', numPartitions: 1 }], { intervalMs: 0 })).resolves.toBe(
-      true,
-    );
+    await expect(
+      createTopicsWithLeaders(admin, [{ topic: 't', numPartitions: 1 }], { intervalMs: 0 }),
+    ).resolves.toBeUndefined();
     expect(creates).toEqual([{ topics: [{ topic: 't', numPartitions: 1 }], waitForLeaders: false }]);
   });
 
@@ -60,7 +60,7 @@ describe('createTopicsWithLeaders', () => {
   it('gives up after its timeout, naming the topics still without a leader', async () => {
     const { admin } = scriptedAdmin(Array.from({ length: 10_000 }, () => -1));
     await expect(createTopicsWithLeaders(admin, [{ topic: 't' }], { timeoutMs: 30, intervalMs: 1 })).rejects.toThrow(
-      'topics without a leader after 30 ms: t',
+      'topics not served by a leader after 30 ms: t',
     );
   });
 });
@@ -69,4 +69,14 @@ it('then waits until every topic’s leader lists its offsets (it hosts the part
   const { admin, offsetCalls } = scriptedAdmin([], ['NOT_LEADER_FOR_PARTITION']);
   await createTopicsWithLeaders(admin, [{ topic: 'a' }, { topic: 'b' }], { intervalMs: 0 });
   expect(offsetCalls).toEqual(['a', 'a', 'b']);
+});
+
+it('names the topics whose leaders never served them when it gives up', async () => {
+  const { admin } = scriptedAdmin(
+    [],
+    Array.from({ length: 10_000 }, () => 'NOT_LEADER_FOR_PARTITION'),
+  );
+  await expect(createTopicsWithLeaders(admin, [{ topic: 'a' }], { timeoutMs: 30, intervalMs: 1 })).rejects.toThrow(
+    'topics not served by a leader after 30 ms: a; last error: retries exhausted',
+  );
 });

@@ -50,14 +50,14 @@ export interface CreateTopicsOptions {
 /**
  * Creates `topics` (those that exist already are left as they are) and resolves once every
  * partition of every one of them has a leader that serves it; rejects after `timeoutMs` naming
- * the topics still without one. Returns whether KafkaJS reported creating any.
+ * the topics not served yet.
  */
 export async function createTopicsWithLeaders(
   admin: Admin,
   topics: readonly ITopicConfig[],
   { timeoutMs = 30_000, intervalMs = 50 }: CreateTopicsOptions = {},
-): Promise<boolean> {
-  const created = await admin.createTopics({ topics: [...topics], waitForLeaders: false });
+): Promise<void> {
+  await admin.createTopics({ topics: [...topics], waitForLeaders: false });
   const names = topics.map((t) => t.topic);
   const deadline = Date.now() + timeoutMs;
   let waitingFor = names;
@@ -67,8 +67,11 @@ export async function createTopicsWithLeaders(
       const { topics: meta } = await admin.fetchTopicMetadata({ topics: names });
       waitingFor = topicsWithoutLeaders(names, meta);
       if (waitingFor.length === 0) {
-        for (const name of names) await admin.fetchTopicOffsets(name);
-        return created;
+        for (const [i, name] of names.entries()) {
+          waitingFor = names.slice(i);
+          await admin.fetchTopicOffsets(name);
+        }
+        return;
       }
     } catch (err) {
       if (!isNotYet(err)) throw err;
@@ -77,5 +80,5 @@ export async function createTopicsWithLeaders(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-  throw new Error(`topics without a leader after ${timeoutMs} ms: ${waitingFor.join(', ')}${cause}`);
+  throw new Error(`topics not served by a leader after ${timeoutMs} ms: ${waitingFor.join(', ')}${cause}`);
 }
