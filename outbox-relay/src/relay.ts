@@ -24,9 +24,10 @@ export interface RelayDeps {
 }
 
 /**
- * A batch this large (and not full) means rows arrive faster than batches leave: the relay
- * lingers before the next claim. Smaller batches are a trickle, where waiting would only add
- * latency.
+ * A batch this large means rows arrive faster than batches leave (load): the relay withdraws its
+ * wake-up request, so writers stop notifying, and (if the batch was not full) lingers before the
+ * next claim. Smaller batches are a trickle: waiting would only add latency, and the notifications
+ * that wake the relay cost less than the claims that would replace them.
  */
 const lingerAfterRows = 3;
 
@@ -56,18 +57,23 @@ export function createRelay(deps: RelayDeps): Relay {
 
   /** Whether this relay asked writers to NOTIFY (see `requestWakeup`). */
   let wakeupRequested = false;
+  /** Withdraw the request in the next claim: the last batch showed load (`lingerAfterRows`). */
+  let withdrawRequest = false;
 
-  const drainOnce = async (keepWakeupRequest = false): Promise<number> => {
-    const cancelling = wakeupRequested && !keepWakeupRequest;
+  const drainOnce = async (): Promise<number> => {
+    const cancelling = wakeupRequested && withdrawRequest;
     const n = await deps.db.transaction().execute(async (trx) => {
-      if (cancelling) await cancelWakeup(trx); // awake now: writers can stop notifying
+      if (cancelling) await cancelWakeup(trx); // under load: writers can stop notifying
       const rows = await takeOutboxBatch(trx, deps.batchSize); // deleted, uncommitted
       if (rows.length === 0) return 0;
       await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
       deps.faults?.hit('relay.after-publish'); // acknowledged, delete not committed
       return rows.length;
     });
-    if (cancelling) wakeupRequested = false; // only once that transaction committed
+    if (cancelling) {
+      wakeupRequested = false; // only once that transaction committed
+      withdrawRequest = false;
+    }
     return n;
   };
 
@@ -96,28 +102,28 @@ export function createRelay(deps: RelayDeps): Relay {
   const run = async () => {
     let failures = 0;
     let idleRetries = 0;
-    let lookOnceMore = false;
     while (running) {
       pending = false;
       try {
-        const n = await drainOnce(lookOnceMore);
-        lookOnceMore = false;
+        const n = await drainOnce();
         failures = 0;
         if (n > 0) {
           idleRetries = 0;
           stats.published += n;
           stats.batches += 1;
           deps.onPublished?.(n);
-        }
-        // Rows may have committed while this batch was out (writers do not notify while the
-        // relay is awake): look again (at once, or after the linger under load), and only an
-        // empty claim ends the burst.
-        if (n > 0) {
+          const load = n >= Math.min(lingerAfterRows, deps.batchSize);
+          if (load) withdrawRequest = true;
           if (n >= lingerAfterRows && n < deps.batchSize && deps.lingerMs) await waitFor(deps.lingerMs, false);
-          continue;
+          // Rows may have committed while this batch was out. Unless writers notify (a request
+          // stands and the load is light), look again (at once, or after the linger), and only
+          // an empty claim ends the burst. If they notify, a notification meanwhile (`pending`)
+          // means look again; without one, go on as after an empty claim: only rows held back
+          // can be left, and later ones will notify.
+          if (load || !wakeupRequested || pending) continue;
         }
-        // Nothing claimable. Rows left are held by a transaction still in flight (the gap-free
-        // rule) or locked by another relay: look again soon (2 to 64 ms).
+        // Nothing (more) claimable. Rows left are held by a transaction still in flight (the
+        // gap-free rule) or locked by another relay: look again soon (2 to 64 ms).
         if (await hasWaitingRows()) {
           idleRetries += 1;
           await waitFor(retryDelay(idleRetries));
@@ -128,7 +134,7 @@ export function createRelay(deps: RelayDeps): Relay {
           if (await requestWakeup(deps.db)) {
             idleRetries = 0;
             wakeupRequested = true;
-            lookOnceMore = true;
+            withdrawRequest = false; // the next claim is the look once more: it keeps the request
           } else {
             idleRetries += 1;
             await waitFor(retryDelay(idleRetries));

@@ -1,4 +1,5 @@
 import type { Producer } from 'kafkajs';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { silentLogger } from '@fileflow/common';
 import { wakeupLockKey } from '@fileflow/db';
@@ -52,6 +53,80 @@ it('a sleeping relay has asked for a wake-up, and every row written while it sle
   const records = await readTopic(env.kafka, env.topics.fileCreate, (rs) => rs.length >= 5);
   expect(records.map((r) => r.key).sort()).toEqual(['1', '2', '3', '4', '5']);
   expect(notifications).toBeGreaterThanOrEqual(5);
+});
+
+const outboxRows = async () =>
+  Number(
+    (
+      await env.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+/** Every change of the wake-up request, as a trigger in this test's own database logs it. */
+const flagChanges = async () =>
+  (
+    await env.db
+      .selectFrom('wakeup_log' as never)
+      .select('requested' as never)
+      .orderBy('n' as never)
+      .execute()
+  ).map((r) => (r as { requested: boolean }).requested);
+
+describe('the request stands under a light load and is withdrawn under load', () => {
+  beforeAll(async () => {
+    await sql`CREATE TABLE wakeup_log (n serial PRIMARY KEY, requested boolean NOT NULL)`.execute(env.db);
+    await sql`
+      CREATE FUNCTION log_wakeup() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO wakeup_log (requested) VALUES (NEW.requested); RETURN NULL; END $$`.execute(env.db);
+    await sql`CREATE TRIGGER log_wakeup AFTER UPDATE ON outbox_wakeup FOR EACH ROW EXECUTE FUNCTION log_wakeup()`.execute(
+      env.db,
+    );
+  });
+  beforeEach(async () => {
+    await eventually(async () => expect(await requested()).toBe(true)); // asleep
+    await sql`TRUNCATE wakeup_log`.execute(env.db);
+  });
+
+  it('rows one at a time each wake the relay through a notification, and the request is never touched', async () => {
+    const client = new pg.Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    try {
+      for (let fileId = 201; fileId <= 205; fileId += 1) {
+        await insertOutboxRow(client, env, { fileId, payload: { fileId } });
+        await eventually(async () => expect(await outboxRows()).toBe(0)); // published: one row a batch
+      }
+    } finally {
+      await client.end();
+    }
+    const records = await readTopic(env.kafka, env.topics.fileCreate, (rs) => rs.some((r) => r.key === '205'));
+    expect(records.filter((r) => Number(r.key) >= 201 && Number(r.key) <= 205)).toHaveLength(5);
+    expect(await flagChanges()).toEqual([]);
+    expect(await requested()).toBe(true);
+  });
+
+  it('a batch of several rows withdraws the request (writers stop notifying), and it stands again once idle', async () => {
+    const client = new pg.Client({ connectionString: env.databaseUrl });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      for (let fileId = 301; fileId <= 305; fileId += 1)
+        await insertOutboxRow(client, env, { fileId, payload: { fileId } });
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+    const records = await readTopic(env.kafka, env.topics.fileCreate, (rs) => rs.some((r) => r.key === '305'));
+    expect(
+      records
+        .filter((r) => Number(r.key) >= 301)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(['301', '302', '303', '304', '305']);
+    await eventually(async () => expect(await flagChanges()).toEqual([false, true]));
+  });
 });
 
 it('writers do not notify while the relay is awake (the request is withdrawn), and no row is missed', async () => {
