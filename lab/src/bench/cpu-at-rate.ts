@@ -1,0 +1,65 @@
+/**
+ * `npx tsx lab/src/bench/cpu-at-rate.ts [RATE=200] [SECONDS=20]`
+ *
+ * Against the running services (`npm start`): POST /files open loop at RATE/s for SECONDS (after
+ * 3 s of the same load, not measured), with `lab/scripts/cpu-sampler.py` beside it. Prints the ms
+ * of CPU per accepted file, in all and per process kind, and where the files were when the POSTs
+ * ended (a pipeline that keeps up has them all completed or nearly). For comparing two versions of
+ * a service at the same rate: restart it, run this again. Not a benchmark of record (the files
+ * table of the dev database grows with every run): `npm run bench` is.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import pg from 'pg';
+import { postAtRate } from './load-generators';
+import { repoRoot } from '../repo-root';
+
+async function main(): Promise<void> {
+  const rate = Number(process.argv[2] ?? 200);
+  const seconds = Number(process.argv[3] ?? 20);
+  const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
+  const db = new pg.Client({
+    connectionString: process.env.DATABASE_URL ?? 'postgresql://user:password@127.0.0.1:5432/filedb',
+  });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ m: number }>('SELECT coalesce(max(id), 0)::int AS m FROM files');
+    const after = rows[0]?.m ?? 0;
+    await postAtRate(api, rate, rate * 3);
+    const sampler = spawn('python3', [join(repoRoot, 'lab/scripts/cpu-sampler.py')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let report = '';
+    sampler.stdout.on('data', (d: Buffer) => (report += d.toString()));
+    const load = await postAtRate(api, rate, rate * seconds);
+    const exited = new Promise((r) => sampler.once('exit', r));
+    sampler.kill('SIGTERM');
+    await exited;
+    const files = load.acked.size;
+    const kinds = report
+      .trim()
+      .split('\n')
+      .map((line) => /^\s*([\d.]+)s\s+(\S+)/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ kind: m[2] ?? '?', s: Number(m[1]) }));
+    const total = kinds.reduce((a, k) => a + k.s, 0);
+    const per = (s: number) => ((s * 1000) / files).toFixed(2);
+    console.log(
+      `${rate}/s for ${seconds} s: ${files} accepted, ${load.failed} not, in ${load.seconds.toFixed(1)} s; ` +
+        `CPU ${per(total)} ms a file (${((100 * total) / load.seconds).toFixed(0)} % of one core): ` +
+        kinds.map((k) => `${k.kind} ${per(k.s)}`).join(', '),
+    );
+    const states = await db.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM files WHERE id > $1 GROUP BY status ORDER BY status',
+      [after],
+    );
+    console.log(`files when the POSTs ended: ${states.rows.map((r) => `${r.status} ${r.n}`).join(', ')}`);
+  } finally {
+    await db.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
