@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const total = kinds.reduce((a, k) => a + k.s, 0);
     const per = (s: number) => ((s * 1000) / files).toFixed(2);
     console.log(
-      `${rate}/s for ${seconds} s: ${files} accepted, ${load.failed} not, in ${load.seconds.toFixed(1)} s; ` +
+      `${rate}/s for ${seconds} s: ${files} accepted, ${load.failed} not${load.failed ? ` ${JSON.stringify(load.failures)}` : ''}, in ${load.seconds.toFixed(1)} s; ` +
         `CPU ${per(total)} ms a file (${((100 * total) / load.seconds).toFixed(0)} % of one core): ` +
         kinds.map((k) => `${k.kind} ${per(k.s)}`).join(', '),
     );

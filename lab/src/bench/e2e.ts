@@ -194,6 +194,8 @@ export interface FixedRateResult {
   readonly rate: number;
   readonly accepted: number;
   readonly failed: number;
+  /** Why they failed, and how often (absent in results saved before session 10). */
+  readonly failures?: Readonly<Record<string, number>>;
   /** How long the POSTs took (rate * seconds requests): longer than planned when the API fell behind. */
   readonly postSeconds: number;
   readonly drained: boolean;
@@ -221,6 +223,7 @@ export async function fixedRate(
     rate,
     accepted: load.acked.size,
     failed: load.failed,
+    failures: load.failures,
     postSeconds: load.seconds,
     drained,
     hops: await measureHops(world, before, load.acked, o.csvPath),

@@ -61,11 +61,20 @@ export async function postAtRate(
   rate: number,
   count: number,
   concurrency = 64,
-): Promise<{ acked: Map<string, number>; failed: number; seconds: number }> {
+): Promise<{ acked: Map<string, number>; failed: number; failures: Record<string, number>; seconds: number }> {
   const acked = new Map<string, number>();
   let failed = 0;
+  /** Why POSTs failed: `HTTP <status>` or the client's error code, and how often. */
+  const failures: Record<string, number> = {};
+  const fail = (why: string) => {
+    failed += 1;
+    failures[why] = (failures[why] ?? 0) + 1;
+  };
   let next = 0;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  // A socket left idle is closed by the client after 4 s, before the API's server closes it
+  // (Node's keepAliveTimeout, 5 s): otherwise a POST sent on a socket the server is closing at that
+  // moment fails with a reset, a race of HTTP/1.1 keep-alive, not a refusal by the API.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, timeout: 4_000 });
   const started = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -82,15 +91,15 @@ export async function postAtRate(
           );
           const at = Date.now();
           if (res.status === 202) acked.set(String((JSON.parse(res.body) as { id: number }).id), at);
-          else failed += 1;
-        } catch {
-          failed += 1;
+          else fail(`HTTP ${res.status}`);
+        } catch (err) {
+          fail((err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err)));
         }
       }
     }),
   );
   agent.destroy();
-  return { acked, failed, seconds: (Date.now() - started) / 1000 };
+  return { acked, failed, failures, seconds: (Date.now() - started) / 1000 };
 }
 
 /**

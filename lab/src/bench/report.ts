@@ -47,6 +47,12 @@ export interface BenchResults {
  * The end-to-end rate judged against the stages: the maximum sustainable rate; for results from
  * before it was measured, the closed-loop phase's completed files/s.
  */
+/** `: ECONNRESET 2, HTTP 503 1` for a phase's failed POSTs, or nothing. */
+function failureReasons(failures: Readonly<Record<string, number>> | undefined): string {
+  const reasons = Object.entries(failures ?? {}).map(([reason, n]) => `${reason} ${n}`);
+  return reasons.length ? `: ${reasons.join(', ')}` : '';
+}
+
 function sustainedRate(x: BenchResults['e2e'][number]): { rate: number; what: string } | undefined {
   if (x.sustained) return x.sustained.rate === null ? undefined : { rate: x.sustained.rate, what: 'sustainable' };
   return x.max ? { rate: x.max.hops.completedPerSecond, what: 'closed loop incl. catch-up' } : undefined;
@@ -155,7 +161,7 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
       fmt(x.fixed?.hops.completedPerSecond),
       '',
       x.fixed
-        ? `${x.fixed.accepted} accepted (${x.fixed.failed} failed) in ${fmt(x.fixed.postSeconds, 1)} s, drained: ${x.fixed.drained}`
+        ? `${x.fixed.accepted} accepted (${x.fixed.failed} failed${failureReasons(x.fixed.failures)}) in ${fmt(x.fixed.postSeconds, 1)} s, drained: ${x.fixed.drained}`
         : 'failed',
     ]);
     rows.push(...hopRows(`e2e ${x.mode} @ ${x.fixed?.rate ?? '?'}/s`, x.fixed?.hops));

@@ -14,6 +14,7 @@ describe('judgeStep', () => {
     [{ trend: { early: 1013, late: 1100 } }, 'latency rose: median 1013 -> 1100 ms'],
     [{ trend: { early: NaN, late: NaN } }, 'latency rose: median NaN -> NaN ms'],
     [{ failed: 3 }, '3 POSTs not accepted'],
+    [{ failed: 3, failures: { ECONNRESET: 2, 'HTTP 503': 1 } }, '3 POSTs not accepted (ECONNRESET 2, HTTP 503 1)'],
     [{ postSeconds: 13 }, 'POSTs took 13.0 s, not 12'],
     [{ completed: 1100 }, '100 of 1200 not completed'],
   ])('refuses %j', (change, why) => {

@@ -27,6 +27,8 @@ export interface SustainStep {
   readonly rate: number;
   readonly accepted: number;
   readonly failed: number;
+  /** Why they failed (`postAtRate`), and how often. */
+  readonly failures?: Readonly<Record<string, number>>;
   /** How long the POSTs took: longer than planned when the API could not take them at the rate. */
   readonly postSeconds: number;
   readonly completed: number;
@@ -41,10 +43,13 @@ export interface SustainStep {
 /** Whether a step's figures show a pipeline that kept up (pure). */
 export function judgeStep(
   c: SustainCriteria,
-  s: Pick<SustainStep, 'accepted' | 'failed' | 'postSeconds' | 'completed' | 'trend'>,
+  s: Pick<SustainStep, 'accepted' | 'failed' | 'failures' | 'postSeconds' | 'completed' | 'trend'>,
 ): { sustained: boolean; why: string } {
   const why: string[] = [];
-  if (s.failed > 0) why.push(`${s.failed} POSTs not accepted`);
+  if (s.failed > 0) {
+    const reasons = Object.entries(s.failures ?? {}).map(([reason, n]) => `${reason} ${n}`);
+    why.push(`${s.failed} POSTs not accepted${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+  }
   // The generator sends each POST at its due time; finishing late means the API fell behind.
   if (s.postSeconds > c.seconds * 1.05 + 0.25) why.push(`POSTs took ${s.postSeconds.toFixed(1)} s, not ${c.seconds}`);
   if (s.completed < s.accepted) why.push(`${s.accepted - s.completed} of ${s.accepted} not completed`);
@@ -132,6 +137,7 @@ export async function searchSustainableRate(
     const figures = {
       accepted: load.acked.size,
       failed: load.failed,
+      failures: load.failures,
       postSeconds: load.seconds,
       completed: hops.complete,
       p99TotalMs: hops.total.p99,
