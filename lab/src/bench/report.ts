@@ -43,16 +43,16 @@ export interface BenchResults {
   readonly otherRelays?: string[];
 }
 
-/**
- * The end-to-end rate judged against the stages: the maximum sustainable rate; for results from
- * before it was measured, the closed-loop phase's completed files/s.
- */
 /** `: ECONNRESET 2, HTTP 503 1` for a phase's failed POSTs, or nothing. */
 function failureReasons(failures: Readonly<Record<string, number>> | undefined): string {
   const reasons = Object.entries(failures ?? {}).map(([reason, n]) => `${reason} ${n}`);
   return reasons.length ? `: ${reasons.join(', ')}` : '';
 }
 
+/**
+ * The end-to-end rate judged against the stages: the maximum sustainable rate; for results from
+ * before it was measured, the closed-loop phase's completed files/s.
+ */
 function sustainedRate(x: BenchResults['e2e'][number]): { rate: number; what: string } | undefined {
   if (x.sustained) return x.sustained.rate === null ? undefined : { rate: x.sustained.rate, what: 'sustainable' };
   return x.max ? { rate: x.max.hops.completedPerSecond, what: 'closed loop incl. catch-up' } : undefined;
