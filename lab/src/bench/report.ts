@@ -3,7 +3,7 @@ import type { FixedRateResult, MaxRateResult } from './e2e';
 import type { CannonResult } from './load-generators';
 import { fmt, type LoopResult } from './measure';
 import { hopRows, lat, mdTable, stepList, textTable, verdict } from './report-format';
-import type { SustainResult } from './sustainable';
+import { describeFailures, type SustainResult } from './sustainable';
 
 export interface BenchResults {
   readonly command: string;
@@ -43,10 +43,10 @@ export interface BenchResults {
   readonly otherRelays?: string[];
 }
 
-/** `: ECONNRESET 2, HTTP 503 1` for a phase's failed POSTs, or nothing. */
-function failureReasons(failures: Readonly<Record<string, number>> | undefined): string {
-  const reasons = Object.entries(failures ?? {}).map(([reason, n]) => `${reason} ${n}`);
-  return reasons.length ? `: ${reasons.join(', ')}` : '';
+/** `: ECONNRESET 2` after a phase's failed-POST count, or nothing. */
+function withReasons(failures: Readonly<Record<string, number>> | undefined): string {
+  const reasons = describeFailures(failures);
+  return reasons ? `: ${reasons}` : '';
 }
 
 /**
@@ -161,7 +161,7 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
       fmt(x.fixed?.hops.completedPerSecond),
       '',
       x.fixed
-        ? `${x.fixed.accepted} accepted (${x.fixed.failed} failed${failureReasons(x.fixed.failures)}) in ${fmt(x.fixed.postSeconds, 1)} s, drained: ${x.fixed.drained}`
+        ? `${x.fixed.accepted} accepted (${x.fixed.failed} failed${withReasons(x.fixed.failures)}) in ${fmt(x.fixed.postSeconds, 1)} s, drained: ${x.fixed.drained}`
         : 'failed',
     ]);
     rows.push(...hopRows(`e2e ${x.mode} @ ${x.fixed?.rate ?? '?'}/s`, x.fixed?.hops));

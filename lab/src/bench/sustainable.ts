@@ -40,6 +40,13 @@ export interface SustainStep {
   readonly why: string;
 }
 
+/** `ECONNRESET 2, HTTP 503 1`: why POSTs failed and how often (`postAtRate`), or '' (pure). */
+export function describeFailures(failures: Readonly<Record<string, number>> | undefined): string {
+  return Object.entries(failures ?? {})
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+}
+
 /** Whether a step's figures show a pipeline that kept up (pure). */
 export function judgeStep(
   c: SustainCriteria,
@@ -47,8 +54,8 @@ export function judgeStep(
 ): { sustained: boolean; why: string } {
   const why: string[] = [];
   if (s.failed > 0) {
-    const reasons = Object.entries(s.failures ?? {}).map(([reason, n]) => `${reason} ${n}`);
-    why.push(`${s.failed} POSTs not accepted${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+    const reasons = describeFailures(s.failures);
+    why.push(`${s.failed} POSTs not accepted${reasons ? ` (${reasons})` : ''}`);
   }
   // The generator sends each POST at its due time; finishing late means the API fell behind.
   if (s.postSeconds > c.seconds * 1.05 + 0.25) why.push(`POSTs took ${s.postSeconds.toFixed(1)} s, not ${c.seconds}`);
