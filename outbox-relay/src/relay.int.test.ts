@@ -1,7 +1,7 @@
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { newId } from '@fileflow/common';
-import { insertOutboxMessage } from '@fileflow/db';
+import { insertOutboxMessage, outboxBacklog } from '@fileflow/db';
 import {
   createTestEnv,
   createTestRelay,
@@ -33,15 +33,7 @@ const insertRow = (client: pg.ClientBase, fileId: number, seqNo: number) =>
 const seqNos = (records: readonly ReadRecord[], key: string) =>
   records.filter((r) => r.key === key).map((r) => (JSON.parse(r.value ?? '{}') as { seqNo: number }).seqNo);
 
-const outboxCount = async () =>
-  Number(
-    (
-      await env.db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const outboxCount = async () => (await outboxBacklog(env.db)).count;
 
 /**
  * Drain until the outbox is empty; resolves to the rows published. An empty claim does not mean

@@ -2,7 +2,7 @@ import type { Producer } from 'kafkajs';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { silentLogger } from '@fileflow/common';
-import { wakeupLockKey } from '@fileflow/db';
+import { outboxBacklog, wakeupLockKey } from '@fileflow/db';
 import { createTestEnv, createTestRelay, eventually, insertOutboxRow, readTopic, type TestEnv } from '@fileflow/lab';
 import { createOutboxListener } from './outbox-listener';
 import type { Relay } from './relay';
@@ -55,15 +55,7 @@ it('a sleeping relay has asked for a wake-up, and every row written while it sle
   expect(notifications).toBeGreaterThanOrEqual(5);
 });
 
-const outboxRows = async () =>
-  Number(
-    (
-      await env.db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const outboxRows = async () => (await outboxBacklog(env.db)).count;
 
 /** Every change of the wake-up request, as a trigger in this test's own database logs it. */
 const flagChanges = async () =>
