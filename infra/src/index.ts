@@ -85,4 +85,5 @@ export function serviceEnv(name?: ServiceName): NodeJS.ProcessEnv {
   return serviceEnvFor(stackInfo(), name ? SERVICES.find((s) => s.name === name) : undefined);
 }
 export { logFile } from './paths';
+export { isPortOpen } from './ports';
 export { SERVICE_NODE_FLAGS } from './config';

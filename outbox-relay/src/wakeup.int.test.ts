@@ -59,13 +59,9 @@ const outboxRows = async () => (await outboxBacklog(env.db)).count;
 
 /** Every change of the wake-up request, as a trigger in this test's own database logs it. */
 const flagChanges = async () =>
-  (
-    await env.db
-      .selectFrom('wakeup_log' as never)
-      .select('requested' as never)
-      .orderBy('n' as never)
-      .execute()
-  ).map((r) => (r as { requested: boolean }).requested);
+  (await sql<{ requested: boolean }>`SELECT requested FROM wakeup_log ORDER BY n`.execute(env.db)).rows.map(
+    (r) => r.requested,
+  );
 
 describe('the request stands under a light load and is withdrawn under load', () => {
   beforeAll(async () => {

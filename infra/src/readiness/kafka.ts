@@ -52,7 +52,7 @@ export async function ensureKafkaTopics(
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     // Not KafkaJS's own `waitForLeaders` (see createTopicsWithLeaders); topics that exist are kept.
-    const { createTopicsWithLeaders } = await import('@fileflow/common');
+    const { createTopicsWithLeaders } = await import('@fileflow/common'); // lazily, like kafkajs: `status` stays fast
     await createTopicsWithLeaders(
       admin,
       topics.map((topic) => ({

@@ -8,9 +8,8 @@
  * (createTestEnv) and is bounded in time.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import { ensureStack, getStackInfo } from '@fileflow/infra';
+import { ensureStack, getStackInfo, isPortOpen } from '@fileflow/infra';
 import { createWorld, type World } from '../chaos/world';
 import { createTestEnv, type TestEnv } from '../harness';
 import { barChartSvg, svgToPng, type Bar } from './chart';
@@ -26,21 +25,6 @@ import { repoRoot } from '../repo-root';
 
 /** Unmeasured seconds of each stage on a stack this run started (its JVMs have not compiled their hot paths). */
 const coldStageWarmupSeconds = 30;
-
-/** Whether something accepts TCP connections at `url`'s host and port. */
-function portOpen(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 function log(msg: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -144,7 +128,8 @@ async function main(): Promise<void> {
   // A stack this run starts has cold JVMs: run 23 (session 10) measured raw S3 at 808/s on a fresh
   // S3Proxy (at 80-126 % of a core) against 1,168-1,347/s warm (38-62 %), which flattered every
   // ratio to that stage. So the stages get a longer unmeasured warm-up then.
-  const coldStack = !o.noStack && !(await portOpen(getStackInfo().s3Endpoint));
+  const s3 = new URL(getStackInfo().s3Endpoint);
+  const coldStack = !o.noStack && !(await isPortOpen(Number(s3.port), s3.hostname));
   if (!o.noStack) await ensureStack({ quiet: true, connect: o.phases.has('drain') || o.modes.includes('debezium') });
   const stageWarmupSeconds = coldStack ? Math.max(o.stageWarmupSeconds, coldStageWarmupSeconds) : o.stageWarmupSeconds;
   if (coldStack) log(`the stack was started by this run: ${stageWarmupSeconds} s of warm-up per stage`);

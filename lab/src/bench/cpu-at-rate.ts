@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
+import { getStackInfo } from '@fileflow/infra';
 import { postAtRate } from './load-generators';
 import { repoRoot } from '../repo-root';
 
@@ -18,9 +19,7 @@ async function main(): Promise<void> {
   const rate = Number(process.argv[2] ?? 200);
   const seconds = Number(process.argv[3] ?? 20);
   const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
-  const db = new pg.Client({
-    connectionString: process.env.DATABASE_URL ?? 'postgresql://user:password@127.0.0.1:5432/filedb',
-  });
+  const db = new pg.Client({ connectionString: getStackInfo().databaseUrl });
   await db.connect();
   try {
     const { rows } = await db.query<{ m: number }>('SELECT coalesce(max(id), 0)::int AS m FROM files');
@@ -36,6 +35,8 @@ async function main(): Promise<void> {
     sampler.kill('SIGTERM');
     await exited;
     const files = load.acked.size;
+    if (files === 0)
+      throw new Error(`no POST accepted at ${api}: ${JSON.stringify(load.failures)} (are the services up? npm start)`);
     const kinds = report
       .trim()
       .split('\n')
