@@ -44,6 +44,15 @@ export const KAFKA = {
   faultyPort: 9094,
   faultyProxyPort: 9095,
   partitions: 3,
+  /**
+   * The largest record batch the broker takes (`message.max.bytes`, Kafka's default written out)
+   * and the largest request (`socket.request.max.bytes`). The polling relay reads the former from
+   * the broker and sizes its batches under it; Kafka Connect's producer gets the same as its
+   * `max.request.size`. Keep docker-compose's KAFKA_MESSAGE_MAX_BYTES and
+   * CONNECT_PRODUCER_MAX_REQUEST_SIZE equal to these.
+   */
+  messageMaxBytes: 1_048_588,
+  socketRequestMaxBytes: 104_857_600,
   topics: ['file.create', 'file.created', 'file.processing'],
   /** Used only by the launcher's produce/consume readiness round trip. */
   healthTopic: 'fileflow.infra.healthcheck',

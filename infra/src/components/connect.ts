@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONNECT, HOST, jvmFlags, TIMEOUTS, type StackInfo } from '../config';
+import { CONNECT, HOST, jvmFlags, KAFKA, TIMEOUTS, type StackInfo } from '../config';
 import type { Reporter } from '../log';
 import { ensureMavenDeps, javaCommand } from '../maven';
 import { CACHE_DIR, CONF_DIR, REPO_ROOT, ensureDir, logFile } from '../paths';
@@ -58,6 +58,8 @@ function forcedSettings(info: StackInfo): Record<string, string | null> {
     'value.converter': STRING_CONVERTER,
     'value.converter.schemas.enable': null,
     'offset.flush.interval.ms': String(CONNECT.offsetFlushIntervalMs),
+    // The broker's record-batch limit: any outbox row the API can write fits in one request.
+    'producer.max.request.size': String(KAFKA.messageMaxBytes),
     'plugin.path': PLUGIN_PATH,
     // KIP-618: connectors with exactly.once.support=required write records + offsets in one transaction
     'exactly.once.source.support': 'enabled',

@@ -54,6 +54,9 @@ export function serverProperties(): string {
     'num.io.threads=4',
     'num.recovery.threads.per.data.dir=2',
     'log.retention.hours=168',
+    // Written out so the relay's batch sizing and Connect's producer agree with the broker.
+    `message.max.bytes=${KAFKA.messageMaxBytes}`,
+    `socket.request.max.bytes=${KAFKA.socketRequestMaxBytes}`,
     // The log cleaner (compacted topics: consumer offsets, transactions, Connect's) keeps its dedupe
     // map on the heap, 128 MB by default: a quarter of ours, alive for good, and copied by every
     // full collection. 16 MB holds ~700,000 keys per cleaning pass, plenty for this stack.
