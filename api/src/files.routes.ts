@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { AppError, childTraceparent, type Topics } from '@fileflow/common';
+import { AppError, childTraceparent, validTraceparent, type Topics } from '@fileflow/common';
 import { findFileById, listFiles, type Db } from '@fileflow/db';
 import { createFile } from './create-file';
 import { fileView } from './file-view';
@@ -25,10 +25,8 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
   return result.data;
 }
 
-const incomingTraceparent = (req: Request): string | undefined => {
-  const v = req.headers.traceparent;
-  return typeof v === 'string' ? v : undefined;
-};
+/** The caller's traceparent if valid; an invalid one is ignored (a new trace starts), as W3C says. */
+const incomingTraceparent = (req: Request): string | undefined => validTraceparent(req.headers.traceparent);
 
 /** `/files`: create (202, the work happens asynchronously), list, get one. */
 export function filesRouter(deps: FilesRouteDeps): Router {

@@ -11,6 +11,14 @@ const isoDateTime = z.iso.datetime({ offset: true });
 /** PostgreSQL text cannot hold U+0000: a value with it would fail the write, not be stored. */
 export const hasNoNul = (s: string): boolean => !s.includes('\u0000');
 const fileId = z.number().int().positive().max(2_147_483_647);
+/**
+ * Which attempt of the file a message belongs to (`POST /files/:id/retry` starts a new one).
+ * Absent means 1, so the design's values, and records already in a topic, stay valid.
+ */
+const attempt = z.number().int().min(1).max(2_147_483_647).optional();
+
+/** The attempt a message belongs to: its `attempt`, or 1 when it has none. */
+export const attemptOf = (value: { readonly attempt?: number | undefined }): number => value.attempt ?? 1;
 
 /** Value of a `file.create` record: a request to build the file. */
 export const fileCreateSchema = z.strictObject({
@@ -18,6 +26,7 @@ export const fileCreateSchema = z.strictObject({
   title: z.string().min(1).max(255),
   description: z.string(),
   timestamp: isoDateTime,
+  attempt,
 });
 export type FileCreate = z.infer<typeof fileCreateSchema>;
 
@@ -36,6 +45,7 @@ export const fileCreatedSchema = z
     status: z.enum(['completed', 'failed']),
     error: z.string().min(1).refine(hasNoNul, 'must not contain U+0000').optional(),
     timestamp: isoDateTime,
+    attempt,
   })
   .refine((m) => (m.status === 'failed') === (m.error !== undefined), {
     message: 'error is required when status is failed and forbidden otherwise',
@@ -51,17 +61,27 @@ export const fileProcessingSchema = z.strictObject({
   fileId,
   status: z.literal('processing'),
   timestamp: isoDateTime,
+  attempt,
 });
 export type FileProcessing = z.infer<typeof fileProcessingSchema>;
+
+/**
+ * W3C Trace Context `traceparent`, version `00` exactly: lowercase hex, trace id and parent id
+ * not all zeros. Anything else (upper case, another version, two headers joined with ", ") is
+ * invalid, and W3C says to ignore an invalid one and start a new trace.
+ */
+export const traceparentSchema = z
+  .string()
+  .regex(
+    /^00-(?!0{32})[\da-f]{32}-(?!0{16})[\da-f]{16}-[\da-f]{2}$/,
+    'must be a W3C traceparent: 00-<32 lowercase hex>-<16 lowercase hex>-<2 lowercase hex>, ids not all zeros',
+  );
 
 /** Headers every record carries, whichever relay or service produced it. */
 export const messageHeadersSchema = z.object({
   id: z.uuid(),
   type: z.enum(['file.create', 'file.created', 'file.processing']),
-  traceparent: z
-    .string()
-    .regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/)
-    .optional(),
+  traceparent: traceparentSchema.optional(),
 });
 export type MessageHeaders = z.infer<typeof messageHeadersSchema>;
 export type MessageType = MessageHeaders['type'];

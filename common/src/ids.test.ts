@@ -1,4 +1,4 @@
-import { childTraceparent, deterministicId, newTraceparent } from './ids';
+import { childTraceparent, deterministicId, newTraceparent, validTraceparent } from './ids';
 
 describe('deterministicId', () => {
   it('is a standard RFC 4122 v5 uuid', () => {
@@ -37,5 +37,30 @@ describe('traceparent', () => {
   it('starts a new trace when the parent is missing or malformed', () => {
     expect(childTraceparent(undefined)).toMatch(format);
     expect(childTraceparent('garbage')).toMatch(format);
+  });
+
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const spanId = '00f067aa0ba902b7';
+  it.each([
+    ['upper-case hex', `00-${traceId.toUpperCase()}-${spanId.toUpperCase()}-01`],
+    ['another version', `01-${traceId}-${spanId}-01`],
+    ['version ff', `ff-${traceId}-${spanId}-01`],
+    ['an all-zero trace id', `00-${'0'.repeat(32)}-${spanId}-01`],
+    ['an all-zero parent id', `00-${traceId}-${'0'.repeat(16)}-01`],
+    ['upper-case flags', `00-${traceId}-${spanId}-0A`],
+    ['two headers joined by Node', `00-${traceId}-${spanId}-01, 00-${traceId}-${spanId}-01`],
+    ['a trailing field', `00-${traceId}-${spanId}-01-extra`],
+    ['a short trace id', `00-${traceId.slice(1)}-${spanId}-01`],
+  ])('treats %s as invalid: a new trace, not the sent one', (_name, parent) => {
+    expect(validTraceparent(parent)).toBeUndefined();
+    const child = childTraceparent(parent);
+    expect(child).toMatch(format);
+    expect(child.split('-')[1]).not.toBe(traceId);
+  });
+
+  it('accepts the W3C example and keeps its trace id', () => {
+    const parent = `00-${traceId}-${spanId}-01`;
+    expect(validTraceparent(parent)).toBe(parent);
+    expect(childTraceparent(parent).split('-')[1]).toBe(traceId);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { traceparentSchema } from './contracts';
 
 /** A random (v4) uuid. */
 export const newId = (): string => randomUUID();
@@ -25,10 +26,20 @@ export function newTraceparent(): string {
   return `00-${traceId}-${spanId}-01`;
 }
 
-/** A traceparent that continues `parent`'s trace with a new span id. */
+/**
+ * `value` if it is a valid traceparent (`traceparentSchema`), else undefined: W3C Trace Context
+ * says to ignore an invalid one, never to fail the request or the record that carries it.
+ */
+export function validTraceparent(value: unknown): string | undefined {
+  const parsed = traceparentSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A traceparent that continues `parent`'s trace with a new span id, or starts a new trace. */
 export function childTraceparent(parent: string | undefined): string {
-  const traceId = parent?.split('-')[1];
-  if (!traceId || traceId.length !== 32) return newTraceparent();
+  const valid = validTraceparent(parent);
+  if (!valid) return newTraceparent();
+  const traceId = valid.slice(3, 35);
   const spanId = randomUUID().replace(/-/g, '').slice(0, 16);
   return `00-${traceId}-${spanId}-01`;
 }

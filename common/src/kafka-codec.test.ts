@@ -36,6 +36,29 @@ describe('record codec', () => {
   });
 
   it.each([
+    ['upper-case hex', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01'],
+    ['another version', '01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
+    ['garbage', 'not a traceparent'],
+  ])('repairs an invalid traceparent (%s): absent, not a dead letter', (_name, traceparent) => {
+    const message = asConsumed(encodeRecord(7, value, { id, type: 'file.create', traceparent }));
+    expect(decodeRecord(message, fileCreateSchema)).toEqual({
+      ok: true,
+      value,
+      headers: { id, type: 'file.create' },
+      key: '7',
+    });
+  });
+
+  it('keeps a valid traceparent', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const decoded = decodeRecord(
+      asConsumed(encodeRecord(7, value, { id, type: 'file.create', traceparent })),
+      fileCreateSchema,
+    );
+    expect(decoded).toMatchObject({ ok: true, headers: { id, type: 'file.create', traceparent } });
+  });
+
+  it.each([
     ['a value that is not JSON', { value: Buffer.from('{nope') }, /value is not JSON/],
     ['an empty value', { value: null }, /empty value/],
     ['a missing id header', { headers: { type: Buffer.from('file.create') } }, /invalid headers: id/],

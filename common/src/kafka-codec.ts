@@ -1,6 +1,7 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { z } from 'zod';
 import { messageHeadersSchema, type MessageHeaders } from './contracts';
+import { validTraceparent } from './ids';
 
 /** A record as the services produce it: key = file id, JSON value, contract headers. */
 export function encodeRecord(fileId: number, value: unknown, headers: MessageHeaders): Message {
@@ -25,13 +26,14 @@ export type Decoded<T> =
 
 /**
  * Decode and validate one consumed record against `schema` and the header contract.
- * Never throws: a bad record is a value to route to the dead-letter topic.
+ * Never throws: a bad record is a value to route to the dead-letter topic. What can be
+ * repaired is: an invalid traceparent counts as absent, so the next hop starts a new trace.
  */
 export function decodeRecord<S extends z.ZodType>(message: KafkaMessage, schema: S): Decoded<z.infer<S>> {
   const headers = messageHeadersSchema.safeParse({
     id: headerString(message.headers, 'id'),
     type: headerString(message.headers, 'type'),
-    traceparent: headerString(message.headers, 'traceparent'),
+    traceparent: validTraceparent(headerString(message.headers, 'traceparent')),
   });
   if (!headers.success) return { ok: false, reason: `invalid headers: ${summarise(headers.error)}` };
   if (!message.value) return { ok: false, reason: 'empty value' };

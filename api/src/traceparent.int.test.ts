@@ -1,0 +1,80 @@
+import request from 'supertest';
+import { messageHeadersSchema } from '@fileflow/common';
+import {
+  createFileDeps,
+  createTestEnv,
+  eventually,
+  readTopic,
+  startPipeline,
+  type Pipeline,
+  type TestEnv,
+} from '@fileflow/lab';
+import { createFile } from './create-file';
+
+let env: TestEnv;
+let pipeline: Pipeline;
+
+beforeAll(async () => {
+  env = await createTestEnv('traceparent');
+  pipeline = await startPipeline(env);
+});
+afterAll(async () => {
+  await pipeline.stop();
+  await env.cleanup();
+});
+
+const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+const upperCase = `00-${traceId.toUpperCase()}-00F067AA0BA902B7-01`;
+
+const completed = (fileId: number) =>
+  eventually(async () => {
+    const res = await request(pipeline.app).get(`/files/${fileId}`).expect(200);
+    expect(res.body).toMatchObject({ status: 'completed', error: null });
+  });
+
+async function createdHeadersOf(fileId: number) {
+  const records = await readTopic(env.kafka, env.topics.fileCreated, (rs) => rs.some((r) => r.key === String(fileId)));
+  return messageHeadersSchema.parse(records.find((r) => r.key === String(fileId))?.headers);
+}
+
+describe('an invalid traceparent starts a new trace and never strands a file', () => {
+  it('a request with an upper-case traceparent is accepted and completes, on a new trace', async () => {
+    const res = await request(pipeline.app)
+      .post('/files')
+      .set('traceparent', upperCase)
+      .send({ title: 'upper-case trace' })
+      .expect(202);
+    const fileId: number = res.body.id;
+    const row = await env.db
+      .selectFrom('outbox')
+      .select('traceparent')
+      .where('aggregateid', '=', String(fileId))
+      .executeTakeFirst();
+    // The relay may already have published (and deleted) the row; if not, it carries a new trace.
+    if (row) expect(row.traceparent).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
+    if (row) expect(row.traceparent?.split('-')[1]).not.toBe(traceId);
+    await completed(fileId);
+    expect((await createdHeadersOf(fileId)).traceparent?.split('-')[1]).not.toBe(traceId.toUpperCase());
+  });
+
+  it('two traceparent headers (joined by Node with ", ") are ignored the same way', async () => {
+    const valid = `00-${traceId}-00f067aa0ba902b7-01`;
+    const res = await request(pipeline.app)
+      .post('/files')
+      .set('traceparent', [valid, valid])
+      .send({ title: 'two traces' })
+      .expect(202);
+    await completed(res.body.id as number);
+  });
+
+  it('a file.create record that carries an invalid traceparent is processed, not dead-lettered', async () => {
+    // As an outbox row written before the API validated the header (or a dead letter replayed).
+    const file = await createFile(createFileDeps(env, { traceparent: () => upperCase }), {
+      title: 'old row',
+      description: 'written with an invalid traceparent',
+    });
+    await completed(file.id);
+    const headers = await createdHeadersOf(file.id);
+    expect(headers.traceparent).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
+  });
+});
