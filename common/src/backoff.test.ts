@@ -1,4 +1,4 @@
-import { backoffDelay, retry, RetriesExhaustedError, type RetryPolicy } from './backoff';
+import { backoffDelay, nextRetry, retry, RetriesExhaustedError, type RetryBudget, type RetryPolicy } from './backoff';
 
 const policy: RetryPolicy = { attempts: 4, initialDelayMs: 100, maxDelayMs: 1_000, factor: 2 };
 
@@ -58,5 +58,37 @@ describe('retry', () => {
       ),
     ).rejects.toThrow('fatal');
     expect(calls).toBe(1);
+  });
+});
+
+describe('nextRetry', () => {
+  const budget: RetryBudget = { budgetMs: 60_000, initialDelayMs: 1_000, maxDelayMs: 8_000, factor: 2 };
+  const t0 = 1_000_000;
+
+  it('spaces the rounds by full-jitter backoff from now', () => {
+    expect(nextRetry(budget, { firstFailedAt: t0, round: 1 }, t0 + 10, () => 1)).toEqual({
+      retry: true,
+      notBefore: t0 + 1_010,
+    });
+    expect(nextRetry(budget, { firstFailedAt: t0, round: 3 }, t0 + 5_000, () => 0.5)).toEqual({
+      retry: true,
+      notBefore: t0 + 7_000,
+    });
+    expect(nextRetry(budget, { firstFailedAt: t0, round: 9 }, t0 + 20_000, () => 1)).toEqual({
+      retry: true,
+      notBefore: t0 + 28_000,
+    });
+  });
+
+  it('never schedules past the deadline, so the last round happens at it', () => {
+    expect(nextRetry(budget, { firstFailedAt: t0, round: 9 }, t0 + 57_000, () => 1)).toEqual({
+      retry: true,
+      notBefore: t0 + 60_000,
+    });
+  });
+
+  it('gives up once the budget is spent, saying how long it tried', () => {
+    expect(nextRetry(budget, { firstFailedAt: t0, round: 12 }, t0 + 60_000)).toEqual({ retry: false, elapsedMs: 60_000 });
+    expect(nextRetry(budget, { firstFailedAt: t0, round: 12 }, t0 + 61_500)).toEqual({ retry: false, elapsedMs: 61_500 });
   });
 });

@@ -6,13 +6,40 @@ export interface RetryPolicy {
   readonly factor: number;
 }
 
+/** How delays grow: what `backoffDelay` needs of a policy. */
+export type BackoffShape = Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs' | 'factor'>;
+
 /**
  * Delay before retry number `attempt` (1-based): exponential with "full jitter"
  * (a uniform pick in [0, cap]), which spreads out retries of many clients at once.
  */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(policy: BackoffShape, attempt: number, random: () => number = Math.random): number {
   const cap = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** (attempt - 1));
   return Math.round(cap * random());
+}
+
+/** Retries bounded by time: keep trying for `budgetMs` after the first failure, spaced by backoff. */
+export interface RetryBudget extends BackoffShape {
+  readonly budgetMs: number;
+}
+
+export type BudgetDecision = { retry: true; notBefore: number } | { retry: false; elapsedMs: number };
+
+/**
+ * After round `round` (1-based) of retries of an operation that first failed at `firstFailedAt`
+ * (all times in ms since the epoch) failed at `now`: try again no earlier than `notBefore`
+ * (full-jitter backoff, capped at the deadline, so the last try happens at it), or give up once
+ * the budget is spent. Pure; `random` is passed in so tests can pin the jitter.
+ */
+export function nextRetry(
+  budget: RetryBudget,
+  state: { readonly firstFailedAt: number; readonly round: number },
+  now: number,
+  random: () => number = Math.random,
+): BudgetDecision {
+  const deadline = state.firstFailedAt + budget.budgetMs;
+  if (now >= deadline) return { retry: false, elapsedMs: now - state.firstFailedAt };
+  return { retry: true, notBefore: Math.min(now + backoffDelay(budget, state.round, random), deadline) };
 }
 
 /** Raised by `retry` when every attempt failed; `cause` is the last error. */

@@ -1,5 +1,5 @@
 import { fileStatuses, type FileStatus } from './contracts';
-import { decideTransition, isTerminal } from './status-machine';
+import { decideEvent, decideRetry, decideTransition, isTerminal, maxAttempt } from './status-machine';
 
 describe('decideTransition', () => {
   const forward: Array<[FileStatus, FileStatus]> = [
@@ -34,5 +34,48 @@ describe('decideTransition', () => {
 
   it('knows the terminal statuses', () => {
     expect(fileStatuses.filter(isTerminal)).toEqual(['completed', 'failed']);
+  });
+});
+
+describe('decideEvent', () => {
+  it('applies an event of the current attempt by the status rules', () => {
+    expect(decideEvent({ status: 'pending', attempt: 2 }, { status: 'processing', attempt: 2 })).toEqual({ apply: true });
+    expect(decideEvent({ status: 'completed', attempt: 2 }, { status: 'processing', attempt: 2 })).toMatchObject({
+      apply: false,
+    });
+  });
+
+  it('never lets an event of an earlier attempt change a later one, even a forward move', () => {
+    for (const status of fileStatuses) {
+      expect(decideEvent({ status: 'pending', attempt: 2 }, { status, attempt: 1 })).toEqual({
+        apply: false,
+        reason: 'attempt 1 is over (the file is on attempt 2)',
+      });
+    }
+  });
+
+  it('ignores an event of an attempt that was never started', () => {
+    expect(decideEvent({ status: 'pending', attempt: 1 }, { status: 'completed', attempt: 2 })).toEqual({
+      apply: false,
+      reason: 'attempt 2 was never started (the file is on attempt 1)',
+    });
+  });
+});
+
+describe('decideRetry', () => {
+  it('starts the next attempt of a failed file', () => {
+    expect(decideRetry({ status: 'failed', attempt: 1 })).toEqual({ retry: true, attempt: 2 });
+    expect(decideRetry({ status: 'failed', attempt: 7 })).toEqual({ retry: true, attempt: 8 });
+  });
+
+  it.each(['pending', 'processing', 'completed'] as const)('refuses a %s file, saying why', (status) => {
+    expect(decideRetry({ status, attempt: 1 })).toEqual({
+      retry: false,
+      reason: `the file is ${status}; only a failed file can be retried`,
+    });
+  });
+
+  it('refuses past the last attempt number the database can hold', () => {
+    expect(decideRetry({ status: 'failed', attempt: maxAttempt })).toMatchObject({ retry: false });
   });
 });

@@ -1,9 +1,10 @@
 import type { FileStatus } from './contracts';
 
 /**
- * The file status machine: pending -> processing -> completed | failed, and only forward.
- * `completed` and `failed` are terminal. A transition to the same or an earlier stage is
- * ignored, so late, duplicated or reordered events can never move a file backwards.
+ * The file status machine, within one attempt: pending -> processing -> completed | failed, and
+ * only forward. `completed` and `failed` are terminal for the attempt. A transition to the same
+ * or an earlier stage is ignored, so late, duplicated or reordered events can never move a file
+ * backwards. A failed file can start a new attempt (`decideRetry`), back at `pending`.
  */
 const stage: Record<FileStatus, number> = { pending: 0, processing: 1, completed: 2, failed: 2 };
 
@@ -17,3 +18,38 @@ export function decideTransition(current: FileStatus, next: FileStatus): Transit
 }
 
 export const isTerminal = (s: FileStatus): boolean => stage[s] === 2;
+
+/** Where a file stands: which attempt it is on, and that attempt's status. */
+export interface FileState {
+  readonly status: FileStatus;
+  readonly attempt: number;
+}
+
+/** The largest attempt number (the `files.attempt` column is an INTEGER). */
+export const maxAttempt = 2_147_483_647;
+
+/**
+ * Decide a status event of attempt `next.attempt` against the file's state. Only events of the
+ * file's current attempt can apply (then by `decideTransition`): a late event of an earlier
+ * attempt can never change a later one.
+ */
+export function decideEvent(current: FileState, next: FileState): TransitionDecision {
+  if (next.attempt < current.attempt) {
+    return { apply: false, reason: `attempt ${next.attempt} is over (the file is on attempt ${current.attempt})` };
+  }
+  if (next.attempt > current.attempt) {
+    return { apply: false, reason: `attempt ${next.attempt} was never started (the file is on attempt ${current.attempt})` };
+  }
+  return decideTransition(current.status, next.status);
+}
+
+export type RetryDecision = { retry: true; attempt: number } | { retry: false; reason: string };
+
+/** Only a `failed` file can be tried again: as the next attempt, which starts over at `pending`. */
+export function decideRetry(current: FileState): RetryDecision {
+  if (current.status !== 'failed') {
+    return { retry: false, reason: `the file is ${current.status}; only a failed file can be retried` };
+  }
+  if (current.attempt >= maxAttempt) return { retry: false, reason: `the file has used all ${maxAttempt} attempts` };
+  return { retry: true, attempt: current.attempt + 1 };
+}

@@ -5,12 +5,15 @@ export interface Topics {
   readonly fileCreate: string;
   readonly fileCreated: string;
   readonly fileProcessing: string;
+  /** Requests whose upload failed transiently, waiting for another try (the processor's own). */
+  readonly fileCreateRetry: string;
 }
 
 export const defaultTopics: Topics = {
   fileCreate: 'file.create',
   fileCreated: 'file.created',
   fileProcessing: 'file.processing',
+  fileCreateRetry: 'file.create.retry',
 };
 
 /** Topics with `suffix` appended (e.g. `file.create.t3f9`), for isolated tests. */
@@ -20,6 +23,7 @@ export function topicsWithSuffix(suffix: string): Topics {
     fileCreate: `${defaultTopics.fileCreate}${s}`,
     fileCreated: `${defaultTopics.fileCreated}${s}`,
     fileProcessing: `${defaultTopics.fileProcessing}${s}`,
+    fileCreateRetry: `${defaultTopics.fileCreateRetry}${s}`,
   };
 }
 
@@ -41,5 +45,5 @@ export function topicsFromEnv(env: z.infer<typeof topicsEnvSchema>): Topics {
 
 /** Every topic in `topics`, in a fixed order. */
 export function topicList(topics: Topics): string[] {
-  return [topics.fileCreate, topics.fileCreated, topics.fileProcessing];
+  return [topics.fileCreate, topics.fileCreated, topics.fileProcessing, topics.fileCreateRetry];
 }

@@ -36,6 +36,12 @@ async function main(): Promise<void> {
       maxDelayMs: config.S3_RETRY_MAX_MS,
       factor: 2,
     },
+    retryBudget: {
+      budgetMs: config.S3_UPLOAD_BUDGET_MS,
+      initialDelayMs: config.S3_RETRY_TOPIC_INITIAL_MS,
+      maxDelayMs: config.S3_RETRY_TOPIC_MAX_MS,
+      factor: 2,
+    },
     uploadConcurrency: config.S3_UPLOAD_CONCURRENCY,
     now: () => new Date(),
     logger,
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
       () => stopping,
     )
   ) {
-    logger.info('file processor consuming', { topic: topicsFromEnv(config).fileCreate });
+    logger.info('file processor consuming', { topics: [topicsFromEnv(config).fileCreate, topicsFromEnv(config).fileCreateRetry] });
   }
 }
 

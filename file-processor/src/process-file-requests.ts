@@ -1,23 +1,21 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Producer } from 'kafkajs';
 import {
-  RetriesExhaustedError,
   childTraceparent,
   deterministicId,
   encodeRecord,
   mapConcurrent,
-  retry,
-  s3Location,
-  type FileCreate,
-  type FileCreated,
   type FileProcessing,
   type Faults,
   type Logger,
-  type MessageHeaders,
+  type RetryBudget,
   type RetryPolicy,
   type Topics,
 } from '@fileflow/common';
-import { objectKeyFor, renderFile } from './render-file';
+import { attemptField, decideOutcome, locationOf, outcomeRecords, type FileRequest, type ProcessOutcome } from './file-outcome';
+import { uploadFile } from './upload-file';
+
+export type { FileRequest, ProcessOutcome } from './file-outcome';
 
 export interface ProcessFileDeps {
   readonly producer: Producer;
@@ -25,32 +23,31 @@ export interface ProcessFileDeps {
   readonly bucket: string;
   readonly keyPrefix: string;
   readonly topics: Topics;
+  /** Quick tries in place; a transient failure past them goes to the retry topic. */
   readonly uploadRetry: RetryPolicy;
+  /** How long after its first failure, and how often, an upload is tried again from the retry topic. */
+  readonly retryBudget: RetryBudget;
   /** Uploads in flight at once (per partition being consumed). */
   readonly uploadConcurrency: number;
   readonly now: () => Date;
   readonly logger: Logger;
+  /** How the tries in place wait between attempts. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The jitter of the retry rounds' backoff. */
+  readonly random?: () => number;
   /** Fault injection (failure suite): a crash after the upload, before `file.created`. */
   readonly faults?: Faults;
 }
 
-/** What became of one request. */
-export type ProcessOutcome = { status: 'completed'; s3Location: string } | { status: 'failed'; error: string };
-
-/** A decoded `file.create` record. */
-export interface FileRequest {
-  readonly request: FileCreate;
-  readonly headers: MessageHeaders;
-}
-
 /**
  * Handle `file.create` requests: announce `processing` for all of them (one Kafka request)
- * while uploading the files (`uploadConcurrency` at a time), then announce the outcomes (one
- * Kafka request).
+ * while uploading the files (`uploadConcurrency` at a time, each tried a few times in place),
+ * then, in one Kafka request, announce the outcomes and hand the uploads that failed
+ * transiently to the retry topic (`processRetries` takes them from there), so a slow or absent
+ * S3 never holds up the partition's other requests.
  * Message ids derive from each request's id, so a redelivered request yields the same ids and
  * consumers drop the repeats. Kafka errors propagate (the offsets are then not committed and
- * the requests come again); S3 errors are retried, then reported as `failed`.
+ * the requests come again).
  */
 export async function processFileRequests(
   deps: ProcessFileDeps,
@@ -66,6 +63,7 @@ export async function processFileRequests(
         fileId: request.fileId,
         status: 'processing',
         timestamp: deps.now().toISOString(),
+        ...attemptField(request),
       };
       return encodeRecord(request.fileId, processing, {
         id: deterministicId(headers.id, 'file.processing'),
@@ -77,64 +75,31 @@ export async function processFileRequests(
 
   const [, outcomes] = await Promise.all([
     announced,
-    mapConcurrent(requests, deps.uploadConcurrency, (r) => upload(deps, r)),
+    mapConcurrent(requests, deps.uploadConcurrency, (r) => uploadInPlace(deps, r)),
   ]);
-
-  await deps.producer.send({
-    topic: deps.topics.fileCreated,
-    messages: requests.map(({ request, headers }, i) => {
-      const outcome = outcomes[i] as ProcessOutcome;
-      const created: FileCreated = {
-        fileId: request.fileId,
-        title: request.title,
-        s3Location: s3Location(deps.bucket, objectKeyFor(deps.keyPrefix, request.fileId)),
-        status: outcome.status,
-        ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
-        timestamp: deps.now().toISOString(),
-      };
-      return encodeRecord(request.fileId, created, {
-        id: deterministicId(headers.id, 'file.created'),
-        type: 'file.created',
-        traceparent: childTraceparent(headers.traceparent),
-      });
-    }),
-  });
+  await deps.producer.sendBatch({ topicMessages: outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes) });
   return outcomes;
 }
 
-/** Upload one file, with retries; never throws (an upload that keeps failing is `failed`). */
-async function upload(deps: ProcessFileDeps, { request, headers }: FileRequest): Promise<ProcessOutcome> {
+async function uploadInPlace(deps: ProcessFileDeps, { request, headers }: FileRequest): Promise<ProcessOutcome> {
   const log = deps.logger.child({ fileId: request.fileId, messageId: headers.id });
-  const key = objectKeyFor(deps.keyPrefix, request.fileId);
-  const location = s3Location(deps.bucket, key);
-  try {
-    await retry(
-      () =>
-        deps.s3.send(
-          new PutObjectCommand({
-            Bucket: deps.bucket,
-            Key: key,
-            Body: renderFile(request.title, request.description),
-            ContentType: 'text/plain; charset=utf-8',
-          }),
-        ),
-      deps.uploadRetry,
-      {
-        onRetry: (err, attempt, delayMs) => log.warn('upload failed, retrying', { attempt, delayMs, err: String(err) }),
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      },
-    );
-    deps.faults?.hit('processor.after-upload');
-    return { status: 'completed', s3Location: location };
-  } catch (err) {
-    const cause = err instanceof RetriesExhaustedError ? err.cause : err;
-    const error = `upload to ${location} failed after ${deps.uploadRetry.attempts} attempts: ${describe(cause)}`;
-    log.error('upload failed for good', { error });
-    return { status: 'failed', error };
+  const firstTryAt = deps.now().getTime();
+  const result = await uploadFile(deps, request, deps.uploadRetry, {
+    onRetry: (err, attempt, delayMs) => log.warn('upload failed, retrying', { attempt, delayMs, err: String(err) }),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  });
+  if (result.ok) deps.faults?.hit('processor.after-upload');
+  const outcome = decideOutcome(result, {
+    location: locationOf(deps.bucket, deps.keyPrefix, request.fileId),
+    round: 0,
+    firstFailedAt: firstTryAt,
+    now: deps.now().getTime(),
+    budget: deps.retryBudget,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  if (outcome.status === 'failed') log.error('upload failed for good', { error: outcome.error });
+  if (outcome.status === 'retrying') {
+    log.warn('upload failed; handed to the retry topic', { notBefore: new Date(outcome.retry.notBefore).toISOString() });
   }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message || (err as { code?: string }).code || 'no message'}`;
-  return String(err);
+  return outcome;
 }

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { createApp, createStatusConsumer, type StatusConsumer } from '@fileflow/api';
-import { createLogger, newId, producerSettings, silentLogger, type Logger } from '@fileflow/common';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createLogger, newId, producerSettings, silentLogger, type Logger, type RetryBudget } from '@fileflow/common';
 import { createFileRequestConsumer, type FileRequestConsumer } from '@fileflow/file-processor';
 import { createOutboxListener, createRelay, type Relay } from '@fileflow/outbox-relay';
 import { startDebeziumRelay } from './debezium-relay';
@@ -27,6 +28,10 @@ export interface PipelineOptions {
   readonly bucket?: string;
   /** How the processor waits between upload attempts (tests can hold it there). */
   readonly uploadSleep?: (ms: number) => Promise<void>;
+  /** The processor's retry budget (default: 20 s, rounds 100 ms .. 1 s apart). */
+  readonly retryBudget?: RetryBudget;
+  /** The processor's S3 client (default: the env's), e.g. one behind a fault-injecting proxy. */
+  readonly s3?: S3Client;
 }
 
 export type RelayMode = 'polling' | 'debezium';
@@ -54,12 +59,13 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
 
   const processor = createFileRequestConsumer({
     kafka: env.kafka,
-    s3: env.s3,
+    s3: opts.s3 ?? env.s3,
     bucket: opts.bucket ?? env.bucket,
     keyPrefix: env.keyPrefix,
     topics: env.topics,
     groupId: env.groupIds.processor,
     uploadRetry: { attempts: opts.uploadAttempts ?? 3, initialDelayMs: 50, maxDelayMs: 500, factor: 2 },
+    retryBudget: opts.retryBudget ?? { budgetMs: 20_000, initialDelayMs: 100, maxDelayMs: 1_000, factor: 2 },
     uploadConcurrency: 16,
     now: () => new Date(),
     logger,

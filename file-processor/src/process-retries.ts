@@ -1,0 +1,73 @@
+import { mapConcurrent } from '@fileflow/common';
+import { decideOutcome, locationOf, outcomeRecords, type FileRequest, type ProcessOutcome } from './file-outcome';
+import type { ProcessFileDeps } from './process-file-requests';
+import type { RetryState } from './retry-state';
+import { uploadFile } from './upload-file';
+
+/** A request taken from the retry topic, with where it stands in its retries. */
+export interface RetryRequest extends FileRequest {
+  readonly retry: RetryState;
+}
+
+/** Resolves after `ms`, or early when `signal` aborts; says whether the whole time passed. */
+function waitFor(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (slept: boolean) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(slept);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal.addEventListener('abort', onAbort);
+  });
+}
+
+/**
+ * Handle records of the retry topic (one partition's, in order): each waits until it is due,
+ * at most the backoff's cap (a due time further out is not trusted), then gets one more try.
+ * Then, in one Kafka request: `file.created` for the ones done or failed for good (an error no
+ * retry fixes, or the budget spent), and the others back on the retry topic for their next
+ * round. The waits run side by side, so a slice takes about as long as its latest record's wait.
+ * When `signal` aborts (shutdown) a record still waiting goes back on the topic as it came, so
+ * stopping never waits out a backoff and nothing is lost.
+ */
+export async function processRetries(
+  deps: ProcessFileDeps & { readonly signal: AbortSignal },
+  requests: readonly RetryRequest[],
+): Promise<ProcessOutcome[]> {
+  if (requests.length === 0) return [];
+  const outcomes = await mapConcurrent(requests, deps.uploadConcurrency, (r) => retryOnce(deps, r));
+  await deps.producer.sendBatch({ topicMessages: outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes) });
+  return outcomes;
+}
+
+async function retryOnce(
+  deps: ProcessFileDeps & { readonly signal: AbortSignal },
+  { request, headers, retry }: RetryRequest,
+): Promise<ProcessOutcome> {
+  const log = deps.logger.child({ fileId: request.fileId, messageId: headers.id, round: retry.round });
+  const waitMs = Math.min(retry.notBefore - deps.now().getTime(), deps.retryBudget.maxDelayMs);
+  if (!(await waitFor(waitMs, deps.signal))) return { status: 'retrying', retry };
+  const result = await uploadFile(deps, request, { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, factor: 1 });
+  if (result.ok) deps.faults?.hit('processor.after-upload');
+  const outcome = decideOutcome(result, {
+    location: locationOf(deps.bucket, deps.keyPrefix, request.fileId),
+    round: retry.round,
+    firstFailedAt: retry.firstFailedAt,
+    now: deps.now().getTime(),
+    budget: deps.retryBudget,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  if (outcome.status === 'completed') log.info('upload succeeded on retry');
+  if (outcome.status === 'failed') log.error('upload failed for good', { error: outcome.error });
+  if (outcome.status === 'retrying') {
+    log.warn('upload failed again; retrying later', {
+      notBefore: new Date(outcome.retry.notBefore).toISOString(),
+      error: outcome.retry.lastError,
+    });
+  }
+  return outcome;
+}
