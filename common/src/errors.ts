@@ -2,6 +2,7 @@
 export type AppErrorCode =
   | 'validation_failed'
   | 'malformed_json'
+  | 'undecodable_body'
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'not_found'
@@ -11,6 +12,7 @@ export type AppErrorCode =
 const statusByCode: Record<AppErrorCode, number> = {
   validation_failed: 400,
   malformed_json: 400,
+  undecodable_body: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
   not_found: 404,
