@@ -2,12 +2,12 @@ import type { FileCreate, Topics } from '@fileflow/common';
 import type { FileRow, NewOutboxMessage } from '@fileflow/db';
 
 /**
- * The outbox row announcing a new file request: `aggregateid` is the file id (the Kafka key,
- * hence per-file order), `topic` is where either relay sends it, `payload` is the design's
- * `file.create` value.
+ * The outbox row announcing a file request: `aggregateid` is the file id (the Kafka key, hence
+ * per-file order), `topic` is where either relay sends it, `payload` is the design's
+ * `file.create` value, with `attempt` from the second attempt on (`POST /files/:id/retry`).
  */
 export function fileCreateOutboxMessage(
-  file: Pick<FileRow, 'id' | 'title' | 'description'>,
+  file: Pick<FileRow, 'id' | 'title' | 'description'> & { readonly attempt?: number },
   ctx: { topics: Topics; messageId: string; traceparent: string; now: Date },
 ): NewOutboxMessage {
   const payload: FileCreate = {
@@ -15,6 +15,7 @@ export function fileCreateOutboxMessage(
     title: file.title,
     description: file.description ?? '',
     timestamp: ctx.now.toISOString(),
+    ...(file.attempt !== undefined && file.attempt > 1 ? { attempt: file.attempt } : {}),
   };
   return {
     id: ctx.messageId,

@@ -7,6 +7,7 @@ export function fileView(row: FileRow) {
     title: row.title,
     description: row.description,
     status: row.status,
+    attempt: row.attempt,
     s3Location: row.s3_location,
     error: row.error,
     createdAt: row.created_at.toISOString(),

@@ -3,6 +3,7 @@ import { AppError, childTraceparent, validTraceparent, type Topics } from '@file
 import { findFileById, listFiles, type Db } from '@fileflow/db';
 import { createFile } from './create-file';
 import { fileView } from './file-view';
+import { retryFile } from './retry-file';
 import type { FileWriter } from './file-writer';
 import { fieldIssues, requireJsonBody } from './problem';
 import { createFileBodySchema, fileIdParamsSchema, listFilesQuerySchema } from './request-schemas';
@@ -28,7 +29,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
 /** The caller's traceparent if valid; an invalid one is ignored (a new trace starts), as W3C says. */
 const incomingTraceparent = (req: Request): string | undefined => validTraceparent(req.headers.traceparent);
 
-/** `/files`: create (202, the work happens asynchronously), list, get one. */
+/** `/files`: create (202, the work happens asynchronously), list, get one, retry a failed one (202). */
 export function filesRouter(deps: FilesRouteDeps): Router {
   const router = Router();
 
@@ -57,7 +58,16 @@ export function filesRouter(deps: FilesRouteDeps): Router {
     res.json(fileView(file));
   });
 
-  router.all(['/', '/:id'], (req) => {
+  router.post('/:id/retry', async (req, res) => {
+    const { id } = parse(fileIdParamsSchema, req.params, 'path');
+    const file = await retryFile({ ...deps, traceparent: () => childTraceparent(incomingTraceparent(req)) }, id);
+    res
+      .status(202)
+      .location(`/files/${file.id}`)
+      .json({ id: file.id, status: file.status, attempt: file.attempt });
+  });
+
+  router.all(['/', '/:id', '/:id/retry'], (req) => {
     throw new AppError('method_not_allowed', `${req.method} is not allowed here`);
   });
 

@@ -9,6 +9,7 @@ const titles: Record<AppError['code'], string> = {
   payload_too_large: 'Body is too large',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
+  conflict: 'Conflict with the current state',
   service_unavailable: 'Service unavailable',
 };
 

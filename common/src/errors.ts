@@ -7,6 +7,7 @@ export type AppErrorCode =
   | 'payload_too_large'
   | 'not_found'
   | 'method_not_allowed'
+  | 'conflict'
   | 'service_unavailable';
 
 const statusByCode: Record<AppErrorCode, number> = {
@@ -17,6 +18,7 @@ const statusByCode: Record<AppErrorCode, number> = {
   payload_too_large: 413,
   not_found: 404,
   method_not_allowed: 405,
+  conflict: 409,
   service_unavailable: 503,
 };
 

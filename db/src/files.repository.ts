@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { FileStatus } from '@fileflow/common';
+import type { FileState, FileStatus } from '@fileflow/common';
 import type { Db } from './connection';
 import type { NewOutboxMessage } from './outbox.repository';
 import type { FileRow } from './schema';
@@ -70,19 +70,37 @@ export async function findFileById(db: Db, id: number): Promise<FileRow | undefi
 
 /**
  * Lock the files' rows for the rest of the transaction, in id order (so two transactions that
- * lock overlapping sets cannot deadlock), and return their statuses. Ids that do not exist are
- * absent from the result.
+ * lock overlapping sets cannot deadlock), and return their states (status and attempt). Ids
+ * that do not exist are absent from the result.
  */
-export async function lockFileStatuses(db: Db, ids: readonly number[]): Promise<Map<number, FileStatus>> {
+export async function lockFileStates(db: Db, ids: readonly number[]): Promise<Map<number, FileState>> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('files')
-    .select(['id', 'status'])
+    .select(['id', 'status', 'attempt'])
     .where('id', 'in', [...new Set(ids)])
     .orderBy('id')
     .forUpdate()
     .execute();
-  return new Map(rows.map((r) => [r.id, r.status]));
+  return new Map(rows.map((r) => [r.id, { status: r.status, attempt: r.attempt }]));
+}
+
+/** One file, its row locked for the rest of the transaction. */
+export async function lockFile(db: Db, id: number): Promise<FileRow | undefined> {
+  return db.selectFrom('files').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Move a file to a new attempt: back to `pending`, its location and error cleared. Call it in
+ * the transaction that writes the attempt's outbox message, after `decideRetry` said yes.
+ */
+export async function startFileAttempt(db: Db, id: number, attempt: number): Promise<FileRow> {
+  return db
+    .updateTable('files')
+    .set({ status: 'pending', attempt, s3_location: null, error: null, updated_at: sql<Date>`CURRENT_TIMESTAMP` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export interface ListFilesQuery {

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, RawBuilder, Selectable } from 'kysely';
 import type { FileStatus } from '@fileflow/common';
 
-/** `files`: the design's table, plus `error` (why a file failed). */
+/** `files`: the design's table, plus `error` (why a file failed) and `attempt` (its current attempt, from 1). */
 export interface FilesTable {
   id: Generated<number>;
   title: string;
@@ -9,6 +9,7 @@ export interface FilesTable {
   status: FileStatus;
   s3_location: string | null;
   error: string | null;
+  attempt: Generated<number>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date | RawBuilder<Date>>;
 }
@@ -49,6 +50,8 @@ export interface FileTransitionsTable {
   file_id: number;
   from_status: FileStatus | null;
   to_status: FileStatus;
+  /** The file's attempt after the change. */
+  attempt: ColumnType<number, never, never>;
   at: ColumnType<Date, never, never>;
 }
 

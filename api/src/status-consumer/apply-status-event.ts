@@ -1,12 +1,13 @@
 import { noFaults, type Faults } from '@fileflow/common';
-import { lockFileStatuses, recordInboxReceipts, updateFileStatuses, type Db } from '@fileflow/db';
+import { lockFileStates, recordInboxReceipts, updateFileStatuses, type Db } from '@fileflow/db';
 import { planStatusBatch, type ApplyOutcome, type ReceivedStatusEvent } from './plan-status-batch';
 
 /** The inbox consumer name of the status consumer. */
 export const statusConsumerName = 'api-status-consumer';
 
 /**
- * Apply status events to `files`, each at most once and only forward, in one transaction of
+ * Apply status events to `files`, each at most once, only forward and only to the attempt they
+ * belong to, in one transaction of
  * three statements whatever the batch size: lock the files (in id order, so concurrent
  * transactions cannot deadlock), decide (`planStatusBatch`), write the inbox receipts (a
  * message taken before only raises its duplicate count), write the files' new statuses.
@@ -20,11 +21,11 @@ export async function applyStatusEvents(
 ): Promise<ApplyOutcome[]> {
   if (events.length === 0) return [];
   return db.transaction().execute(async (trx): Promise<ApplyOutcome[]> => {
-    const statuses = await lockFileStatuses(
+    const states = await lockFileStates(
       trx,
       events.map((e) => e.event.fileId),
     );
-    const plan = planStatusBatch(statusConsumerName, statuses, events);
+    const plan = planStatusBatch(statusConsumerName, states, events);
     const existed = await recordInboxReceipts(trx, plan.receipts);
     await updateFileStatuses(trx, plan.changes);
     if (plan.changes.length > 0) faults.hit('status.before-commit'); // failure suite: crash with the updates not yet committed

@@ -17,7 +17,11 @@ const created = (fileId: number, id: string, status: 'completed' | 'failed' = 'c
   headers: { id, type: 'file.created' },
 });
 const plan = (statuses: Array<[number, FileStatus]>, events: ReceivedStatusEvent[]) =>
-  planStatusBatch('c', new Map(statuses), events);
+  planStatusBatch('c', new Map(statuses.map(([id, status]) => [id, { status, attempt: 1 }])), events);
+const ofAttempt = (attempt: number, e: ReceivedStatusEvent): ReceivedStatusEvent => ({
+  ...e,
+  event: { ...e.event, attempt },
+});
 
 it('applies forward moves; the last one per file is what is written, with the terminal fields', () => {
   const p = plan([[1, 'pending']], [processing(1, 'a'), created(1, 'b')]);
@@ -58,4 +62,35 @@ it('reports events of unknown files and writes nothing for them', () => {
   expect(p.outcomes).toEqual([{ kind: 'unknown-file' }]);
   expect(p.receipts).toEqual([]);
   expect(p.changes).toEqual([]);
+});
+
+describe('attempts', () => {
+  const onAttempt2 = (status: FileStatus, events: ReceivedStatusEvent[]) =>
+    planStatusBatch('c', new Map([[1, { status, attempt: 2 }]]), events);
+
+  it('ignores every event of an earlier attempt, with the reason, and changes nothing', () => {
+    const p = onAttempt2('pending', [processing(1, 'old-p'), created(1, 'old-c', 'failed'), ofAttempt(1, created(1, 'x'))]);
+    expect(p.outcomes).toEqual([
+      { kind: 'ignored', reason: 'attempt 1 is over (the file is on attempt 2)' },
+      { kind: 'ignored', reason: 'attempt 1 is over (the file is on attempt 2)' },
+      { kind: 'ignored', reason: 'attempt 1 is over (the file is on attempt 2)' },
+    ]);
+    expect(p.changes).toEqual([]);
+    expect(p.receipts.map((r) => r.outcome)).toEqual(['ignored', 'ignored', 'ignored']);
+  });
+
+  it('applies the current attempt\'s events, also when an older one is interleaved', () => {
+    const p = onAttempt2('pending', [
+      ofAttempt(2, processing(1, 'p2')),
+      created(1, 'c1', 'failed'),
+      ofAttempt(2, created(1, 'c2')),
+    ]);
+    expect(p.outcomes.map((o) => o.kind)).toEqual(['applied', 'ignored', 'applied']);
+    expect(p.changes).toEqual([{ id: 1, status: 'completed', s3Location: 's3://b/files/1.txt', error: null }]);
+  });
+
+  it('ignores an event of an attempt the file has not started', () => {
+    const p = plan([[1, 'failed']], [ofAttempt(2, created(1, 'future'))]);
+    expect(p.outcomes).toEqual([{ kind: 'ignored', reason: 'attempt 2 was never started (the file is on attempt 1)' }]);
+  });
 });

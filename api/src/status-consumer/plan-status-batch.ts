@@ -1,8 +1,9 @@
 import {
-  decideTransition,
+  attemptOf,
+  decideEvent,
   type FileCreated,
   type FileProcessing,
-  type FileStatus,
+  type FileState,
   type MessageHeaders,
 } from '@fileflow/common';
 import type { FileStatusChange, InboxReceipt } from '@fileflow/db';
@@ -28,20 +29,21 @@ export interface StatusBatchPlan {
 }
 
 /**
- * Decide a batch of status events, in order, against the files' current statuses: only forward
- * moves apply, and a message repeated within the batch counts once. Pure.
+ * Decide a batch of status events, in order, against the files' current states: only events of
+ * the file's current attempt apply, and only forward moves (`decideEvent`); a message repeated
+ * within the batch counts once. Pure.
  *
  * It needs no knowledge of messages taken before: such a message was applied then (so the file
- * is at or past its status now) or ignored then (and statuses only move forward since), so it
- * is decided `ignored` again and changes nothing; the inbox then counts it as a duplicate
- * (`recordInboxReceipts`).
+ * is at or past its status now, or on a later attempt) or ignored then (and a file only moves
+ * forward since, or on to a later attempt), so it is decided `ignored` again and changes
+ * nothing; the inbox then counts it as a duplicate (`recordInboxReceipts`).
  */
 export function planStatusBatch(
   consumer: string,
-  statuses: ReadonlyMap<number, FileStatus>,
+  states: ReadonlyMap<number, FileState>,
   events: readonly ReceivedStatusEvent[],
 ): StatusBatchPlan {
-  const status = new Map(statuses);
+  const status = new Map(states);
   const receipts = new Map<string, InboxReceipt>();
   const outcomes: ApplyOutcome[] = [];
   const changes = new Map<number, FileStatusChange>();
@@ -57,7 +59,7 @@ export function planStatusBatch(
       outcomes.push({ kind: 'duplicate' });
       continue;
     }
-    const decision = decideTransition(current, event.status);
+    const decision = decideEvent(current, { status: event.status, attempt: attemptOf(event) });
     receipts.set(headers.id, {
       consumer,
       messageId: headers.id,
@@ -71,7 +73,7 @@ export function planStatusBatch(
       outcomes.push({ kind: 'ignored', reason: decision.reason });
       continue;
     }
-    status.set(event.fileId, event.status);
+    status.set(event.fileId, { ...current, status: event.status });
     changes.set(
       event.fileId,
       event.status === 'processing'

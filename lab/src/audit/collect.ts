@@ -41,7 +41,7 @@ export async function collectFacts(deps: {
   const files = await db.selectFrom('files').selectAll().orderBy('id').execute();
   const transitions = await db
     .selectFrom('file_transitions')
-    .select(['file_id', 'from_status', 'to_status'])
+    .select(['file_id', 'from_status', 'to_status', 'attempt'])
     .orderBy('id')
     .execute();
   const { rows: inboxRows } = await sql<{ applied: string; ignored: string; duplicates: string }>`
@@ -68,7 +68,12 @@ export async function collectFacts(deps: {
       error: f.error,
       createdAt: f.created_at,
     })),
-    transitions: transitions.map((t) => ({ fileId: t.file_id, from: t.from_status, to: t.to_status })),
+    transitions: transitions.map((t) => ({
+      fileId: t.file_id,
+      from: t.from_status,
+      to: t.to_status,
+      attempt: t.attempt,
+    })),
     objects: new Map(contents),
     outbox: await outboxBacklog(db),
     inbox: {

@@ -12,7 +12,8 @@ export interface AuditFacts {
     error: string | null;
     createdAt: Date;
   }[];
-  readonly transitions: readonly { fileId: number; from: FileStatus | null; to: FileStatus }[];
+  /** Every status change in order; `attempt` is the file's attempt after it. */
+  readonly transitions: readonly { fileId: number; from: FileStatus | null; to: FileStatus; attempt: number }[];
   /** Objects under the audited prefix: key -> content (undefined when not fetched). */
   readonly objects: ReadonlyMap<string, string | undefined>;
   readonly outbox: { count: number; oldestAgeMs: number | null };

@@ -29,11 +29,11 @@ function facts(patch: Partial<AuditFacts> = {}): AuditFacts {
       },
     ],
     transitions: [
-      { fileId: 1, from: null, to: 'pending' },
-      { fileId: 1, from: 'pending', to: 'processing' },
-      { fileId: 1, from: 'processing', to: 'completed' },
-      { fileId: 2, from: null, to: 'pending' },
-      { fileId: 2, from: 'pending', to: 'failed' },
+      { fileId: 1, from: null, to: 'pending', attempt: 1 },
+      { fileId: 1, from: 'pending', to: 'processing', attempt: 1 },
+      { fileId: 1, from: 'processing', to: 'completed', attempt: 1 },
+      { fileId: 2, from: null, to: 'pending', attempt: 1 },
+      { fileId: 2, from: 'pending', to: 'failed', attempt: 1 },
     ],
     objects: new Map([['p/1.txt', 'a|x']]),
     outbox: { count: 0, oldestAgeMs: null },
@@ -82,7 +82,7 @@ describe('judge', () => {
   it('finds a status that moved backwards', () => {
     const f = facts();
     expect(
-      kinds({ ...f, transitions: [...f.transitions, { fileId: 1, from: 'completed', to: 'processing' }] }),
+      kinds({ ...f, transitions: [...f.transitions, { fileId: 1, from: 'completed', to: 'processing', attempt: 1 }] }),
     ).toEqual(['status-regression']);
   });
 
@@ -93,11 +93,46 @@ describe('judge', () => {
         ...f,
         transitions: [
           ...f.transitions,
-          { fileId: 2, from: 'failed', to: 'pending' },
-          { fileId: 2, from: 'pending', to: 'failed' },
+          { fileId: 2, from: 'failed', to: 'pending', attempt: 1 },
+          { fileId: 2, from: 'pending', to: 'failed', attempt: 1 },
         ],
       }),
     ).toEqual(['status-regression', 'applied-twice']);
+  });
+
+  it('accepts failed -> pending as the start of the next attempt, and that attempt reaching its own outcome', () => {
+    const f = facts();
+    const retried = [
+      ...f.transitions,
+      { fileId: 2, from: 'failed', to: 'pending', attempt: 2 },
+      { fileId: 2, from: 'pending', to: 'processing', attempt: 2 },
+      { fileId: 2, from: 'processing', to: 'failed', attempt: 2 },
+      { fileId: 2, from: 'failed', to: 'pending', attempt: 3 },
+      { fileId: 2, from: 'pending', to: 'completed', attempt: 3 },
+    ] as const;
+    expect(kinds({ ...f, transitions: retried })).toEqual([]);
+  });
+
+  it('finds a way back that is not a new attempt, and an attempt that changes otherwise', () => {
+    const f = facts();
+    const report = judge(
+      {
+        ...f,
+        transitions: [
+          ...f.transitions,
+          { fileId: 2, from: 'failed', to: 'pending', attempt: 3 }, // skips attempt 2
+          { fileId: 1, from: 'completed', to: 'pending', attempt: 2 }, // only a failed file is retried
+          { fileId: 1, from: 'pending', to: 'processing', attempt: 1 }, // back to an older attempt
+        ],
+      },
+      limits,
+      render,
+    );
+    expect(report.violations.map((v) => [v.kind, v.fileId, v.detail])).toEqual([
+      ['status-regression', 2, 'failed -> pending (attempt 1 -> 3)'],
+      ['status-regression', 1, 'completed -> pending (attempt 1 -> 2)'],
+      ['status-regression', 1, 'pending -> processing (attempt 2 -> 1)'],
+    ]);
   });
 
   it('finds stuck files, reasonless failures and an old outbox backlog', () => {

@@ -68,20 +68,26 @@ export function judge(
       violations.push({ kind: 'orphan-object', key, detail: 'object with no file' });
   }
 
-  const reached = new Map<string, number>();
+  const reached = new Map<string, { fileId: number; attempt: number; status: FileStatus; n: number }>();
+  const attemptOf = new Map<number, number>();
   for (const t of facts.transitions) {
-    if (t.from !== null && stage[t.to] <= stage[t.from]) {
-      violations.push({ kind: 'status-regression', fileId: t.fileId, detail: `${t.from} -> ${t.to}` });
+    const before = attemptOf.get(t.fileId);
+    attemptOf.set(t.fileId, t.attempt);
+    // The one way back: failed -> pending as the start of the next attempt (POST /files/:id/retry).
+    const newAttempt = t.from === 'failed' && t.to === 'pending' && before !== undefined && t.attempt === before + 1;
+    if (t.from !== null && !newAttempt && (stage[t.to] <= stage[t.from] || t.attempt !== before)) {
+      const attempts = t.attempt === before ? '' : ` (attempt ${before ?? '?'} -> ${t.attempt})`;
+      violations.push({ kind: 'status-regression', fileId: t.fileId, detail: `${t.from} -> ${t.to}${attempts}` });
     }
-    // A terminal status reached twice means an outcome was applied twice.
+    // A terminal status reached twice in one attempt means an outcome was applied twice.
     if (!isTerminal(t.to)) continue;
-    const k = `${t.fileId}:${t.to}`;
-    reached.set(k, (reached.get(k) ?? 0) + 1);
+    const k = `${t.fileId}:${t.attempt}:${t.to}`;
+    const seen = reached.get(k) ?? { fileId: t.fileId, attempt: t.attempt, status: t.to, n: 0 };
+    reached.set(k, { ...seen, n: seen.n + 1 });
   }
-  for (const [k, n] of reached) {
+  for (const { fileId, attempt, status, n } of reached.values()) {
     if (n > 1) {
-      const [fileId, status] = k.split(':');
-      violations.push({ kind: 'applied-twice', fileId: Number(fileId), detail: `${status} applied ${n} times` });
+      violations.push({ kind: 'applied-twice', fileId, detail: `${status} applied ${n} times in attempt ${attempt}` });
     }
   }
 
