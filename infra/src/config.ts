@@ -53,7 +53,7 @@ export const KAFKA = {
    */
   messageMaxBytes: 1_048_588,
   socketRequestMaxBytes: 104_857_600,
-  topics: ['file.create', 'file.created', 'file.processing'],
+  topics: ['file.create', 'file.created', 'file.processing', 'file.create.retry'],
   /** Used only by the launcher's produce/consume readiness round trip. */
   healthTopic: 'fileflow.infra.healthcheck',
   healthGroup: 'fileflow-infra-healthcheck',
