@@ -15,6 +15,10 @@ import { signalNamed } from './stack/signal';
 import { statusAll } from './stack/status';
 import { downAll, stopNamed } from './stack/stop';
 import { startNamed, upServices, upStack } from './stack/up';
+import { relayModeToStart, switchRelayMode } from './stack/relay';
+import { RelayModeRefusal } from './relay-mode/refusal';
+import { parseMode } from './relay-mode/running-mode';
+import { RELAY_MODE_FILE, readRelayModeState } from './relay-mode/state-file';
 
 const USAGE = `Usage: npx tsx infra/src/cli.ts <command>
 
@@ -29,6 +33,8 @@ const USAGE = `Usage: npx tsx infra/src/cli.ts <command>
   stop <name>            stop one component or service
   kill <name> [SIGNAL]   signal one (default SIGKILL) — failure injection
   env                    print the connection settings as shell exports
+  mode polling|debezium  switch the outbox relay's mode (the stack remembers it; RELAY_MODE
+                         asking for the other mode is refused with exit code 2)
 
 names: ${[...COMPONENT_NAMES, ...SERVICE_NAMES].join(', ')}`;
 
@@ -76,6 +82,15 @@ async function status(): Promise<void> {
       console.log(`  ${r.name}: not ready: ${r.readyError ?? '?'} (log: ${r.logFile})`);
     if (r.state === 'port-in-use') console.log(`  ${r.name}: not running, but its port is taken by another process`);
   }
+  const relay = rows.find((r) => r.name === 'outbox-relay');
+  const remembered = readRelayModeState();
+  console.log(
+    `relay mode: ${remembered ? `${remembered.mode} (since ${remembered.since})` : 'not set yet (polling unless RELAY_MODE says)'}` +
+      (relay?.relayMode && relay.relayMode !== remembered?.mode
+        ? `; the running relay is in ${relay.relayMode} mode`
+        : '') +
+      ` (${RELAY_MODE_FILE})`,
+  );
   console.log(`logs: ${LOGS_DIR}`);
 }
 
@@ -159,7 +174,9 @@ async function main(argv: string[]): Promise<number> {
     case 'up': {
       const unknown = args.filter((a) => a !== '--services' && a !== '--connect');
       if (unknown.length > 0) throw new Error(`up: unknown option ${unknown.join(' ')} (use --services, --connect)`);
-      const connect = connectWanted(args.includes('--connect') || undefined);
+      // the relay's mode is decided (or refused) before anything starts; Debezium needs Connect
+      const relayMode = args.includes('--services') ? relayModeToStart() : undefined;
+      const connect = connectWanted(args.includes('--connect') || undefined) || relayMode === 'debezium';
       const info = await upStack(report, { connect });
       if (args.includes('--services')) await upServices(info, report);
       console.log(
@@ -175,6 +192,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'status':
       await status();
+      return 0;
+    case 'mode':
+      await switchRelayMode(parseMode(args[0]), report);
       return 0;
     case 'logs':
       await logs(args);
@@ -211,6 +231,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof RelayModeRefusal) {
+      console.error(`ERROR: ${err.message}`);
+      process.exit(2);
+    }
     console.error(`\nERROR: ${errorMessage(err)}`);
     process.exit(1);
   },

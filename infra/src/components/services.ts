@@ -64,7 +64,7 @@ export function serviceEnv(info: StackInfo, def?: ServiceDef): NodeJS.ProcessEnv
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? info.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? info.credentials.secretAccessKey,
     S3_BUCKET: process.env.S3_BUCKET ?? info.bucket,
-    // read by the outbox-relay when RELAY_MODE=debezium (RELAY_MODE itself comes from process.env)
+    // read by the outbox-relay when RELAY_MODE=debezium (the launcher sets RELAY_MODE: stack/relay.ts)
     KAFKA_CONNECT_URL: process.env.KAFKA_CONNECT_URL ?? info.kafkaConnectUrl,
   };
   if (def) {
@@ -104,8 +104,13 @@ export async function runMigrations(info: StackInfo, report: Reporter): Promise<
   report('migrate', `done in ${fmtSecs(Date.now() - t0)}`);
 }
 
-/** Start (or keep) one service and wait for /health/ready. */
-export async function ensureService(def: ServiceDef, info: StackInfo, report: Reporter): Promise<number> {
+/** Start (or keep) one service and wait for /health/ready; `env` is added to what it gets from serviceEnv. */
+export async function ensureService(
+  def: ServiceDef,
+  info: StackInfo,
+  report: Reporter,
+  env: NodeJS.ProcessEnv = {},
+): Promise<number> {
   const t0 = Date.now();
   const log = logFile(def.name);
   const entryAbs = path.join(REPO_ROOT, def.entry);
@@ -132,7 +137,7 @@ export async function ensureService(def: ServiceDef, info: StackInfo, report: Re
     command: process.execPath,
     args: tsxArgs(def.entry, SERVICE_NODE_FLAGS),
     cwd: REPO_ROOT,
-    env: serviceEnv(info, def),
+    env: { ...serviceEnv(info, def), ...env },
     logFile: log,
     marker: entryAbs,
   });

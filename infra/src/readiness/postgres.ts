@@ -7,16 +7,44 @@ type PgModule = typeof PgTypes;
 const loadPg = (): PgModule => require('pg') as PgModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export async function pgQuery(url: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+/**
+ * A connected client whose every step is bounded: connecting, each query (`queryTimeoutMs`, on the
+ * client's side, so a server that stops answering cannot hold a probe), and a dead peer is noticed
+ * by TCP keepalive.
+ */
+export async function pgConnect(url: string, { queryTimeoutMs = 5_000 } = {}): Promise<PgTypes.Client> {
   const { Client } = loadPg();
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+  const client = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: 3_000,
+    query_timeout: queryTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 5_000,
+  });
   client.on('error', () => undefined);
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    client.connection.stream.destroy();
+    throw err;
+  }
+  return client;
+}
+
+/** `end()`, but a peer that never closes its side cannot keep it waiting: the socket is destroyed after 1 s. */
+export async function pgClose(client: PgTypes.Client): Promise<void> {
+  const timer = setTimeout(() => client.connection.stream.destroy(), 1_000);
+  await client.end().catch(() => undefined);
+  clearTimeout(timer);
+}
+
+export async function pgQuery(url: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  const client = await pgConnect(url);
   try {
     const res = await client.query(sql, params);
     return res.rows as Record<string, unknown>[];
   } finally {
-    await client.end().catch(() => undefined);
+    await pgClose(client);
   }
 }
 

@@ -7,6 +7,8 @@ import { runningPid } from '../process/pid-file';
 import { dirSizeBytes, rssBytes } from '../process/usage';
 import { probeHttp } from '../readiness/http';
 import { errorMessage } from '../readiness/wait';
+import type { RelayMode } from '../relay-mode/decide';
+import { modeOfProcess } from '../relay-mode/running-mode';
 import { components, ourPid } from './registry';
 
 export interface ProcessStatus {
@@ -21,6 +23,8 @@ export interface ProcessStatus {
   dataBytes?: number;
   logFile: string;
   detail: string;
+  /** The outbox-relay's mode, when it runs. */
+  relayMode?: RelayMode;
 }
 
 async function probeQuick(probe: () => Promise<void>): Promise<string | undefined> {
@@ -73,7 +77,16 @@ export async function statusAll(): Promise<ProcessStatus[]> {
       return { ...base, state: (await isPortOpen(s.port)) ? 'port-in-use' : 'stopped', ready: false };
     }
     const err = await probeQuick(() => probeHttp(readyUrl(s)));
-    return { ...base, state: 'running', pid, ready: err === undefined, readyError: err, rssBytes: rssBytes(pid) };
+    const relayMode = s.name === 'outbox-relay' ? modeOfProcess(pid) : undefined;
+    return {
+      ...base,
+      ...(relayMode ? { relayMode, detail: `${s.entry} (${relayMode})` } : {}),
+      state: 'running',
+      pid,
+      ready: err === undefined,
+      readyError: err,
+      rssBytes: rssBytes(pid),
+    };
   });
   return Promise.all([...rows, ...svcRows]);
 }

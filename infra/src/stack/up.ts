@@ -20,6 +20,7 @@ import { errorMessage } from '../readiness/wait';
 import { ensureComponent } from './ensure-component';
 import { lockNotice } from './lock-notice';
 import { components, isServiceName, ourPid } from './registry';
+import { ensureRelay, relayModeToStart } from './relay';
 
 async function allOrThrow(tasks: Promise<void>[]): Promise<void> {
   const results = await Promise.allSettled(tasks);
@@ -75,6 +76,8 @@ export async function upServices(
 ): Promise<void> {
   return withStackLock(async () => {
     const selected = SERVICES.filter((s) => names.includes(s.name));
+    // refuse the other relay mode before anything starts
+    if (names.includes('outbox-relay')) relayModeToStart();
     const missing = selected.filter(
       (s) => runningPid(s.name) === undefined && !fs.existsSync(path.join(REPO_ROOT, s.entry)),
     );
@@ -82,7 +85,11 @@ export async function upServices(
       throw new Error(`cannot start services: ${missing.map((s) => s.entry).join(', ')} not found`);
     }
     await runMigrations(info, report);
-    await allOrThrow(selected.map(async (s) => void (await ensureService(s, info, report))));
+    await allOrThrow(
+      selected.map(async (s) =>
+        s.name === 'outbox-relay' ? ensureRelay(info, report) : void (await ensureService(s, info, report)),
+      ),
+    );
   }, lockNotice(report));
 }
 
@@ -90,7 +97,8 @@ export async function startNamed(name: ProcessName, report: Reporter): Promise<v
   return withStackLock(async () => {
     ensureStackDirs();
     const info = stackInfo();
-    if (isServiceName(name)) await ensureService(serviceDef(name), info, report);
+    if (name === 'outbox-relay') await ensureRelay(info, report);
+    else if (isServiceName(name)) await ensureService(serviceDef(name), info, report);
     else {
       // Connect needs Kafka: make sure it is up first (a no-op when it is running)
       if (name === 'connect') await ensureComponent(components.kafka, info, report);

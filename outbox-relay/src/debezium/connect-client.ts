@@ -25,7 +25,11 @@ export function isRebalanceRefusal(status: number, body: string): boolean {
 export function createConnectClient(
   baseUrl: string,
   fetchImpl: typeof fetch = fetch,
-  { rebalanceWaitMs = 30_000, retryMs = 250 }: { rebalanceWaitMs?: number; retryMs?: number } = {},
+  {
+    rebalanceWaitMs = 30_000,
+    retryMs = 250,
+    requestTimeoutMs = 30_000,
+  }: { rebalanceWaitMs?: number; retryMs?: number; requestTimeoutMs?: number } = {},
 ) {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T | undefined> => {
     const deadline = Date.now() + rebalanceWaitMs;
@@ -34,7 +38,7 @@ export function createConnectClient(
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(requestTimeoutMs),
       });
       const text = await res.text();
       if (res.status === 404) return undefined;
@@ -55,6 +59,12 @@ export function createConnectClient(
     /** Restart the connector and its tasks: only the FAILED ones unless `onlyFailed` is false. */
     restart: (name: string, { onlyFailed = true }: { onlyFailed?: boolean } = {}) =>
       call<unknown>('POST', `/connectors/${name}/restart?includeTasks=true&onlyFailed=${String(onlyFailed)}`),
+    /** Stop the connector and its tasks, keeping its config and offsets (KIP-875; state `STOPPED`). */
+    stop: (name: string) => call<unknown>('PUT', `/connectors/${name}/stop`),
+    /** Run a paused or stopped connector again. */
+    resume: (name: string) => call<unknown>('PUT', `/connectors/${name}/resume`),
+    /** Forget a STOPPED connector's source offsets, so a connector of that name starts afresh (snapshot). */
+    resetOffsets: (name: string) => call<unknown>('DELETE', `/connectors/${name}/offsets`),
     list: () => call<string[]>('GET', '/connectors'),
     /** Every connector's status in one call (`GET /connectors?expand=status`). */
     statuses: () => call<Record<string, { status?: ConnectorStatus }>>('GET', '/connectors?expand=status'),

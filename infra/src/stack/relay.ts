@@ -1,0 +1,98 @@
+/** The outbox-relay in the stack's relay mode: start it, or switch the stack to the other mode. */
+import { stackInfo, type StackInfo } from '../config';
+import { ensureService, serviceDef, serviceEnv, stopService } from '../components/services';
+import type { Reporter } from '../log';
+import { removePidRecord, runningPid } from '../process/pid-file';
+import { withStackLock } from '../process/stack-lock';
+import { decideRelayStart, decideSwitch, type RelayFacts, type RelayMode } from '../relay-mode/decide';
+import { RelayModeRefusal } from '../relay-mode/refusal';
+import { retireConnector } from '../relay-mode/retire-connector';
+import { modeOfProcess, requestedMode } from '../relay-mode/running-mode';
+import { readRelayModeState, writeRelayModeState } from '../relay-mode/state-file';
+import { ensureComponent } from './ensure-component';
+import { lockNotice } from './lock-notice';
+import { components } from './registry';
+
+const RELAY = serviceDef('outbox-relay');
+
+/** What the decisions need: the remembered mode, RELAY_MODE of the caller, the running relay's mode. */
+export function relayFacts(env: NodeJS.ProcessEnv = process.env): RelayFacts {
+  const pid = runningPid(RELAY.name);
+  return {
+    remembered: readRelayModeState()?.mode,
+    requested: requestedMode(env),
+    running: pid === undefined ? undefined : modeOfProcess(pid),
+  };
+}
+
+/** The mode the next start of the relay uses; refuses (RelayModeRefusal) the other mode while one is in use. */
+export function relayModeToStart(env: NodeJS.ProcessEnv = process.env): RelayMode {
+  const d = decideRelayStart(relayFacts(env));
+  if (d.kind === 'refuse') throw new RelayModeRefusal(d.reason);
+  return d.mode;
+}
+
+async function startRelayIn(mode: RelayMode, info: StackInfo, report: Reporter): Promise<void> {
+  // the Debezium relay registers its connector with Kafka Connect, which needs Kafka
+  if (mode === 'debezium') {
+    await ensureComponent(components.kafka, info, report);
+    await ensureComponent(components.connect, info, report);
+  }
+  writeRelayModeState(mode);
+  await ensureService(RELAY, info, report, { RELAY_MODE: mode });
+}
+
+/** Start (or keep) the outbox-relay in the stack's mode (see decideRelayStart). */
+export async function ensureRelay(
+  info: StackInfo,
+  report: Reporter,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const d = decideRelayStart(relayFacts(env));
+  if (d.kind === 'refuse') throw new RelayModeRefusal(d.reason);
+  if (d.kind === 'keep') {
+    await ensureService(RELAY, info, report, { RELAY_MODE: d.mode });
+    return;
+  }
+  await startRelayIn(d.mode, info, report);
+}
+
+/** `mode <target>`: switch the stack's relay mode cleanly (see decideSwitch and retireConnector). */
+export async function switchRelayMode(target: RelayMode, report: Reporter): Promise<void> {
+  return withStackLock(async () => {
+    const facts = relayFacts({});
+    const d = decideSwitch(facts, target);
+    if (d.kind === 'already') {
+      writeRelayModeState(d.mode);
+      report('relay-mode', `already ${d.mode}`);
+      return;
+    }
+    const info = stackInfo();
+    for (const step of d.steps) {
+      if (step === 'stop-relay') {
+        await stopService(RELAY);
+        removePidRecord(RELAY.name);
+        report('outbox-relay', `stopped (was ${facts.running ?? '?'})`);
+      } else if (step === 'retire-connector') {
+        await ensureComponent(components.postgres, info, report);
+        await ensureComponent(components.kafka, info, report);
+        await ensureComponent(components.connect, info, report);
+        const env = serviceEnv(info, RELAY);
+        await retireConnector({
+          databaseUrl: env.DATABASE_URL ?? info.databaseUrl,
+          connectUrl: env.KAFKA_CONNECT_URL ?? info.kafkaConnectUrl,
+          connectorName: env.DEBEZIUM_CONNECTOR_NAME || undefined,
+          report,
+        }).catch(async (err: unknown) => {
+          // Debezium still owns the outbox: put its relay back if one ran
+          if (facts.running === 'debezium') await startRelayIn('debezium', info, report).catch(() => undefined);
+          throw err;
+        });
+      } else {
+        await startRelayIn(target, info, report);
+      }
+    }
+    writeRelayModeState(target);
+    report('relay-mode', `${d.from ?? 'unset'} -> ${target}`);
+  }, lockNotice(report));
+}
