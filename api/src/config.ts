@@ -2,6 +2,7 @@ import {
   faultEnvSchema,
   databaseEnvSchema,
   httpEnvSchema,
+  httpTimeoutsEnvSchema,
   kafkaEnvSchema,
   logEnvSchema,
   topicsEnvSchema,
@@ -11,6 +12,7 @@ import { z } from 'zod';
 /** Everything the API process reads from its environment (names as in the design). */
 export const apiConfigSchema = z.object({
   ...httpEnvSchema(3000).shape,
+  ...httpTimeoutsEnvSchema.shape,
   ...databaseEnvSchema.shape,
   ...kafkaEnvSchema.shape,
   ...logEnvSchema.shape,

@@ -1,7 +1,8 @@
-import { createServer } from 'node:http';
 import {
   closeServer,
   createFaults,
+  createHttpServer,
+  httpTimeoutsFrom,
   parseFaultPlan,
   createKafka,
   createLogger,
@@ -20,6 +21,7 @@ import { createStatusConsumer } from './status-consumer/status-consumer';
 /** The API process: HTTP on PORT plus the status consumer that owns `files` updates. */
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema, process.env);
+  const httpTimeouts = httpTimeoutsFrom(config);
   const logger = createLogger('api', config.LOG_LEVEL);
   const topics = topicsFromEnv(config);
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     faults,
     readiness: () => Promise.resolve(statusConsumer.isRunning() ? [] : ['status consumer is not running']),
   });
-  const http = createServer(app);
+  const http = createHttpServer(app, httpTimeouts);
   const port = await listen(http, config.PORT, config.HOST);
   logger.info('api listening', { port, host: config.HOST });
 

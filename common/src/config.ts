@@ -49,6 +49,49 @@ export const httpEnvSchema = (defaultPort: number) =>
     HOST: z.string().default('127.0.0.1'),
   });
 
+const timeoutMs = z.coerce.number().int().min(100).max(3_600_000);
+
+/**
+ * Env of an HTTP server's timeouts (see `HttpTimeouts`). Spread its shape into a process's
+ * config and pass `httpTimeoutsFrom(config)` to `createHttpServer` / `createHealthServer`.
+ */
+export const httpTimeoutsEnvSchema = z.object({
+  HTTP_HEADERS_TIMEOUT_MS: timeoutMs.default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: timeoutMs.default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: timeoutMs.default(5_000),
+});
+
+/** How long an HTTP server waits for a client; a client slower than this is cut off. */
+export interface HttpTimeouts {
+  /** From connection (or the previous response) to the end of the request's headers. */
+  readonly headersTimeoutMs: number;
+  /** From connection to the end of the request, body included. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  readonly keepAliveTimeoutMs: number;
+}
+
+const httpTimeoutsSchema = httpTimeoutsEnvSchema
+  .refine((t) => t.HTTP_HEADERS_TIMEOUT_MS <= t.HTTP_REQUEST_TIMEOUT_MS, {
+    message: 'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
+  })
+  .transform((t): HttpTimeouts => ({
+    headersTimeoutMs: t.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: t.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: t.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  }));
+
+/** The defaults of `httpTimeoutsEnvSchema`, for servers whose process does not configure them. */
+export const defaultHttpTimeouts: HttpTimeouts = httpTimeoutsSchema.parse({});
+
+/** The timeouts of a loaded config; throws a ConfigError when they contradict each other. */
+export function httpTimeoutsFrom(config: z.infer<typeof httpTimeoutsEnvSchema>): HttpTimeouts {
+  const parsed = httpTimeoutsSchema.safeParse(config);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+}
+
 export const logEnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
