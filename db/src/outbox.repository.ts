@@ -25,13 +25,29 @@ export async function insertOutboxMessage(db: Db, m: NewOutboxMessage): Promise<
  * An outbox row as the relay claims it: what a Kafka record needs, the payload as jsonb text.
  * (Not `created_at`, `seq`, `txid`: parsing them cost the relay CPU on every row of a backlog.)
  */
-export type ClaimedOutboxRow = Pick<OutboxRow, 'id' | 'aggregateid' | 'type' | 'topic' | 'traceparent'> & {
+export type ClaimedOutboxRow = Pick<
+  OutboxRow,
+  'id' | 'aggregatetype' | 'aggregateid' | 'type' | 'topic' | 'traceparent'
+> & {
   payload: string;
 };
 
+/** What a claim may take: at most `rows` rows, whose records add up to at most `bytes`. */
+export interface ClaimLimit {
+  readonly rows: number;
+  readonly bytes: number;
+}
+
 /**
- * Take up to `limit` rows to publish: select them and delete them in one statement, inside the
- * caller's transaction. The caller publishes them, then commits; if publishing fails or the
+ * What one row adds to a produce request beyond its key, value and header values: the record's
+ * framing (length, attributes, delta varints) and the header names (`id`, `type`,
+ * `traceparent`), rounded up.
+ */
+export const recordOverheadBytes = 64;
+
+/**
+ * Take up to `limit.rows` rows to publish: select them and delete them in one statement, inside
+ * the caller's transaction. The caller publishes them, then commits; if publishing fails or the
  * process dies first, the transaction rolls back and the rows are still there (at least once).
  *
  * - Gap-free: only rows written by transactions older than every transaction still running
@@ -40,14 +56,20 @@ export type ClaimedOutboxRow = Pick<OutboxRow, 'id' | 'aggregateid' | 'type' | '
  * - Ordered per aggregate: a row is taken only when no older row (by `seq`) of the same
  *   aggregate remains, so a file's events leave in the order they were written even with
  *   several relays. The rows come back in `seq` order.
+ * - Bounded in bytes: the rows taken are the longest prefix (by `seq`) whose records fit in
+ *   `limit.bytes`, and always at least one, so a batch fits the broker's request limit and a row
+ *   too large on its own is still tried (and refused) alone. Rows locked but not taken stay in
+ *   the outbox.
  * - `SKIP LOCKED`: concurrent relays take disjoint batches instead of waiting.
  *
  * `payload` comes back as PostgreSQL's jsonb text, the exact bytes Debezium publishes for the
  * same row, so both relays produce identical records.
  */
-export const takeOutboxBatchQuery = (limit: number) => sql<ClaimedOutboxRow>`
+export const takeOutboxBatchQuery = (limit: ClaimLimit) => sql<ClaimedOutboxRow>`
     WITH claimed AS (
-      SELECT o.id, o.seq
+      SELECT o.id, o.seq,
+             octet_length(o.payload::text) + octet_length(o.aggregateid) + octet_length(o.id::text)
+               + octet_length(o.type) + coalesce(octet_length(o.traceparent), 0) + ${recordOverheadBytes} AS bytes
       FROM outbox o
       WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot())
         AND NOT EXISTS (
@@ -55,17 +77,20 @@ export const takeOutboxBatchQuery = (limit: number) => sql<ClaimedOutboxRow>`
           WHERE p.aggregatetype = o.aggregatetype AND p.aggregateid = o.aggregateid AND p.seq < o.seq
         )
       ORDER BY o.seq
-      LIMIT ${limit}
+      LIMIT ${limit.rows}
       FOR UPDATE SKIP LOCKED
+    ), fitting AS (
+      SELECT id, sum(bytes) OVER (ORDER BY seq) AS running, row_number() OVER (ORDER BY seq) AS n FROM claimed
     ), taken AS (
       -- = ANY(ARRAY(...)): a primary-key lookup per claimed id (a join here was planned as a
       -- sequential scan of the whole outbox).
-      DELETE FROM outbox d WHERE d.id = ANY(ARRAY(SELECT id FROM claimed))
-      RETURNING d.id, d.aggregateid, d.type, d.topic, d.payload::text AS payload, d.traceparent, d.seq
+      DELETE FROM outbox d
+      WHERE d.id = ANY(ARRAY(SELECT id FROM fitting WHERE n = 1 OR running <= ${limit.bytes}))
+      RETURNING d.id, d.aggregatetype, d.aggregateid, d.type, d.topic, d.payload::text AS payload, d.traceparent, d.seq
     )
-    SELECT id, aggregateid, type, topic, payload, traceparent FROM taken ORDER BY seq`;
+    SELECT id, aggregatetype, aggregateid, type, topic, payload, traceparent FROM taken ORDER BY seq`;
 
-export async function takeOutboxBatch(db: Db, limit: number): Promise<ClaimedOutboxRow[]> {
+export async function takeOutboxBatch(db: Db, limit: ClaimLimit): Promise<ClaimedOutboxRow[]> {
   const { rows } = await takeOutboxBatchQuery(limit).execute(db);
   return rows;
 }

@@ -15,6 +15,10 @@ export const relayConfigSchema = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('outbox-relay'),
   KAFKA_GROUP_ID: z.string().min(1).default('outbox-relay-group'),
   RELAY_BATCH_SIZE: positiveInt.max(10_000).default(500),
+  /** At most this many record bytes per batch (default: what the broker's message.max.bytes allows). */
+  RELAY_BATCH_MAX_BYTES: positiveInt.optional(),
+  /** Failing this long without a batch going through makes /health/ready answer 503. */
+  RELAY_UNREADY_AFTER_MS: positiveInt.default(30_000),
   RELAY_POLL_INTERVAL_MS: positiveInt.default(1_000),
   /** Under load (a batch of several rows), wait this long before the next claim (0: never). */
   RELAY_LINGER_MS: z.coerce.number().int().min(0).max(100).default(8),

@@ -4,6 +4,7 @@ import { createTestEnv, type TestEnv } from '@fileflow/lab';
 import { openRelayDb } from './relay-db';
 
 let env: TestEnv;
+const limit = { rows: 500, bytes: 1_000_000 };
 beforeAll(async () => {
   env = await createTestEnv('relaydb');
 });
@@ -28,10 +29,10 @@ describe("the relay's claim, on a backlog that built up after the outbox was emp
       // PostgreSQL knows it as empty. An idle relay claims from it, more than the 5 times after
       // which PostgreSQL may settle on a generic plan for a prepared statement.
       await sql`VACUUM (ANALYZE) outbox`.execute(env.db);
-      for (let i = 0; i < 10; i++) expect(await takeOutboxBatch(db, 500)).toHaveLength(0);
+      for (let i = 0; i < 10; i++) expect(await takeOutboxBatch(db, limit)).toHaveLength(0);
       await backlog(3_000);
       const { claimed, blocks } = await db.transaction().execute(async (trx) => {
-        const rows = await takeOutboxBatch(trx, 500);
+        const rows = await takeOutboxBatch(trx, limit);
         // Heap blocks of the outbox this transaction read (the relay's own backend's counter).
         const { rows: stats } = await sql<{ n: string }>`
           SELECT pg_stat_get_xact_blocks_fetched('outbox'::regclass) AS n`.execute(trx);

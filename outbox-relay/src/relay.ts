@@ -1,6 +1,9 @@
 import type { Producer } from 'kafkajs';
 import { backoffDelay, type Faults, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
-import { cancelWakeup, requestWakeup, takeOutboxBatch, type Db } from '@fileflow/db';
+import { cancelWakeup, deadLetterOutboxRows, requestWakeup, takeOutboxBatch, type Db } from '@fileflow/db';
+import { batchByteBudget, kafkaDefaultMessageMaxBytes } from './broker-limits';
+import { claimLimit, fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
+import { refusalReason } from './publish-refusal';
 import { groupByTopic } from './to-kafka-record';
 
 export interface RelayDeps {
@@ -8,6 +11,15 @@ export interface RelayDeps {
   readonly producer: Producer;
   readonly logger: Logger;
   readonly batchSize: number;
+  /**
+   * The most record bytes one batch may carry, under the broker's `message.max.bytes` (see
+   * `batchByteBudget`); read at each claim, since the relay learns the broker's once connected.
+   * Default: under Kafka's default limit.
+   */
+  readonly maxBatchBytes?: () => number;
+  /** Failing for this long without a batch going through makes the relay not ready (default 30 s). */
+  readonly unreadyAfterMs?: number;
+  readonly now?: () => number;
   /** Poll at least this often even without notifications (the fallback). */
   readonly pollIntervalMs: number;
   /**
@@ -19,6 +31,8 @@ export interface RelayDeps {
   /** Backoff after a failed batch (Kafka or database down). */
   readonly errorBackoff: RetryPolicy;
   readonly onPublished?: (count: number) => void;
+  /** A row the broker refused for good was dead-lettered (its file is now `failed`). */
+  readonly onDeadLettered?: (row: { id: string; aggregateid: string; reason: string }) => void;
   /** Fault injection (failure suite): a crash between the broker's ack and the delete. */
   readonly faults?: Faults;
 }
@@ -34,10 +48,44 @@ const lingerAfterRows = 3;
 export interface Relay extends Runnable {
   /** Wake the loop now (called on LISTEN/NOTIFY). */
   notify(): void;
-  /** Publish one batch; resolves to how many rows were published. */
+  /**
+   * Publish one batch; resolves to how many rows left the outbox (published, or dead-lettered
+   * when the broker refused a row alone). A refused batch of several rows rejects with
+   * `BatchRefusedError` and leaves its rows for the next, smaller claim.
+   */
   drainOnce(): Promise<number>;
-  stats(): { published: number; batches: number; failures: number; lastError: string | undefined };
+  /** Why the relay is not ready: it has been failing for longer than `unreadyAfterMs`. */
+  readiness(): string[];
+  stats(): RelayStats;
 }
+
+export interface RelayStats {
+  readonly published: number;
+  readonly batches: number;
+  readonly failures: number;
+  readonly refusals: number;
+  readonly deadLettered: number;
+  readonly lastError: string | undefined;
+}
+
+/** The broker refused a batch of several rows for good; the next claim takes fewer. */
+export class BatchRefusedError extends Error {
+  constructor(
+    readonly rows: number,
+    readonly reason: string,
+  ) {
+    super(`the broker refused a batch of ${rows} rows: ${reason}`);
+    this.name = 'BatchRefusedError';
+  }
+}
+
+type BatchDone =
+  | { kind: 'published'; rows: number }
+  | { kind: 'dead-lettered'; row: { id: string; aggregateid: string; reason: string } };
+
+/** What a file whose request was dead-lettered says in its `error`. */
+export const unpublishableError = (reason: string): string =>
+  `the request could not be published to Kafka and was dead-lettered (outbox_dead_letters): ${reason}`;
 
 /**
  * The polling relay. Each batch is one transaction: take rows (select and delete them in one
@@ -48,7 +96,20 @@ export interface Relay extends Runnable {
  */
 export function createRelay(deps: RelayDeps): Relay {
   const log = deps.logger.child({ component: 'outbox-relay' });
-  const stats = { published: 0, batches: 0, failures: 0, lastError: undefined as string | undefined };
+  const stats = {
+    published: 0,
+    batches: 0,
+    failures: 0,
+    refusals: 0,
+    deadLettered: 0,
+    lastError: undefined as string | undefined,
+  };
+  const now = deps.now ?? Date.now;
+  const unreadyAfterMs = deps.unreadyAfterMs ?? 30_000;
+  /** When the current run of failed batches began (undefined: the last batch went through). */
+  let failingSince: number | undefined;
+  let limit: BatchLimitState = fullBatch(deps.batchSize);
+  const maxBatchBytes = deps.maxBatchBytes ?? (() => batchByteBudget(kafkaDefaultMessageMaxBytes));
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
@@ -62,19 +123,50 @@ export function createRelay(deps: RelayDeps): Relay {
 
   const drainOnce = async (): Promise<number> => {
     const cancelling = wakeupRequested && withdrawRequest;
-    const n = await deps.db.transaction().execute(async (trx) => {
+    const done = await deps.db.transaction().execute(async (trx): Promise<BatchDone> => {
       if (cancelling) await cancelWakeup(trx); // under load: writers can stop notifying
-      const rows = await takeOutboxBatch(trx, deps.batchSize); // deleted, uncommitted
-      if (rows.length === 0) return 0;
-      await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
+      const rows = await takeOutboxBatch(trx, claimLimit(limit, maxBatchBytes())); // deleted, uncommitted
+      if (rows.length === 0) return { kind: 'published', rows: 0 };
+      try {
+        await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
+      } catch (err) {
+        const reason = refusalReason(err);
+        if (!reason) throw err;
+        stats.refusals += 1;
+        const next = nextBatchLimit(limit, { kind: 'refused', rows: rows.length }, deps.batchSize);
+        limit = next.state;
+        const [row] = rows;
+        if (next.decision.kind !== 'dead-letter' || !row) throw new BatchRefusedError(rows.length, reason);
+        // Refused alone: it can never be published. Out of the outbox with its reason, its file
+        // `failed`, in this transaction (which deleted it); the rows behind it go on.
+        await deadLetterOutboxRows(trx, [{ row, reason }], (r) => unpublishableError(r.reason));
+        return { kind: 'dead-lettered', row: { id: row.id, aggregateid: row.aggregateid, reason } };
+      }
       deps.faults?.hit('relay.after-publish'); // acknowledged, delete not committed
-      return rows.length;
+      return { kind: 'published', rows: rows.length };
     });
     if (cancelling) {
       wakeupRequested = false; // only once that transaction committed
       withdrawRequest = false;
     }
-    return n;
+    failingSince = undefined;
+    if (done.kind === 'dead-lettered') {
+      stats.deadLettered += 1;
+      log.error('outbox row refused by the broker for good: dead-lettered, its file failed', {
+        messageId: done.row.id,
+        fileId: done.row.aggregateid,
+        reason: done.row.reason,
+      });
+      deps.onDeadLettered?.(done.row);
+      return 1;
+    }
+    if (done.rows > 0) {
+      limit = nextBatchLimit(limit, { kind: 'published', rows: done.rows }, deps.batchSize).state;
+      stats.published += done.rows;
+      stats.batches += 1;
+      deps.onPublished?.(done.rows);
+    }
+    return done.rows;
   };
 
   const hasWaitingRows = async (): Promise<boolean> => {
@@ -109,9 +201,6 @@ export function createRelay(deps: RelayDeps): Relay {
         failures = 0;
         if (n > 0) {
           idleRetries = 0;
-          stats.published += n;
-          stats.batches += 1;
-          deps.onPublished?.(n);
           const load = n >= Math.min(lingerAfterRows, deps.batchSize);
           if (load) withdrawRequest = true;
           if (n >= lingerAfterRows && n < deps.batchSize && deps.lingerMs) await waitFor(deps.lingerMs, false);
@@ -143,8 +232,18 @@ export function createRelay(deps: RelayDeps): Relay {
           await waitFor(deps.pollIntervalMs);
         }
       } catch (err) {
+        if (err instanceof BatchRefusedError) {
+          // Not a failure of the relay: the next claim takes half as many rows, at once.
+          log.warn('the broker refused a batch for good; claiming fewer rows to isolate the row', {
+            rows: err.rows,
+            nextRows: limit.rows,
+            reason: err.reason,
+          });
+          continue;
+        }
         failures += 1;
         stats.failures += 1;
+        failingSince ??= now();
         stats.lastError = err instanceof Error ? err.message : String(err);
         const delay = backoffDelay(deps.errorBackoff, failures);
         log.warn('relay batch failed; rows stay in the outbox and will be retried', {
@@ -173,6 +272,12 @@ export function createRelay(deps: RelayDeps): Relay {
       wake?.();
     },
     drainOnce,
+    readiness() {
+      if (failingSince === undefined) return [];
+      const ms = now() - failingSince;
+      if (ms < unreadyAfterMs) return [];
+      return [`publishing has failed for ${Math.round(ms / 1000)} s: ${stats.lastError ?? 'unknown error'}`];
+    },
     stats: () => ({ ...stats }),
   };
 }

@@ -89,7 +89,7 @@ async function waitForTopic(
 /** EXPLAIN ANALYZE of the relay's batch query on the backlog (rolled back: it deletes rows). */
 export async function explainClaim(env: TestEnv, limit: number): Promise<string> {
   const db = createDb(env.databaseUrl, 1);
-  const query = takeOutboxBatchQuery(limit).compile(db);
+  const query = takeOutboxBatchQuery({ rows: limit, bytes: Number.MAX_SAFE_INTEGER }).compile(db);
   await db.destroy();
   return withClient(env.databaseUrl, async (c) => {
     await c.query('BEGIN');

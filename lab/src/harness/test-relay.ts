@@ -9,7 +9,7 @@ import type { TestEnv } from './test-env';
  */
 export async function createTestRelay(
   env: TestEnv,
-  overrides: Partial<Pick<RelayDeps, 'batchSize' | 'pollIntervalMs'>> = {},
+  overrides: Partial<Pick<RelayDeps, 'batchSize' | 'pollIntervalMs' | 'maxBatchBytes' | 'unreadyAfterMs'>> = {},
 ): Promise<{ relay: Relay; producer: Producer }> {
   const producer = env.kafka.producer(producerSettings); // as the relay service's
   await producer.connect();
