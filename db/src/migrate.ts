@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial';
 import * as notifyWhenListening from './migrations/0002-notify-when-listening';
+import * as outboxDeadLetters from './migrations/0003-outbox-dead-letters';
 import * as fileAttempts from './migrations/0004-file-attempts';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-notify-when-listening': notifyWhenListening,
+  '0003-outbox-dead-letters': outboxDeadLetters,
   '0004-file-attempts': fileAttempts,
 };
 

@@ -32,6 +32,19 @@ export interface OutboxTable {
   txid: ColumnType<string, never, never>;
 }
 
+/** `outbox_dead_letters`: outbox rows the broker refused for good, with the reason. */
+export interface OutboxDeadLettersTable {
+  id: string;
+  aggregatetype: string;
+  aggregateid: string;
+  type: string;
+  topic: string;
+  payload: ColumnType<unknown, string, never>;
+  traceparent: string | null;
+  reason: string;
+  dead_at: ColumnType<Date, never, never>;
+}
+
 /** `inbox`: one row per message a consumer has taken, the key of its deduplication. */
 export interface InboxTable {
   consumer: string;
@@ -58,6 +71,7 @@ export interface FileTransitionsTable {
 export interface Database {
   files: FilesTable;
   outbox: OutboxTable;
+  outbox_dead_letters: OutboxDeadLettersTable;
   inbox: InboxTable;
   file_transitions: FileTransitionsTable;
   outbox_wakeup: { singleton: ColumnType<boolean, never, never>; requested: boolean };
