@@ -10,7 +10,7 @@ export interface RefusedOutboxRow {
 
 /**
  * Keep refused rows in `outbox_dead_letters` with their reason and move each one's file to
- * `failed` (if it is still pending or processing), in one statement inside the caller's
+ * `failed` (if it is still pending or processing in the attempt the row requested), in one statement inside the caller's
  * transaction: the one that claimed (and so deleted) the rows. A file's request that can never be
  * published thus ends `failed` with a clear error instead of `pending` forever, and the rows
  * behind it go on. `error` is what the file's `error` column says.
@@ -47,7 +47,9 @@ export async function deadLetterOutboxRows(
     UPDATE files SET status = 'failed', error = r.error, updated_at = CURRENT_TIMESTAMP
     FROM r
     WHERE r.aggregatetype = 'file' AND r.type = 'file.create' AND r.aggregateid ~ '^[0-9]{1,10}$'
-      AND files.id = r.aggregateid::bigint AND files.status IN ('pending', 'processing')`.execute(db);
+      AND files.id = r.aggregateid::bigint AND files.status IN ('pending', 'processing')
+      -- only the attempt this request was for (a request without one is attempt 1)
+      AND coalesce(r.payload::jsonb ->> 'attempt', '1') = files.attempt::text`.execute(db);
 }
 
 /** Dead-lettered outbox rows, oldest first (for the audit and operators). */
