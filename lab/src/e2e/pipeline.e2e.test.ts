@@ -1,7 +1,21 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import request from 'supertest';
-import { fileCreatedSchema, fileCreateSchema, fileProcessingSchema, messageHeadersSchema } from '@fileflow/common';
-import { createTestEnv, eventually, readTopic, startPipeline, type Pipeline, type TestEnv } from '../harness';
+import {
+  createS3Client,
+  fileCreatedSchema,
+  fileCreateSchema,
+  fileProcessingSchema,
+  messageHeadersSchema,
+} from '@fileflow/common';
+import {
+  createTestEnv,
+  eventually,
+  readTopic,
+  stackSettings,
+  startPipeline,
+  type Pipeline,
+  type TestEnv,
+} from '../harness';
 
 let env: TestEnv;
 let pipeline: Pipeline;
@@ -126,12 +140,15 @@ describe('when the upload fails', () => {
   let failingEnv: TestEnv;
   const held: Array<() => void> = [];
   let releaseAll = false;
+  // Nothing listens on port 1: every upload is refused, a transient error, retried until the budget is spent.
+  const unreachable = createS3Client({ ...stackSettings.s3, endpoint: 'http://127.0.0.1:1' });
 
   beforeAll(async () => {
     failingEnv = await createTestEnv('e2efail');
     failing = await startPipeline(failingEnv, {
-      bucket: 'no-such-bucket-fileflow',
+      s3: unreachable,
       uploadAttempts: 3,
+      retryBudget: { budgetMs: 1_500, initialDelayMs: 100, maxDelayMs: 500, factor: 2 },
       // Hold the processor between attempts until the test has seen `processing`.
       uploadSleep: () => (releaseAll ? Promise.resolve() : new Promise<void>((r) => held.push(r))),
     });
@@ -140,6 +157,7 @@ describe('when the upload fails', () => {
     releaseAll = true;
     held.splice(0).forEach((r) => r());
     await failing.stop();
+    unreachable.destroy();
     await failingEnv.cleanup();
   });
 
@@ -161,8 +179,8 @@ describe('when the upload fails', () => {
       return r.body as { error: string; s3Location: string };
     });
     expect(failed.error).toMatch(
-      /^upload to s3:\/\/no-such-bucket-fileflow\/t\/.+ failed after 3 attempts: NoSuchBucket/,
+      /^upload to s3:\/\/[\w-]+\/t\/.+ failed for \d+ s \(retry budget 2 s, \d+ retry rounds\): .*ECONNREFUSED/,
     );
-    expect(failed.s3Location).toBe(`s3://no-such-bucket-fileflow/${failingEnv.keyPrefix}${body.id}.txt`);
+    expect(failed.s3Location).toBe(`s3://${failingEnv.bucket}/${failingEnv.keyPrefix}${body.id}.txt`);
   });
 });

@@ -6,3 +6,4 @@ export * from './pipeline';
 export * from './debezium-relay';
 export * from './outbox-writers';
 export * from './test-relay';
+export * from './s3-fault-proxy';
