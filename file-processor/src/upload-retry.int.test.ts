@@ -124,3 +124,49 @@ describe('an S3 error no retry can fix', () => {
     expect(await recordsIn(env, env.topics.fileCreateRetry)).toBe(0);
   });
 });
+
+describe('an S3 failure longer than the budget', () => {
+  let env: TestEnv;
+  let pipeline: Pipeline;
+  const proxy = new S3FaultProxy(new URL(stackSettings.s3.endpoint));
+  let s3: ReturnType<typeof createS3Client>;
+
+  beforeAll(async () => {
+    env = await createTestEnv('procbudget');
+    await proxy.start();
+    s3 = createS3Client({ ...stackSettings.s3, endpoint: proxy.endpoint });
+    pipeline = await startPipeline(env, {
+      s3,
+      uploadAttempts: 2,
+      retryBudget: { budgetMs: 1_500, initialDelayMs: 100, maxDelayMs: 400, factor: 2 },
+    });
+  });
+  afterAll(async () => {
+    await pipeline.stop();
+    s3.destroy();
+    await proxy.stop();
+    await env.cleanup();
+  });
+
+  it('fails the file with the reason; retried through POST /files/:id/retry it completes as attempt 2', async () => {
+    await proxy.down();
+    const id = await post(pipeline, 'outlasts the budget');
+    const failed = await eventually(async () => {
+      const row = await fileRow(env, id);
+      expect(row.status).toBe('failed');
+      return row;
+    });
+    expect(failed.error).toMatch(/^upload to s3:\/\/.+ failed for \d+ s \(retry budget 2 s, \d+ retry rounds\): /);
+
+    await proxy.up();
+    const retried = await request(pipeline.app).post(`/files/${id}/retry`).expect(202);
+    expect(retried.body).toEqual({ id, status: 'pending', attempt: 2 });
+    const done = await eventually(async () => {
+      const r = await request(pipeline.app).get(`/files/${id}`).expect(200);
+      expect(r.body).toMatchObject({ status: 'completed', attempt: 2, error: null });
+      return r.body as { s3Location: string };
+    });
+    expect(done.s3Location).toBe(`s3://${env.bucket}/${env.keyPrefix}${id}.txt`);
+    expect(await transitions(env, id)).toEqual(['pending', 'processing', 'failed', 'pending', 'processing', 'completed']);
+  });
+});
