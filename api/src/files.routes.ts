@@ -61,10 +61,7 @@ export function filesRouter(deps: FilesRouteDeps): Router {
   router.post('/:id/retry', async (req, res) => {
     const { id } = parse(fileIdParamsSchema, req.params, 'path');
     const file = await retryFile({ ...deps, traceparent: () => childTraceparent(incomingTraceparent(req)) }, id);
-    res
-      .status(202)
-      .location(`/files/${file.id}`)
-      .json({ id: file.id, status: file.status, attempt: file.attempt });
+    res.status(202).location(`/files/${file.id}`).json({ id: file.id, status: file.status, attempt: file.attempt });
   });
 
   router.all(['/', '/:id', '/:id/retry'], (req) => {

@@ -88,7 +88,13 @@ describe('nextRetry', () => {
   });
 
   it('gives up once the budget is spent, saying how long it tried', () => {
-    expect(nextRetry(budget, { firstFailedAt: t0, round: 12 }, t0 + 60_000)).toEqual({ retry: false, elapsedMs: 60_000 });
-    expect(nextRetry(budget, { firstFailedAt: t0, round: 12 }, t0 + 61_500)).toEqual({ retry: false, elapsedMs: 61_500 });
+    expect(nextRetry(budget, { firstFailedAt: t0, round: 12 }, t0 + 60_000)).toEqual({
+      retry: false,
+      elapsedMs: 60_000,
+    });
+    expect(nextRetry(budget, { firstFailedAt: t0, round: 12 }, t0 + 61_500)).toEqual({
+      retry: false,
+      elapsedMs: 61_500,
+    });
   });
 });

@@ -39,7 +39,9 @@ describe('decideTransition', () => {
 
 describe('decideEvent', () => {
   it('applies an event of the current attempt by the status rules', () => {
-    expect(decideEvent({ status: 'pending', attempt: 2 }, { status: 'processing', attempt: 2 })).toEqual({ apply: true });
+    expect(decideEvent({ status: 'pending', attempt: 2 }, { status: 'processing', attempt: 2 })).toEqual({
+      apply: true,
+    });
     expect(decideEvent({ status: 'completed', attempt: 2 }, { status: 'processing', attempt: 2 })).toMatchObject({
       apply: false,
     });

@@ -38,7 +38,10 @@ export function decideEvent(current: FileState, next: FileState): TransitionDeci
     return { apply: false, reason: `attempt ${next.attempt} is over (the file is on attempt ${current.attempt})` };
   }
   if (next.attempt > current.attempt) {
-    return { apply: false, reason: `attempt ${next.attempt} was never started (the file is on attempt ${current.attempt})` };
+    return {
+      apply: false,
+      reason: `attempt ${next.attempt} was never started (the file is on attempt ${current.attempt})`,
+    };
   }
   return decideTransition(current.status, next.status);
 }

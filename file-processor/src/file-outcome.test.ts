@@ -57,10 +57,14 @@ describe('outcomeRecords', () => {
   });
 
   it('announces final outcomes on file.created (carrying the attempt) and forwards the rest as they came', () => {
-    const out = outcomeRecords({ topics, bucket: 'b', keyPrefix: 'f/', now: new Date(t0) }, [request(1), request(2, 3)], [
-      { status: 'retrying', retry: { round: 2, firstFailedAt: t0, notBefore: t0 + 900, lastError: 'boom' } },
-      { status: 'completed', s3Location: 's3://b/f/2.txt' },
-    ]);
+    const out = outcomeRecords(
+      { topics, bucket: 'b', keyPrefix: 'f/', now: new Date(t0) },
+      [request(1), request(2, 3)],
+      [
+        { status: 'retrying', retry: { round: 2, firstFailedAt: t0, notBefore: t0 + 900, lastError: 'boom' } },
+        { status: 'completed', s3Location: 's3://b/f/2.txt' },
+      ],
+    );
     expect(out.map((t) => [t.topic, t.messages.length])).toEqual([
       [topics.fileCreated, 1],
       [topics.fileCreateRetry, 1],
@@ -89,9 +93,11 @@ describe('outcomeRecords', () => {
   });
 
   it('leaves the attempt out for a request that had none', () => {
-    const [t] = outcomeRecords({ topics, bucket: 'b', keyPrefix: 'f/', now: new Date(t0) }, [request(1)], [
-      { status: 'failed', error: 'e' },
-    ]);
+    const [t] = outcomeRecords(
+      { topics, bucket: 'b', keyPrefix: 'f/', now: new Date(t0) },
+      [request(1)],
+      [{ status: 'failed', error: 'e' }],
+    );
     expect(JSON.parse(String(t?.messages[0]?.value))).not.toHaveProperty('attempt');
   });
 });

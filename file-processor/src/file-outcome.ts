@@ -39,7 +39,14 @@ export const locationOf = (bucket: string, keyPrefix: string, fileId: number): s
  */
 export function decideOutcome(
   result: UploadResult,
-  ctx: { location: string; round: number; firstFailedAt: number; now: number; budget: RetryBudget; random?: () => number },
+  ctx: {
+    location: string;
+    round: number;
+    firstFailedAt: number;
+    now: number;
+    budget: RetryBudget;
+    random?: () => number;
+  },
 ): ProcessOutcome {
   if (result.ok) return { status: 'completed', s3Location: ctx.location };
   if (result.kind === 'permanent') {
@@ -55,7 +62,12 @@ export function decideOutcome(
   }
   return {
     status: 'retrying',
-    retry: { round: ctx.round + 1, firstFailedAt: ctx.firstFailedAt, notBefore: next.notBefore, lastError: result.error },
+    retry: {
+      round: ctx.round + 1,
+      firstFailedAt: ctx.firstFailedAt,
+      notBefore: next.notBefore,
+      lastError: result.error,
+    },
   };
 }
 

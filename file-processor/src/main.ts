@@ -75,7 +75,9 @@ async function main(): Promise<void> {
       () => stopping,
     )
   ) {
-    logger.info('file processor consuming', { topics: [topicsFromEnv(config).fileCreate, topicsFromEnv(config).fileCreateRetry] });
+    logger.info('file processor consuming', {
+      topics: [topicsFromEnv(config).fileCreate, topicsFromEnv(config).fileCreateRetry],
+    });
   }
 }
 

@@ -12,7 +12,14 @@ import {
   type RetryPolicy,
   type Topics,
 } from '@fileflow/common';
-import { attemptField, decideOutcome, locationOf, outcomeRecords, type FileRequest, type ProcessOutcome } from './file-outcome';
+import {
+  attemptField,
+  decideOutcome,
+  locationOf,
+  outcomeRecords,
+  type FileRequest,
+  type ProcessOutcome,
+} from './file-outcome';
 import { uploadFile } from './upload-file';
 
 export type { FileRequest, ProcessOutcome } from './file-outcome';
@@ -99,7 +106,9 @@ async function uploadInPlace(deps: ProcessFileDeps, { request, headers }: FileRe
   });
   if (outcome.status === 'failed') log.error('upload failed for good', { error: outcome.error });
   if (outcome.status === 'retrying') {
-    log.warn('upload failed; handed to the retry topic', { notBefore: new Date(outcome.retry.notBefore).toISOString() });
+    log.warn('upload failed; handed to the retry topic', {
+      notBefore: new Date(outcome.retry.notBefore).toISOString(),
+    });
   }
   return outcome;
 }

@@ -45,7 +45,9 @@ export function retryHeaders(state: RetryState): IHeaders {
 }
 
 /** Read the retry state of a consumed record; never throws. */
-export function readRetryState(headers: IHeaders | undefined): { ok: true; state: RetryState } | { ok: false; reason: string } {
+export function readRetryState(
+  headers: IHeaders | undefined,
+): { ok: true; state: RetryState } | { ok: false; reason: string } {
   const parsed = retryHeadersSchema.safeParse({
     round: headerString(headers, retryHeaderNames.round),
     firstFailedAt: headerString(headers, retryHeaderNames.firstFailedAt),

@@ -19,12 +19,7 @@ const fileRow = (env: TestEnv, id: number) =>
 
 const transitions = async (env: TestEnv, id: number) =>
   (
-    await env.db
-      .selectFrom('file_transitions')
-      .select('to_status')
-      .where('file_id', '=', id)
-      .orderBy('id')
-      .execute()
+    await env.db.selectFrom('file_transitions').select('to_status').where('file_id', '=', id).orderBy('id').execute()
   ).map((t) => t.to_status);
 
 const post = async (p: Pipeline, title: string): Promise<number> =>
@@ -65,7 +60,9 @@ describe('a transient S3 failure', () => {
     const key = `${env.keyPrefix}${slow}.txt`;
     proxy.failingKeys.add(key);
     // Until the tries in place gave up and the request went on to the retry topic.
-    const forwarded = await readTopic(env.kafka, env.topics.fileCreateRetry, (rs) => rs.some((r) => r.key === String(slow)));
+    const forwarded = await readTopic(env.kafka, env.topics.fileCreateRetry, (rs) =>
+      rs.some((r) => r.key === String(slow)),
+    );
     const first = forwarded.find((r) => r.key === String(slow));
     expect(first?.headers).toMatchObject({ type: 'file.create', 'retry-round': '1' });
     const failedAt = Date.parse(first?.headers['retry-first-failed-at'] ?? '');
@@ -167,6 +164,13 @@ describe('an S3 failure longer than the budget', () => {
       return r.body as { s3Location: string };
     });
     expect(done.s3Location).toBe(`s3://${env.bucket}/${env.keyPrefix}${id}.txt`);
-    expect(await transitions(env, id)).toEqual(['pending', 'processing', 'failed', 'pending', 'processing', 'completed']);
+    expect(await transitions(env, id)).toEqual([
+      'pending',
+      'processing',
+      'failed',
+      'pending',
+      'processing',
+      'completed',
+    ]);
   });
 });

@@ -69,7 +69,11 @@ describe('attempts', () => {
     planStatusBatch('c', new Map([[1, { status, attempt: 2 }]]), events);
 
   it('ignores every event of an earlier attempt, with the reason, and changes nothing', () => {
-    const p = onAttempt2('pending', [processing(1, 'old-p'), created(1, 'old-c', 'failed'), ofAttempt(1, created(1, 'x'))]);
+    const p = onAttempt2('pending', [
+      processing(1, 'old-p'),
+      created(1, 'old-c', 'failed'),
+      ofAttempt(1, created(1, 'x')),
+    ]);
     expect(p.outcomes).toEqual([
       { kind: 'ignored', reason: 'attempt 1 is over (the file is on attempt 2)' },
       { kind: 'ignored', reason: 'attempt 1 is over (the file is on attempt 2)' },
@@ -79,7 +83,7 @@ describe('attempts', () => {
     expect(p.receipts.map((r) => r.outcome)).toEqual(['ignored', 'ignored', 'ignored']);
   });
 
-  it('applies the current attempt\'s events, also when an older one is interleaved', () => {
+  it("applies the current attempt's events, also when an older one is interleaved", () => {
     const p = onAttempt2('pending', [
       ofAttempt(2, processing(1, 'p2')),
       created(1, 'c1', 'failed'),
