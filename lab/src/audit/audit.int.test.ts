@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import request from 'supertest';
 import { sql } from 'kysely';
+import { deadLetterTopic } from '@fileflow/common';
 import { createTestEnv, eventually, stackSettings, startPipeline, type Pipeline, type TestEnv } from '../harness';
 
 const run = promisify(execFile);
@@ -27,6 +28,8 @@ async function audit(): Promise<{ code: number; out: string }> {
     ...process.env,
     DATABASE_URL: env.databaseUrl,
     S3_KEY_PREFIX: env.keyPrefix,
+    TOPIC_SUFFIX: env.id,
+    KAFKA_BROKERS: stackSettings.kafkaBrokers.join(','),
     AWS_ENDPOINT: stackSettings.s3.endpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
@@ -72,4 +75,28 @@ it('passes a healthy run, then catches a deleted object, a corrupted object and 
     ]),
   );
   expect(violations).toHaveLength(3);
+});
+
+it("reports a pending file whose request sits in file.create's dead-letter topic", async () => {
+  const { rows } = await sql<{ id: number }>`
+    INSERT INTO files (title, description, status) VALUES ('stranded', '', 'pending') RETURNING id`.execute(env.db);
+  const id = rows[0]!.id;
+  const producer = env.kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: deadLetterTopic(env.topics.fileCreate),
+      messages: [{ key: String(id), value: JSON.stringify({ fileId: id }), headers: { 'dlq-reason': 'planted' } }],
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  const { code, out } = await audit();
+  expect(code).toBe(1);
+  const report = JSON.parse(out) as { violations: Array<{ kind: string; fileId?: number; detail: string }> };
+  expect(report.violations).toContainEqual({
+    kind: 'request-dead-lettered',
+    fileId: id,
+    detail: `pending, and its ${env.topics.fileCreate} record is in ${env.topics.fileCreate}.dlq (npm run dlq:replay): planted`,
+  });
 });

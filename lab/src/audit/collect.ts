@@ -1,7 +1,10 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { sql } from 'kysely';
+import type { Kafka } from 'kafkajs';
+import { topicList, type Topics } from '@fileflow/common';
 import { outboxBacklog, type Db } from '@fileflow/db';
 import type { AuditFacts } from './facts';
+import { readDeadLetters } from './read-dead-letters';
 
 /** Every object key under `prefix` (all pages). */
 async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
@@ -35,6 +38,8 @@ export async function collectFacts(deps: {
   s3: S3Client;
   bucket: string;
   keyPrefix: string;
+  /** Where to read the dead-letter topics of `topics` (left out: they are not read). */
+  kafka?: { client: Kafka; topics: Topics };
   now?: () => Date;
 }): Promise<AuditFacts> {
   const { db, s3, bucket, keyPrefix } = deps;
@@ -57,6 +62,11 @@ export async function collectFacts(deps: {
     return [key, await obj.Body?.transformToString('utf-8')] as const;
   });
   const inbox = inboxRows[0];
+  const deadLetters = deps.kafka ? await readDeadLetters(deps.kafka.client, topicList(deps.kafka.topics)) : undefined;
+  const outboxDead = await db
+    .selectFrom('outbox_dead_letters')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirst();
   return {
     now: deps.now?.() ?? new Date(),
     files: files.map((f) => ({
@@ -81,6 +91,8 @@ export async function collectFacts(deps: {
       ignored: Number(inbox?.ignored ?? 0),
       duplicatesSeen: Number(inbox?.duplicates ?? 0),
     },
+    ...(deadLetters ? { deadLetters } : {}),
+    outboxDeadLetters: Number(outboxDead?.n ?? 0),
     bucket,
     keyPrefix,
   };

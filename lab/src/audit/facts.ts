@@ -1,5 +1,16 @@
 import type { FileStatus } from '@fileflow/common';
 
+/** A record in a dead-letter topic, as it concerns a file. */
+export interface DeadLetterFact {
+  /** The file it is about (its key), if it names one. */
+  readonly fileId: number | undefined;
+  /** The topic it was consumed from. */
+  readonly topic: string;
+  /** The attempt it belongs to (1 when it says none). */
+  readonly attempt: number;
+  readonly reason: string;
+}
+
 /** What the audit reads from Postgres, S3 and the outbox, before judging anything. */
 export interface AuditFacts {
   readonly now: Date;
@@ -18,12 +29,17 @@ export interface AuditFacts {
   readonly objects: ReadonlyMap<string, string | undefined>;
   readonly outbox: { count: number; oldestAgeMs: number | null };
   readonly inbox: { applied: number; ignored: number; duplicatesSeen: number };
+  /** Records in the services' dead-letter topics (undefined: Kafka was not read). */
+  readonly deadLetters?: readonly DeadLetterFact[];
+  /** Outbox rows the broker refused for good (their files are failed with the reason). */
+  readonly outboxDeadLetters?: number;
   readonly bucket: string;
   readonly keyPrefix: string;
 }
 
 export type ViolationKind =
   | 'stuck'
+  | 'request-dead-lettered'
   | 'object-missing'
   | 'object-content-mismatch'
   | 'orphan-object'
@@ -50,6 +66,9 @@ export interface AuditReport {
     inboxApplied: number;
     inboxIgnored: number;
     inboxDuplicatesSeen: number;
+    /** Dead-letter records read from Kafka (null: not read). */
+    deadLetters: number | null;
+    outboxDeadLetters: number;
   };
   readonly violations: readonly Violation[];
 }

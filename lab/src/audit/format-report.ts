@@ -12,6 +12,7 @@ export function formatReport(r: AuditReport): string {
     `  outbox backlog      ${s.outboxBacklog} (oldest ${secs(s.outboxOldestAgeMs)})`,
     `  objects             ${s.objects}`,
     `  inbox               ${s.inboxApplied} applied, ${s.inboxIgnored} ignored, ${s.inboxDuplicatesSeen} duplicates dropped`,
+    `  dead letters        ${s.deadLetters ?? 'not read (no Kafka)'} in Kafka, ${s.outboxDeadLetters} refused outbox rows`,
     r.violations.length === 0 ? 'OK: no violations' : `VIOLATIONS: ${r.violations.length}`,
     ...r.violations.map(
       (v) =>

@@ -148,4 +148,43 @@ describe('judge', () => {
     });
     expect(kinds(f)).toEqual(['stuck', 'failed-without-reason', 'outbox-backlog']);
   });
+
+  it('flags a file not final whose record of its current attempt sits in a dead-letter topic', () => {
+    const pending = {
+      id: 3,
+      title: 'c',
+      description: 'x',
+      status: 'pending' as const,
+      s3Location: null,
+      error: null,
+      createdAt: now,
+    };
+    const base = facts();
+    const withFile = {
+      files: [...base.files, pending],
+      transitions: [...base.transitions, { fileId: 3, from: null, to: 'pending' as const, attempt: 1 }],
+    };
+    const report = judge(
+      facts({
+        ...withFile,
+        deadLetters: [
+          { fileId: 3, topic: 'file.create', attempt: 1, reason: 'invalid headers' },
+          { fileId: 1, topic: 'file.create', attempt: 1, reason: 'completed anyway: not stranded' },
+          { fileId: 3, topic: 'file.create', attempt: 2, reason: 'another attempt' },
+          { fileId: undefined, topic: 'file.created', attempt: 1, reason: 'no key' },
+        ],
+      }),
+      limits,
+      render,
+    );
+    expect(report.violations).toEqual([
+      {
+        kind: 'request-dead-lettered',
+        fileId: 3,
+        detail: 'pending, and its file.create record is in file.create.dlq (npm run dlq:replay): invalid headers',
+      },
+    ]);
+    expect(report.summary.deadLetters).toBe(4);
+    expect(judge(facts(withFile), limits, render).summary.deadLetters).toBeNull();
+  });
 });

@@ -91,6 +91,19 @@ export function judge(
     }
   }
 
+  // A file not final whose request (or outcome) of its current attempt sits in a dead-letter
+  // topic will not move until someone replays it: stranded, whatever its age.
+  const open = new Map(facts.files.filter((f) => !isTerminal(f.status)).map((f) => [f.id, f.status]));
+  for (const d of facts.deadLetters ?? []) {
+    const status = d.fileId === undefined ? undefined : open.get(d.fileId);
+    if (d.fileId === undefined || status === undefined || d.attempt !== (attemptOf.get(d.fileId) ?? 1)) continue;
+    violations.push({
+      kind: 'request-dead-lettered',
+      fileId: d.fileId,
+      detail: `${status}, and its ${d.topic} record is in ${d.topic}.dlq (npm run dlq:replay): ${d.reason}`,
+    });
+  }
+
   if (facts.outbox.oldestAgeMs !== null && facts.outbox.oldestAgeMs > limits.maxOutboxAgeMs) {
     violations.push({
       kind: 'outbox-backlog',
@@ -109,6 +122,8 @@ export function judge(
       inboxApplied: facts.inbox.applied,
       inboxIgnored: facts.inbox.ignored,
       inboxDuplicatesSeen: facts.inbox.duplicatesSeen,
+      deadLetters: facts.deadLetters?.length ?? null,
+      outboxDeadLetters: facts.outboxDeadLetters ?? 0,
     },
     violations,
   };

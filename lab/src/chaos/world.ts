@@ -26,8 +26,28 @@ export interface World {
   onDispose(fn: () => Promise<void>): void;
 }
 
-/** Upload retries are short in the suite so an S3 outage can outlast them. */
-export const uploadBudget = { attempts: 3, initialMs: 100, maxMs: 400 };
+/**
+ * The processor's upload retries in the suite: a few quick tries in place, then the retry topic
+ * for up to `budgetMs` (the service's default is longer; this keeps the S3 scenarios short).
+ */
+export const uploadBudget = {
+  attempts: 3,
+  initialMs: 100,
+  maxMs: 400,
+  budgetMs: 45_000,
+  topicInitialMs: 500,
+  topicMaxMs: 4_000,
+};
+
+/** The processor's environment for `uploadBudget` (or a shorter `budgetMs`). */
+export const uploadBudgetEnv = (budgetMs = uploadBudget.budgetMs): NodeJS.ProcessEnv => ({
+  S3_UPLOAD_ATTEMPTS: String(uploadBudget.attempts),
+  S3_RETRY_INITIAL_MS: String(uploadBudget.initialMs),
+  S3_RETRY_MAX_MS: String(uploadBudget.maxMs),
+  S3_UPLOAD_BUDGET_MS: String(budgetMs),
+  S3_RETRY_TOPIC_INITIAL_MS: String(uploadBudget.topicInitialMs),
+  S3_RETRY_TOPIC_MAX_MS: String(uploadBudget.topicMaxMs),
+});
 
 export async function createWorld(name: string, relayMode: RelayMode = 'polling'): Promise<World> {
   const env = await createTestEnv(`chaos${name}`);
@@ -73,9 +93,7 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
       ...base,
       KAFKA_CLIENT_ID: `processor-${env.id}`,
       KAFKA_GROUP_ID: env.groupIds.processor,
-      S3_UPLOAD_ATTEMPTS: String(uploadBudget.attempts),
-      S3_RETRY_INITIAL_MS: String(uploadBudget.initialMs),
-      S3_RETRY_MAX_MS: String(uploadBudget.maxMs),
+      ...uploadBudgetEnv(),
     },
     logDir,
   );
@@ -144,6 +162,7 @@ export async function auditWorld(world: World): Promise<AuditReport> {
     s3: world.env.s3,
     bucket: world.env.bucket,
     keyPrefix: world.env.keyPrefix,
+    kafka: { client: world.env.kafka, topics: world.env.topics },
   });
   return judge(facts, { maxNonTerminalAgeMs: 10 * 60_000, maxOutboxAgeMs: 10 * 60_000 }, renderFile);
 }
