@@ -1,9 +1,10 @@
 import type { Scenario } from '../scenario';
 import type { RelayMode } from '../world';
-import { kafkaRestart, postgresRestart, s3Outage } from './infra-faults';
+import { kafkaRestart, postgresRestart, s3OutagePastBudget, s3OutageWithinBudget } from './infra-faults';
 import { poisonMessages, replayFileCreated } from './message-faults';
 import { connectCrash } from './connect-crash';
 import { gracefulShutdown } from './graceful-shutdown';
+import { maxSizeBurst } from './max-size-burst';
 import { networkFaults } from './network-faults';
 import { apiCrash, processorCrash, relayCrash, statusConsumerCrash } from './process-crashes';
 
@@ -15,12 +16,14 @@ export const scenarios: readonly Scenario[] = [
   statusConsumerCrash,
   apiCrash,
   kafkaRestart,
-  s3Outage,
+  s3OutageWithinBudget,
+  s3OutagePastBudget,
   postgresRestart,
   replayFileCreated,
   poisonMessages,
   networkFaults,
   gracefulShutdown,
+  maxSizeBurst,
 ];
 
 /** (scenario, relay mode) pairs to run; CHAOS_RELAY_MODES=polling limits the modes. */
