@@ -10,3 +10,4 @@ export {
   type FileWriter,
   type InsertFiles,
 } from './file-writer';
+export { maxBodyBytes, maxDescriptionLength } from './request-schemas';

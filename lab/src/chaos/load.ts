@@ -23,6 +23,7 @@ export interface LoadOptions {
   /** Per-request budget, retries included. */
   readonly requestTimeoutMs?: number;
   readonly title?: (i: number) => string;
+  readonly description?: (i: number) => string;
   /** Called after each acceptance (scenarios trigger faults on progress). */
   readonly onAccepted?: (count: number) => void;
 }
@@ -44,7 +45,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
 
   const one = async (i: number) => {
     const deadline = Date.now() + budget;
-    const body = JSON.stringify({ title: (o.title ?? ((n) => `chaos file ${n}`))(i), description: `load item ${i}` });
+    const body = JSON.stringify({
+      title: (o.title ?? ((n) => `chaos file ${n}`))(i),
+      description: (o.description ?? ((n) => `load item ${n}`))(i),
+    });
     while (Date.now() < deadline) {
       try {
         const res = await fetch(`${await o.baseUrl()}/files`, {
