@@ -9,15 +9,13 @@ import type { World } from '../world';
 const files = 300;
 
 /**
- * The largest request the API takes, near both of its limits: a 255-character title and a
- * description of `maxDescriptionLength` characters whose JSON is as long as the body limit allows
- * (a control character is six bytes escaped, a Hangul syllable three), so the outbox row's payload
- * is as large as a valid request makes it.
+ * A request as large as a valid one makes its outbox row: a 255-character title and a description
+ * of `maxDescriptionLength` control characters, each six bytes in JSON (`\u0001`) and in the
+ * row's jsonb text; the body stays under `maxBodyBytes`.
  */
 export function maxSizeRequest(i: number): { title: string; description: string } {
   const title = `${i} `.padEnd(255, '한');
-  const control = Math.floor((maxBodyBytes - 2_000 - 3 * maxDescriptionLength) / 3); // 6 bytes instead of 3
-  const description = '\u0001'.repeat(control) + '한'.repeat(maxDescriptionLength - control);
+  const description = Array.from({ length: maxDescriptionLength }, (_, k) => (k % 2 ? '\u0001' : '\u001f')).join('');
   return { title, description };
 }
 
@@ -36,7 +34,7 @@ async function startRelay(world: World): Promise<void> {
 
 export const maxSizeBurst: Scenario = {
   name: 'max-size-burst',
-  title: `${files} maximum-size requests (${maxBodyBytes / 1024} KiB bodies) accepted while the relay is down, then the relay started`,
+  title: `${files} maximum-size requests (bodies near the ${maxBodyBytes / 1024} KiB limit) accepted while the relay is down, then the relay started`,
   async run(world) {
     await stopRelay(world);
     const load = await runLoad({
