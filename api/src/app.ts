@@ -5,7 +5,7 @@ import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
 import { createGroupedFileWriter, insertFilesOn } from './file-writer';
 import { filesRouter } from './files.routes';
 import { problemHandler } from './problem';
-import { maxBodyBytes } from './request-schemas';
+import { jsonBody } from './json-body';
 
 export interface AppDeps {
   readonly db: Db;
@@ -24,7 +24,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: maxBodyBytes, strict: false, type: 'application/json' }));
+  app.use(jsonBody());
 
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });

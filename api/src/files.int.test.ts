@@ -1,12 +1,25 @@
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
+import { z } from 'zod';
 import { newId, silentLogger } from '@fileflow/common';
 import { createFileDeps, createTestEnv, type TestEnv } from '@fileflow/lab';
 import { createApp } from './app';
+import { sendRaw } from './raw-http.test-util';
 import { createFile } from './create-file';
 import { createGroupedFileWriter, insertFilesOn } from './file-writer';
 
 let env: TestEnv;
 let app: ReturnType<typeof createApp>;
+
+const accepted = z.object({ id: z.number(), status: z.literal('pending') });
+
+/** POST /files with `body` sent byte for byte. */
+const postRaw = (body: string | Buffer, headers: Record<string, string> = {}) =>
+  sendRaw(app, {
+    path: '/files',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? Buffer.from(body) : body,
+  });
 
 beforeAll(async () => {
   env = await createTestEnv('api');
@@ -87,6 +100,7 @@ describe('bad input: a precise 4xx problem+json and no row written', () => {
     ['text/plain body', (r) => r.set('content-type', 'text/plain').send('title=t'), 415, /application\/json/],
     ['no content type', (r) => r, 415, /application\/json/],
     ['2 MB body', (r) => r.send({ title: 't', description: 'x'.repeat(2 * 1024 * 1024) }), 413, /size limit/],
+    ['a blank title', (r) => r.send({ title: ' \n\t ' }), 400, /title must not be blank/],
   ];
 
   it.each(cases)('%s', async (_name, build, status, detail) => {
@@ -102,10 +116,65 @@ describe('bad input: a precise 4xx problem+json and no row written', () => {
     expect(await counts()).toEqual(before);
   });
 
+  const rawCases: Array<[string, string | Buffer, Record<string, string>, number, RegExp]> = [
+    ['a lone surrogate in the title', '{"title":"a\\ud800"}', {}, 400, /title must not contain a lone/],
+    ['a lone surrogate in the description', '{"title":"t","description":"\\udc00"}', {}, 400, /description must not/],
+    ['bytes that are not UTF-8', Buffer.from('{"title":"caf\xe9"}', 'latin1'), {}, 400, /not valid UTF-8/],
+    ['an encoded surrogate (CESU-8)', Buffer.from('{"title":"\xed\xa0\x80"}', 'latin1'), {}, 400, /not valid UTF-8/],
+    ['a UTF-16 charset', '{"title":"t"}', { 'content-type': 'application/json; charset=utf-16' }, 415, /must be utf-8/],
+    ['a Latin-1 charset', '{"title":"t"}', { 'content-type': 'application/json; charset=latin1' }, 415, /charset/],
+    ['a gzip body that does not decode', 'not gzip', { 'content-encoding': 'gzip' }, 400, /Content-Encoding gzip/],
+    ['a deflate body that does not decode', 'xx', { 'content-encoding': 'deflate' }, 400, /Content-Encoding deflate/],
+    ['a truncated brotli body', Buffer.from([0x8b]), { 'content-encoding': 'br' }, 400, /Content-Encoding br/],
+    ['an unknown Content-Encoding', '{"title":"t"}', { 'content-encoding': 'x-unknown' }, 415, /unsupported content/],
+    ['two Content-Encodings', '{"title":"t"}', { 'content-encoding': 'gzip, br' }, 415, /unsupported content/],
+    ['a gzip bomb', gzipSync(`{"title":"${'x'.repeat(1 << 22)}"}`), { 'content-encoding': 'gzip' }, 413, /size limit/],
+    ['nesting 30,000 deep', '['.repeat(30_000) + ']'.repeat(30_000), {}, 400, /JSON object/],
+    ['a huge number as the title', '{"title":1e999999}', {}, 400, /title must be a string/],
+    ['a 400-digit description', `{"title":"t","description":${'9'.repeat(400)}}`, {}, 400, /must be a string/],
+    ['an empty body', '', {}, 400, /title is required/],
+    ['JSON null', 'null', {}, 400, /JSON object/],
+    ['a __proto__ key', '{"title":"t","__proto__":{"x":1}}', {}, 400, /unknown field\(s\): __proto__/],
+  ];
+
+  it.each(rawCases)('%s (sent byte for byte)', async (_name, body, headers, status, detail) => {
+    const before = await counts();
+    const res = await postRaw(body, headers);
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      status,
+      type: expect.stringMatching(/^urn:fileflow:problem:/),
+      instance: '/files',
+    });
+    expect(res.text).toMatch(detail);
+    expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    ['/files/%E0%A4%A', /not valid percent-encoded UTF-8/],
+    ['/files/%', /not valid percent-encoded UTF-8/],
+    ['/files/99999999999', /id is out of range/],
+    ['/files/0x10', /id must be a positive integer/],
+    ['/files?limit=1&limit=2', /limit must be given once/],
+    ['/files?status=pending&status=failed', /status must be given once/],
+    ['/files?limit=%E0%A4%A', /limit must be a positive integer/],
+    ['/files?before=99999999999', /before is out of range/],
+    ['/files?__proto__=x', /unknown query parameter/],
+    ['/files?limit[]=1', /unknown query parameter/],
+  ])('GET %s is a 400 naming the problem', async (path, detail) => {
+    const res = await request(app).get(path).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, type: 'urn:fileflow:problem:validation-failed', instance: path });
+    expect(JSON.stringify(res.body)).toMatch(detail);
+  });
+
   it('GET /files/abc is a 400 naming the id', async () => {
     const res = await request(app).get('/files/abc').expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body.errors).toEqual([{ path: 'id', message: 'id must be a positive integer' }]);
+    expect(res.body.errors).toEqual([
+      { path: 'id', message: 'id must be a positive integer (digits only, no leading zero)' },
+    ]);
   });
 
   it('GET /files/999999999 is a 404', async () => {
@@ -151,6 +220,22 @@ describe('GET /files', () => {
     const second = await request(app).get(next!).expect(200);
     expect((second.body as Array<{ id: number }>).map((f) => f.id)).toEqual([ids[2], ids[1]]);
     expect((await request(app).get('/files?status=completed').expect(200)).body).toEqual([]);
+  });
+
+  it('stores text exactly as sent: padding, emoji, non-characters; gzip or with a UTF-8 byte order mark', async () => {
+    const title = '  padded\u00a0 \u{1F600} \uFFFF ';
+    const description = '\r\n\u2028 é\u0301 \u{10FFFF}\t';
+    const plain = await request(app).post('/files').send({ title, description }).expect(202);
+    const zipped = await postRaw(gzipSync(JSON.stringify({ title, description })), { 'content-encoding': 'gzip' });
+    expect(zipped.status).toBe(202);
+    const bom = await postRaw(Buffer.from(`\ufeff${JSON.stringify({ title, description })}`));
+    expect(bom.status).toBe(202);
+    for (const body of [plain.body, zipped.body, bom.body]) {
+      const res = await request(app)
+        .get(`/files/${accepted.parse(body).id}`)
+        .expect(200);
+      expect(res.body).toMatchObject({ title, description });
+    }
   });
 
   it('GET /files/:id returns the file', async () => {

@@ -21,7 +21,7 @@ export interface FilesRouteDeps {
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new AppError('validation_failed', `${what} is not valid`, { issues: fieldIssues(result.error) });
+    throw new AppError('validation_failed', `${what} is not valid`, { issues: fieldIssues(result.error, `(${what})`) });
   }
   return result.data;
 }

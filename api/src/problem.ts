@@ -1,10 +1,11 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { AppError, type FieldIssue, type Logger } from '@fileflow/common';
 
 const titles: Record<AppError['code'], string> = {
   validation_failed: 'Request is not valid',
   malformed_json: 'Body is not valid JSON',
+  undecodable_body: 'Body cannot be decoded',
   unsupported_media_type: 'Unsupported media type',
   payload_too_large: 'Body is too large',
   not_found: 'Not found',
@@ -29,25 +30,50 @@ export function sendProblem(res: Response, err: AppError, instance: string): voi
     });
 }
 
-/** Zod issues as the `errors` member of a problem. */
-export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+/** Zod issues as the `errors` member of a problem; `root` names the whole input (`(body)`, `(query)`). */
+export function fieldIssues(error: z.ZodError, root = '(body)'): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.join('.') || root, message: i.message }));
+}
+
+interface ErrorFacts {
+  readonly name?: unknown;
+  readonly type?: unknown;
+  readonly status?: unknown;
+  readonly message?: unknown;
+}
+const factsOf = (err: unknown): ErrorFacts => (typeof err === 'object' && err !== null ? err : {});
+
+/**
+ * Errors raised while reading the request: body-parser's (keyed by `type`), a body its
+ * Content-Encoding does not decode (zlib's errors, untyped, as a 400), and a path segment that is
+ * not valid percent-encoded UTF-8 (the router's URIError).
+ */
+function fromRequestReading(err: unknown, req: Request): AppError | undefined {
+  const facts = factsOf(err);
+  const message = typeof facts.message === 'string' ? facts.message : '';
+  const encoding = req.headers['content-encoding'];
+  if (facts.type === undefined && facts.status === 400 && encoding !== undefined && encoding !== 'identity')
+    return new AppError('undecodable_body', `body does not decode as Content-Encoding ${encoding}: ${message}`);
+  // By name: the router's URIError may come from another realm (e.g. under Jest).
+  if (facts.name === 'URIError')
+    return new AppError('validation_failed', `path ${req.originalUrl} is not valid percent-encoded UTF-8`);
+  return fromBodyParser({ type: facts.type, message });
 }
 
 /** Errors body-parser raises, keyed by its `type`. */
-function fromBodyParser(err: { type?: unknown; message?: string }): AppError | undefined {
+function fromBodyParser(err: { type?: unknown; message: string }): AppError | undefined {
   switch (err.type) {
     case 'entity.parse.failed':
-      return new AppError('malformed_json', `body is not valid JSON: ${err.message ?? ''}`.trim());
+      return new AppError('malformed_json', `body is not valid JSON: ${err.message}`);
     case 'entity.too.large':
       return new AppError('payload_too_large', 'body exceeds the size limit');
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return new AppError('unsupported_media_type', err.message ?? 'unsupported encoding');
+      return new AppError('unsupported_media_type', err.message || 'unsupported encoding');
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
-      return new AppError('validation_failed', err.message ?? 'request body could not be read');
+      return new AppError('validation_failed', err.message || 'request body could not be read');
     default:
       return undefined;
   }
@@ -85,7 +111,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const known =
       err instanceof AppError
         ? err
-        : (fromBodyParser(err as { type?: unknown }) ??
+        : (fromRequestReading(err, req) ??
           (isDatabaseUnavailable(err)
             ? new AppError('service_unavailable', 'the database is unavailable; retry shortly', {
                 retryAfterSeconds: 2,

@@ -1,10 +1,18 @@
 import { createFileBodySchema, fileIdParamsSchema, listFilesQuerySchema } from './request-schemas';
 
 describe('createFileBodySchema', () => {
-  it('accepts the design example and trims the title', () => {
+  it('accepts the design example and keeps the text exactly as sent', () => {
     expect(createFileBodySchema.parse({ title: ' My Document ', description: 'This is a test document' })).toEqual({
-      title: 'My Document',
+      title: ' My Document ',
       description: 'This is a test document',
+    });
+  });
+
+  it('keeps well-formed surrogate pairs, non-characters and control characters', () => {
+    const title = '\u{1F600} \uFFFF \u0007';
+    expect(createFileBodySchema.parse({ title, description: '\uD83D\uDE00' })).toEqual({
+      title,
+      description: '\u{1F600}',
     });
   });
 
@@ -15,8 +23,15 @@ describe('createFileBodySchema', () => {
   it.each([
     [{}, 'title is required'],
     [{ title: '' }, 'title must not be empty'],
-    [{ title: '   ' }, 'title must not be empty'],
-    [{ title: 'x'.repeat(256) }, 'title must be at most 255 characters'],
+    [{ title: '   ' }, 'title must not be blank'],
+    [{ title: '\u00a0\n' }, 'title must not be blank'],
+    [{ title: 'x'.repeat(256) }, 'title must be at most 255 characters (UTF-16 code units)'],
+    [{ title: 'a\ud800' }, 'title must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF)'],
+    [{ title: '\udc00a' }, 'title must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF)'],
+    [
+      { title: 't', description: '\ude00\ud83d' },
+      'description must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF)',
+    ],
     [{ title: 5 }, 'title must be a string'],
     [{ title: 't', description: 5 }, 'description must be a string'],
     [{ title: 't', extra: 1 }, 'unknown field(s): extra'],
@@ -35,8 +50,18 @@ describe('createFileBodySchema', () => {
 });
 
 describe('fileIdParamsSchema', () => {
-  it.each(['abc', '0', '-1', '1.5', '01', '99999999999'])('rejects %s', (id) => {
-    expect(fileIdParamsSchema.safeParse({ id }).success).toBe(false);
+  it.each([
+    ['abc', 'id must be a positive integer (digits only, no leading zero)'],
+    ['0', 'id must be a positive integer (digits only, no leading zero)'],
+    ['-1', 'id must be a positive integer (digits only, no leading zero)'],
+    ['1.5', 'id must be a positive integer (digits only, no leading zero)'],
+    ['01', 'id must be a positive integer (digits only, no leading zero)'],
+    ['2147483648', 'id is out of range (at most 2147483647)'],
+    ['99999999999', 'id is out of range (at most 2147483647)'],
+    ['9'.repeat(400), 'id is out of range (at most 2147483647)'],
+  ])('rejects %s: %s', (id, message) => {
+    const r = fileIdParamsSchema.safeParse({ id });
+    expect(r.error?.issues.map((i) => i.message)).toEqual([message]);
   });
 
   it('accepts an int4 id', () => {
@@ -50,5 +75,16 @@ describe('listFilesQuerySchema', () => {
     expect(listFilesQuerySchema.safeParse({ sort: 'x' }).success).toBe(false);
     expect(listFilesQuerySchema.safeParse({ limit: '0' }).success).toBe(false);
     expect(listFilesQuerySchema.safeParse({ status: 'done' }).success).toBe(false);
+  });
+
+  it.each([
+    [{ limit: ['1', '2'] }, 'limit must be given once'],
+    [{ status: ['pending', 'failed'] }, 'status must be given once'],
+    [{ before: ['1', '2'] }, 'before must be given once'],
+    [{ limit: '9'.repeat(400) }, 'limit must be between 1 and 200'],
+    [{ sort: 'x' }, 'unknown query parameter(s): sort'],
+  ])('rejects %j: %s', (query, message) => {
+    const r = listFilesQuerySchema.safeParse(query);
+    expect(r.error?.issues.map((i) => i.message)).toEqual([message]);
   });
 });

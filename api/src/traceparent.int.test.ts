@@ -57,11 +57,11 @@ describe('an invalid traceparent starts a new trace and never strands a file', (
     expect((await createdHeadersOf(fileId)).traceparent?.split('-')[1]).not.toBe(traceId.toUpperCase());
   });
 
-  it('two traceparent headers (joined by Node with ", ") are ignored the same way', async () => {
+  it('two traceparent headers (which Node joins with ", ") are ignored the same way', async () => {
     const valid = `00-${traceId}-00f067aa0ba902b7-01`;
     const res = await request(pipeline.app)
       .post('/files')
-      .set('traceparent', [valid, valid])
+      .set('traceparent', `${valid}, ${valid}`)
       .send({ title: 'two traces' })
       .expect(202);
     await completed(res.body.id as number);
