@@ -114,7 +114,7 @@ export const s3OutageWithinBudget: Scenario = {
 };
 
 /** The processor's budget in the second S3 scenario: short, so the outage outlasts it quickly. */
-const shortBudgetMs = 8_000;
+const shortBudgetMs = 3_000;
 
 export const s3OutagePastBudget: Scenario = {
   name: 's3-outage-past-budget',
