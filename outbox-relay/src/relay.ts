@@ -1,10 +1,19 @@
 import type { Producer } from 'kafkajs';
-import { backoffDelay, type Faults, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
-import { cancelWakeup, deadLetterOutboxRows, requestWakeup, takeOutboxBatch, type Db } from '@fileflow/db';
+import type { Faults, Logger, RetryPolicy, Runnable } from '@fileflow/common';
+import { requestWakeup, type Db } from '@fileflow/db';
 import { batchByteBudget, kafkaDefaultMessageMaxBytes } from './broker-limits';
-import { claimLimit, fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
-import { refusalReason } from './publish-refusal';
-import { groupByTopic } from './to-kafka-record';
+import { BatchRefusedError, createBatchPublisher, type PublisherStats } from './publish-batch';
+import {
+  firstAction,
+  initialSchedule,
+  nextStep,
+  type ScheduleAction,
+  type ScheduleConfig,
+  type ScheduleEvent,
+  type ScheduleState,
+} from './relay-schedule';
+
+export { BatchRefusedError, unpublishableError } from './publish-batch';
 
 export interface RelayDeps {
   readonly db: Db;
@@ -23,12 +32,12 @@ export interface RelayDeps {
   /** Poll at least this often even without notifications (the fallback). */
   readonly pollIntervalMs: number;
   /**
-   * After a batch of several rows (`lingerAfterRows`: rows arrive faster than batches leave),
-   * wait this long before the next claim so it takes more rows: fewer transactions and produce
-   * requests per row under load. A trickle or a full batch (a backlog) claims again at once.
+   * Under load (a batch of several rows, `lingerAfterRows`), wait this long before the next
+   * claim so it takes more rows: fewer transactions and produce requests per row. A trickle or
+   * a full batch (a backlog) claims again at once.
    */
   readonly lingerMs?: number;
-  /** Backoff after a failed batch (Kafka or database down). */
+  /** Backoff after a failed step (Kafka or database down). */
   readonly errorBackoff: RetryPolicy;
   readonly onPublished?: (count: number) => void;
   /** A row the broker refused for good was dead-lettered (its file is now `failed`). */
@@ -37,145 +46,53 @@ export interface RelayDeps {
   readonly faults?: Faults;
 }
 
-/**
- * A batch this large means rows arrive faster than batches leave (load): the relay withdraws its
- * wake-up request, so writers stop notifying, and (if the batch was not full) lingers before the
- * next claim. Smaller batches are a trickle: waiting would only add latency, and the notifications
- * that wake the relay cost less than the claims that would replace them.
- */
-const lingerAfterRows = 3;
-
 export interface Relay extends Runnable {
   /** Wake the loop now (called on LISTEN/NOTIFY). */
   notify(): void;
-  /**
-   * Publish one batch; resolves to how many rows left the outbox (published, or dead-lettered
-   * when the broker refused a row alone). A refused batch of several rows rejects with
-   * `BatchRefusedError` and leaves its rows for the next, smaller claim.
-   */
+  /** Publish one batch outside the loop (see `BatchPublisher.publish`); resolves to the rows that left the outbox. */
   drainOnce(): Promise<number>;
   /** Why the relay is not ready: it has been failing for longer than `unreadyAfterMs`. */
   readiness(): string[];
   stats(): RelayStats;
 }
 
-export interface RelayStats {
-  readonly published: number;
-  readonly batches: number;
+export interface RelayStats extends PublisherStats {
   readonly failures: number;
-  readonly refusals: number;
-  readonly deadLettered: number;
   readonly lastError: string | undefined;
 }
 
-/** The broker refused a batch of several rows for good; the next claim takes fewer. */
-export class BatchRefusedError extends Error {
-  constructor(
-    readonly rows: number,
-    readonly reason: string,
-  ) {
-    super(`the broker refused a batch of ${rows} rows: ${reason}`);
-    this.name = 'BatchRefusedError';
-  }
-}
-
-type BatchDone =
-  | { kind: 'published'; rows: number }
-  | { kind: 'dead-lettered'; row: { id: string; aggregateid: string; reason: string } };
-
-/** What a file whose request was dead-lettered says in its `error`. */
-export const unpublishableError = (reason: string): string =>
-  `the request could not be published to Kafka and was dead-lettered (outbox_dead_letters): ${reason}`;
-
 /**
- * The polling relay. Each batch is one transaction: take rows (select and delete them in one
- * statement, see `takeOutboxBatch`), publish them, wait for the broker's acknowledgement
- * (acks=all), commit.
- * A crash before commit leaves the rows for the next batch: at-least-once, never lost;
- * consumers dedupe by the `id` header.
+ * The polling relay: a loop that carries out what `nextStep` (`relay-schedule.ts`) decides,
+ * one action at a time, and publishes through `createBatchPublisher`.
  */
 export function createRelay(deps: RelayDeps): Relay {
   const log = deps.logger.child({ component: 'outbox-relay' });
-  const stats = {
-    published: 0,
-    batches: 0,
-    failures: 0,
-    refusals: 0,
-    deadLettered: 0,
-    lastError: undefined as string | undefined,
+  const publisher = createBatchPublisher({
+    ...deps,
+    logger: log,
+    maxBatchBytes: deps.maxBatchBytes ?? (() => batchByteBudget(kafkaDefaultMessageMaxBytes)),
+  });
+  const schedule: ScheduleConfig = {
+    batchSize: deps.batchSize,
+    lingerMs: deps.lingerMs ?? 0,
+    pollIntervalMs: deps.pollIntervalMs,
+    errorBackoff: deps.errorBackoff,
   };
   const now = deps.now ?? Date.now;
   const unreadyAfterMs = deps.unreadyAfterMs ?? 30_000;
-  /** When the current run of failed batches began (undefined: the last batch went through). */
+  let failures = 0;
+  let lastError: string | undefined;
+  /** When the current run of failed steps began (undefined: the last claim went through). */
   let failingSince: number | undefined;
-  let limit: BatchLimitState = fullBatch(deps.batchSize);
-  const maxBatchBytes = deps.maxBatchBytes ?? (() => batchByteBudget(kafkaDefaultMessageMaxBytes));
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let stopWake: (() => void) | undefined;
+  /** A notification came in since the current claim began. */
   let pending = false;
 
-  /** Whether this relay asked writers to NOTIFY (see `requestWakeup`). */
-  let wakeupRequested = false;
-  /** Withdraw the request in the next claim: the last batch showed load (`lingerAfterRows`). */
-  let withdrawRequest = false;
-
-  const drainOnce = async (): Promise<number> => {
-    const cancelling = wakeupRequested && withdrawRequest;
-    const done = await deps.db.transaction().execute(async (trx): Promise<BatchDone> => {
-      if (cancelling) await cancelWakeup(trx); // under load: writers can stop notifying
-      const rows = await takeOutboxBatch(trx, claimLimit(limit, maxBatchBytes())); // deleted, uncommitted
-      if (rows.length === 0) return { kind: 'published', rows: 0 };
-      try {
-        await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
-      } catch (err) {
-        const reason = refusalReason(err);
-        if (!reason) throw err;
-        stats.refusals += 1;
-        const next = nextBatchLimit(limit, { kind: 'refused', rows: rows.length }, deps.batchSize);
-        limit = next.state;
-        const [row] = rows;
-        if (next.decision.kind !== 'dead-letter' || !row) throw new BatchRefusedError(rows.length, reason);
-        // Refused alone: it can never be published. Out of the outbox with its reason, its file
-        // `failed`, in this transaction (which deleted it); the rows behind it go on.
-        await deadLetterOutboxRows(trx, [{ row, reason }], (r) => unpublishableError(r.reason));
-        return { kind: 'dead-lettered', row: { id: row.id, aggregateid: row.aggregateid, reason } };
-      }
-      deps.faults?.hit('relay.after-publish'); // acknowledged, delete not committed
-      return { kind: 'published', rows: rows.length };
-    });
-    if (cancelling) {
-      wakeupRequested = false; // only once that transaction committed
-      withdrawRequest = false;
-    }
-    failingSince = undefined;
-    if (done.kind === 'dead-lettered') {
-      stats.deadLettered += 1;
-      log.error('outbox row refused by the broker for good: dead-lettered, its file failed', {
-        messageId: done.row.id,
-        fileId: done.row.aggregateid,
-        reason: done.row.reason,
-      });
-      deps.onDeadLettered?.(done.row);
-      return 1;
-    }
-    if (done.rows > 0) {
-      limit = nextBatchLimit(limit, { kind: 'published', rows: done.rows }, deps.batchSize).state;
-      stats.published += done.rows;
-      stats.batches += 1;
-      deps.onPublished?.(done.rows);
-    }
-    return done.rows;
-  };
-
-  const hasWaitingRows = async (): Promise<boolean> => {
-    const row = await deps.db.selectFrom('outbox').select('id').limit(1).executeTakeFirst();
-    return row !== undefined;
-  };
-
   /** Sleep until `ms` passed, `stop()`, or (if `onNotify`) a notification. */
-  const waitFor = (ms: number, onNotify = true) =>
+  const waitFor = (ms: number, onNotify: boolean) =>
     new Promise<void>((resolve) => {
       if ((onNotify && pending) || !running) return resolve();
       const timer = setTimeout(done, ms);
@@ -188,70 +105,50 @@ export function createRelay(deps: RelayDeps): Relay {
       stopWake = done;
     });
 
-  /** 2, 4, ... 64 ms (or the poll interval if shorter): something in flight will finish soon. */
-  const retryDelay = (retries: number) => Math.min(deps.pollIntervalMs, 2 ** Math.min(retries, 6));
+  /** Carry out one action; resolves to what happened. */
+  const perform = async (action: ScheduleAction): Promise<ScheduleEvent> => {
+    switch (action.kind) {
+      case 'claim': {
+        pending = false;
+        const rows = await publisher.publish(action.withdraw);
+        failingSince = undefined;
+        return { kind: 'claimed', rows, notified: pending, withdrew: action.withdraw };
+      }
+      case 'look': {
+        const row = await deps.db.selectFrom('outbox').select('id').limit(1).executeTakeFirst();
+        return { kind: 'looked', rowsWaiting: row !== undefined };
+      }
+      case 'request-wakeup':
+        return { kind: 'wakeup-requested', raised: await requestWakeup(deps.db) };
+      case 'wait':
+        await waitFor(action.ms, action.wakeOnNotify);
+        return { kind: 'waited' };
+    }
+  };
+
+  /** What a failed action means: a refusal (claim fewer rows at once) or a failure (back off). */
+  const failed = (err: unknown): ScheduleEvent => {
+    if (err instanceof BatchRefusedError) {
+      log.warn('the broker refused a batch for good; claiming fewer rows to isolate the row', {
+        rows: err.rows,
+        nextRows: publisher.claimRows(),
+        reason: err.reason,
+      });
+      return { kind: 'refused' };
+    }
+    failures += 1;
+    failingSince ??= now();
+    lastError = err instanceof Error ? err.message : String(err);
+    log.warn('relay step failed; rows stay in the outbox and will be retried', { err: lastError });
+    return { kind: 'failed' };
+  };
 
   const run = async () => {
-    let failures = 0;
-    let idleRetries = 0;
+    let state: ScheduleState = initialSchedule;
+    let action: ScheduleAction = firstAction;
     while (running) {
-      pending = false;
-      try {
-        const n = await drainOnce();
-        failures = 0;
-        if (n > 0) {
-          idleRetries = 0;
-          const load = n >= Math.min(lingerAfterRows, deps.batchSize);
-          if (load) withdrawRequest = true;
-          if (n >= lingerAfterRows && n < deps.batchSize && deps.lingerMs) await waitFor(deps.lingerMs, false);
-          // Rows may have committed while this batch was out. Unless writers notify (a request
-          // stands and the load is light), look again (at once, or after the linger), and only
-          // an empty claim ends the burst. If they notify, a notification meanwhile (`pending`)
-          // means look again; without one, go on as after an empty claim: only rows held back
-          // can be left, and later ones will notify.
-          if (load || !wakeupRequested || pending) continue;
-        }
-        // Nothing (more) claimable. Rows left are held by a transaction still in flight (the
-        // gap-free rule) or locked by another relay: look again soon (2 to 64 ms).
-        if (await hasWaitingRows()) {
-          idleRetries += 1;
-          await waitFor(retryDelay(idleRetries));
-        } else if (!wakeupRequested) {
-          // About to sleep: ask writers to NOTIFY, then look once more (rows committed before
-          // the request was in place notified nobody). A writer in the middle of its
-          // transaction makes the request fail: look again shortly instead.
-          if (await requestWakeup(deps.db)) {
-            idleRetries = 0;
-            wakeupRequested = true;
-            withdrawRequest = false; // the next claim is the look once more: it keeps the request
-          } else {
-            idleRetries += 1;
-            await waitFor(retryDelay(idleRetries));
-          }
-        } else {
-          await waitFor(deps.pollIntervalMs);
-        }
-      } catch (err) {
-        if (err instanceof BatchRefusedError) {
-          // Not a failure of the relay: the next claim takes half as many rows, at once.
-          log.warn('the broker refused a batch for good; claiming fewer rows to isolate the row', {
-            rows: err.rows,
-            nextRows: limit.rows,
-            reason: err.reason,
-          });
-          continue;
-        }
-        failures += 1;
-        stats.failures += 1;
-        failingSince ??= now();
-        stats.lastError = err instanceof Error ? err.message : String(err);
-        const delay = backoffDelay(deps.errorBackoff, failures);
-        log.warn('relay batch failed; rows stay in the outbox and will be retried', {
-          err: stats.lastError,
-          delayMs: delay,
-        });
-        await waitFor(delay, false);
-      }
+      const event = await perform(action).catch(failed);
+      ({ state, action } = nextStep(state, event, schedule));
     }
   };
 
@@ -271,13 +168,17 @@ export function createRelay(deps: RelayDeps): Relay {
       pending = true;
       wake?.();
     },
-    drainOnce,
+    async drainOnce() {
+      const rows = await publisher.publish(false);
+      failingSince = undefined;
+      return rows;
+    },
     readiness() {
       if (failingSince === undefined) return [];
       const ms = now() - failingSince;
       if (ms < unreadyAfterMs) return [];
-      return [`publishing has failed for ${Math.round(ms / 1000)} s: ${stats.lastError ?? 'unknown error'}`];
+      return [`publishing has failed for ${Math.round(ms / 1000)} s: ${lastError ?? 'unknown error'}`];
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...publisher.stats(), failures, lastError }),
   };
 }

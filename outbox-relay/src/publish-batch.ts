@@ -1,0 +1,113 @@
+import type { Producer } from 'kafkajs';
+import type { Faults, Logger } from '@fileflow/common';
+import { cancelWakeup, deadLetterOutboxRows, takeOutboxBatch, type Db } from '@fileflow/db';
+import { claimLimit, fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
+import { refusalReason } from './publish-refusal';
+import { groupByTopic } from './to-kafka-record';
+
+export interface BatchPublisherDeps {
+  readonly db: Db;
+  readonly producer: Producer;
+  readonly logger: Logger;
+  readonly batchSize: number;
+  /** The most record bytes one batch may carry (read at each claim). */
+  readonly maxBatchBytes: () => number;
+  readonly onPublished?: (count: number) => void;
+  readonly onDeadLettered?: (row: { id: string; aggregateid: string; reason: string }) => void;
+  /** Fault injection (failure suite): a crash between the broker's ack and the delete. */
+  readonly faults?: Faults;
+}
+
+export interface PublisherStats {
+  readonly published: number;
+  readonly batches: number;
+  readonly refusals: number;
+  readonly deadLettered: number;
+}
+
+/** The broker refused a batch of several rows for good; the next claim takes fewer. */
+export class BatchRefusedError extends Error {
+  constructor(
+    readonly rows: number,
+    readonly reason: string,
+  ) {
+    super(`the broker refused a batch of ${rows} rows: ${reason}`);
+    this.name = 'BatchRefusedError';
+  }
+}
+
+/** What a file whose request was dead-lettered says in its `error`. */
+export const unpublishableError = (reason: string): string =>
+  `the request could not be published to Kafka and was dead-lettered (outbox_dead_letters): ${reason}`;
+
+type BatchDone =
+  | { kind: 'published'; rows: number }
+  | { kind: 'dead-lettered'; row: { id: string; aggregateid: string; reason: string } };
+
+export interface BatchPublisher {
+  /**
+   * One batch in one transaction: take rows (select and delete them in one statement, see
+   * `takeOutboxBatch`), publish them, wait for the broker's acknowledgement (acks=all), commit;
+   * with `withdrawWakeup`, lower the wake-up request in the same transaction. Resolves to how
+   * many rows left the outbox: published, or one dead-lettered when the broker refused it alone.
+   * A refused batch of several rows rejects with `BatchRefusedError` and is rolled back; the
+   * next claim takes fewer rows (`batch-limit.ts`). Any other failure rolls back too.
+   */
+  publish(withdrawWakeup: boolean): Promise<number>;
+  /** Rows the next claim may take. */
+  claimRows(): number;
+  stats(): PublisherStats;
+}
+
+/**
+ * A crash before commit leaves the rows for the next batch: at-least-once, never lost;
+ * consumers dedupe by the `id` header.
+ */
+export function createBatchPublisher(deps: BatchPublisherDeps): BatchPublisher {
+  const stats = { published: 0, batches: 0, refusals: 0, deadLettered: 0 };
+  let limit: BatchLimitState = fullBatch(deps.batchSize);
+
+  const publish = async (withdrawWakeup: boolean): Promise<number> => {
+    const done = await deps.db.transaction().execute(async (trx): Promise<BatchDone> => {
+      if (withdrawWakeup) await cancelWakeup(trx); // under load: writers can stop notifying
+      const rows = await takeOutboxBatch(trx, claimLimit(limit, deps.maxBatchBytes())); // deleted, uncommitted
+      if (rows.length === 0) return { kind: 'published', rows: 0 };
+      try {
+        await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
+      } catch (err) {
+        const reason = refusalReason(err);
+        if (!reason) throw err;
+        stats.refusals += 1;
+        const next = nextBatchLimit(limit, { kind: 'refused', rows: rows.length }, deps.batchSize);
+        limit = next.state;
+        const [row] = rows;
+        if (next.decision.kind !== 'dead-letter' || !row) throw new BatchRefusedError(rows.length, reason);
+        // Refused alone: it can never be published. Out of the outbox with its reason, its file
+        // `failed`, in this transaction (which deleted it); the rows behind it go on.
+        await deadLetterOutboxRows(trx, [{ row, reason }], (r) => unpublishableError(r.reason));
+        return { kind: 'dead-lettered', row: { id: row.id, aggregateid: row.aggregateid, reason } };
+      }
+      deps.faults?.hit('relay.after-publish'); // acknowledged, delete not committed
+      return { kind: 'published', rows: rows.length };
+    });
+    if (done.kind === 'dead-lettered') {
+      stats.deadLettered += 1;
+      deps.logger.error('outbox row refused by the broker for good: dead-lettered, its file failed', {
+        messageId: done.row.id,
+        fileId: done.row.aggregateid,
+        reason: done.row.reason,
+      });
+      deps.onDeadLettered?.(done.row);
+      return 1;
+    }
+    if (done.rows > 0) {
+      limit = nextBatchLimit(limit, { kind: 'published', rows: done.rows }, deps.batchSize).state;
+      stats.published += done.rows;
+      stats.batches += 1;
+      deps.onPublished?.(done.rows);
+    }
+    return done.rows;
+  };
+
+  return { publish, claimRows: () => limit.rows, stats: () => ({ ...stats }) };
+}
