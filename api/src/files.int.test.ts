@@ -134,6 +134,13 @@ describe('bad input: a precise 4xx problem+json and no row written', () => {
     ['a 400-digit description', `{"title":"t","description":${'9'.repeat(400)}}`, {}, 400, /must be a string/],
     ['an empty body', '', {}, 400, /title is required/],
     ['JSON null', 'null', {}, 400, /JSON object/],
+    [
+      'a title given twice',
+      '{"title":"kept?","title":"or this?"}',
+      {},
+      400,
+      /field \\"title\\" is given more than once/,
+    ],
     ['a __proto__ key', '{"title":"t","__proto__":{"x":1}}', {}, 400, /unknown field\(s\): __proto__/],
   ];
 
