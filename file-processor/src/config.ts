@@ -27,14 +27,9 @@ export const processorConfigSchema = z
     S3_RETRY_MAX_MS: positiveInt.default(1_000),
     /** How long after its first failure an upload that fails transiently is still tried again. */
     S3_UPLOAD_BUDGET_MS: positiveInt.default(120_000),
-    /**
-     * Backoff between the tries from the retry topic (full jitter). A retry slice waits up to the
-     * maximum for its records to fall due, so it stays below the consumer session timeout.
-     */
+    /** Backoff between the tries from the retry topic (full jitter); also the longest a retry record waits. */
     S3_RETRY_TOPIC_INITIAL_MS: positiveInt.default(1_000),
-    S3_RETRY_TOPIC_MAX_MS: positiveInt
-      .max(8_000, 'must be at most 8000: a longer wait risks the consumer group session')
-      .default(8_000),
+    S3_RETRY_TOPIC_MAX_MS: positiveInt.default(8_000),
     /** Uploads in flight at once for each partition being consumed (see docs/benchmarks.md). */
     S3_UPLOAD_CONCURRENCY: positiveInt.default(16),
   })

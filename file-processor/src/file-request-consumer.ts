@@ -53,7 +53,6 @@ const count = (outcomes: readonly ProcessOutcome[], status: ProcessOutcome['stat
 export function createFileRequestConsumer(deps: FileRequestConsumerDeps): FileRequestConsumer {
   const log = deps.logger.child({ component: 'file-request-consumer' });
   const retryLog = deps.logger.child({ component: 'file-retry-consumer' });
-  const stopping = new AbortController();
   const requests = createRecordConsumer({
     kafka: deps.kafka,
     groupId: deps.groupId,
@@ -75,7 +74,7 @@ export function createFileRequestConsumer(deps: FileRequestConsumerDeps): FileRe
     groupId: `${deps.groupId}.retry`,
     topics: [deps.topics.fileCreateRetry],
     logger: retryLog,
-    async handle(records, producer) {
+    async handle(records, producer, { signal }) {
       const { requests: batch, dead } = decodeRequests(records);
       const due = batch.map((r): RetryRequest => {
         const state = readRetryState(r.original.headers);
@@ -88,7 +87,7 @@ export function createFileRequestConsumer(deps: FileRequestConsumerDeps): FileRe
         const now = deps.now().getTime();
         return { ...r, retry: { round: 1, firstFailedAt: now, notBefore: now, lastError: '' } };
       });
-      const outcomes = await processRetries({ ...deps, producer, signal: stopping.signal }, due);
+      const outcomes = await processRetries({ ...deps, producer, signal }, due);
       retryLog.info('file retries processed', {
         files: due.length,
         completed: count(outcomes, 'completed'),
@@ -105,7 +104,6 @@ export function createFileRequestConsumer(deps: FileRequestConsumerDeps): FileRe
       if (!retries.isRunning()) await retries.start();
     },
     async stop() {
-      stopping.abort(); // records waiting for their round go back on the retry topic at once
       await Promise.all([requests.stop(), retries.stop()]);
     },
     isRunning: () => requests.isRunning() && retries.isRunning(),

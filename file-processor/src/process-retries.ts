@@ -9,6 +9,14 @@ export interface RetryRequest extends FileRequest {
   readonly retry: RetryState;
 }
 
+/** A retry slice gave up waiting: its partition is moving to another consumer, or this one stops. */
+export class RetryWaitAbandoned extends Error {
+  constructor() {
+    super('retry slice abandoned while waiting: its records come again to whoever consumes the partition next');
+    this.name = 'RetryWaitAbandoned';
+  }
+}
+
 /** Resolves after `ms`, or early when `signal` aborts; says whether the whole time passed. */
 function waitFor(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
@@ -31,8 +39,9 @@ function waitFor(ms: number, signal: AbortSignal): Promise<boolean> {
  * Then, in one Kafka request: `file.created` for the ones done or failed for good (an error no
  * retry fixes, or the budget spent), and the others back on the retry topic for their next
  * round. The waits run side by side, so a slice takes about as long as its latest record's wait.
- * When `signal` aborts (shutdown) a record still waiting goes back on the topic as it came, so
- * stopping never waits out a backoff and nothing is lost.
+ * When `signal` aborts (a rebalance takes the partition away, or the consumer stops) the slice
+ * gives up at once and rejects, publishing nothing: its offsets stay uncommitted, so its records
+ * come again to the partition's next owner, and nothing waits out a backoff.
  */
 export async function processRetries(
   deps: ProcessFileDeps & { readonly signal: AbortSignal },
@@ -50,7 +59,7 @@ async function retryOnce(
 ): Promise<ProcessOutcome> {
   const log = deps.logger.child({ fileId: request.fileId, messageId: headers.id, round: retry.round });
   const waitMs = Math.min(retry.notBefore - deps.now().getTime(), deps.retryBudget.maxDelayMs);
-  if (!(await waitFor(waitMs, deps.signal))) return { status: 'retrying', retry };
+  if (!(await waitFor(waitMs, deps.signal))) throw new RetryWaitAbandoned();
   const result = await uploadFile(deps, request, { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, factor: 1 });
   if (result.ok) deps.faults?.hit('processor.after-upload');
   const outcome = decideOutcome(result, {
