@@ -13,7 +13,7 @@ import {
   startWhenReachable,
   topicsFromEnv,
 } from '@fileflow/common';
-import { createDb } from '@fileflow/db';
+import { createDb, dbTimeoutsFromEnv } from '@fileflow/db';
 import { createApp } from './app';
 import { apiConfigSchema } from './config';
 import { createStatusConsumer } from './status-consumer/status-consumer';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const httpTimeouts = httpTimeoutsFrom(config);
   const logger = createLogger('api', config.LOG_LEVEL);
   const topics = topicsFromEnv(config);
-  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { timeouts: dbTimeoutsFromEnv(config) });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
   const faults = createFaults(parseFaultPlan(config.FAULT_CRASH_AT));
   const statusConsumer = createStatusConsumer({

@@ -24,6 +24,14 @@ export const kafkaEnvSchema = z.object({
   KAFKA_GROUP_ID: z.string().min(1),
 });
 
+/** How long an S3 call may take (ms), so an endpoint that stops answering fails the call instead of holding it. */
+export const S3_TIMEOUT_DEFAULTS = {
+  /** Opening the TCP connection. */
+  connectionTimeoutMs: 3_000,
+  /** From sending the request to the response's headers, and the longest silence while a body streams. */
+  requestTimeoutMs: 15_000,
+} as const;
+
 /** Env of the design's S3 settings. */
 export const s3EnvSchema = z.object({
   AWS_ENDPOINT: z.url().default('http://127.0.0.1:4566'),
@@ -36,12 +44,48 @@ export const s3EnvSchema = z.object({
     .string()
     .regex(/^([\w.-]+\/)*$/)
     .default('files/'),
+  S3_CONNECTION_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600_000)
+    .default(S3_TIMEOUT_DEFAULTS.connectionTimeoutMs),
+  S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(S3_TIMEOUT_DEFAULTS.requestTimeoutMs),
 });
+
+const millis = z.coerce.number().int().min(0).max(3_600_000);
+
+/**
+ * How long a PostgreSQL call may take (ms; 0 = no limit), so a server that stops answering cannot
+ * hold a caller. The client-side query timeout must exceed the statement timeout: the server's
+ * cancel comes first and keeps the connection; the client's closes it.
+ */
+export const DATABASE_TIMEOUT_DEFAULTS = {
+  /** Connecting, and waiting for a free connection of the pool. */
+  connectTimeoutMs: 5_000,
+  /** The server cancels a statement running longer (`statement_timeout`; lock waits count). */
+  statementTimeoutMs: 30_000,
+  /**
+   * The server ends a session idle inside a transaction this long (`idle_in_transaction_session_timeout`):
+   * longer than the relay's transaction waits for a publish (Kafka retries for about a minute).
+   */
+  idleInTransactionTimeoutMs: 120_000,
+  /** No answer to a query within this: the client closes the connection (a half-open one included). */
+  queryTimeoutMs: 35_000,
+  /** TCP keepalive probes start after this much silence on a connection. */
+  keepAliveDelayMs: 10_000,
+} as const;
 
 export const databaseEnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: millis.min(1).default(DATABASE_TIMEOUT_DEFAULTS.connectTimeoutMs),
+  DATABASE_STATEMENT_TIMEOUT_MS: millis.default(DATABASE_TIMEOUT_DEFAULTS.statementTimeoutMs),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: millis.default(DATABASE_TIMEOUT_DEFAULTS.idleInTransactionTimeoutMs),
+  DATABASE_QUERY_TIMEOUT_MS: millis.default(DATABASE_TIMEOUT_DEFAULTS.queryTimeoutMs),
+  DATABASE_KEEPALIVE_DELAY_MS: millis.min(1).default(DATABASE_TIMEOUT_DEFAULTS.keepAliveDelayMs),
 });
+export type DatabaseEnv = z.infer<typeof databaseEnvSchema>;
 
 export const httpEnvSchema = (defaultPort: number) =>
   z.object({

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { prepareRepeatedQueries } from './connection';
+import { QueryTimeoutError, limitQueryTime, prepareRepeatedQueries } from './connection';
 
 /** A stand-in for a pg client that records what reaches `query`. */
 function fakeClient() {
@@ -33,5 +33,36 @@ describe('prepareRepeatedQueries', () => {
       [{ name: undefined, text: 'b', values: [] }],
       ['LISTEN x'],
     ]);
+  });
+});
+
+describe('limitQueryTime', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('closes the connection of a query that gets no answer in time', () => {
+    const client = { query: () => new Promise(() => undefined) } as unknown as pg.ClientBase;
+    const closed: Error[] = [];
+    limitQueryTime(client, 100, (err) => closed.push(err));
+    void client.query('select 1');
+    jest.advanceTimersByTime(99);
+    expect(closed).toHaveLength(0);
+    jest.advanceTimersByTime(1);
+    expect(closed).toEqual([expect.any(QueryTimeoutError)]);
+  });
+
+  it('leaves a query that answers alone, and does nothing with 0', async () => {
+    const closed: Error[] = [];
+    const client = { query: () => Promise.resolve({ rows: [] }) } as unknown as pg.ClientBase;
+    limitQueryTime(client, 100, (err) => closed.push(err));
+    await client.query('select 1');
+    jest.advanceTimersByTime(1_000);
+    expect(closed).toHaveLength(0);
+
+    const unlimited = { query: () => new Promise(() => undefined) } as unknown as pg.ClientBase;
+    limitQueryTime(unlimited, 0, (err) => closed.push(err));
+    void unlimited.query('select 1');
+    jest.advanceTimersByTime(3_600_000);
+    expect(closed).toHaveLength(0);
   });
 });

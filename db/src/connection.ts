@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseEnv } from '@fileflow/common';
 import type { Database } from './schema';
 
 // The design's columns are `TIMESTAMP` (without time zone). Every session runs in UTC and
@@ -27,20 +28,47 @@ export interface DbOptions {
    * (docs/architecture.md, "Prepared statements, and the relay's plans").
    */
   readonly planEachExecution?: boolean;
+  /** Defaults: DATABASE_TIMEOUT_DEFAULTS (0 = no limit). */
+  readonly timeouts?: Partial<DbTimeouts>;
+}
+
+/** How long each step of a database call may take, in ms (see DATABASE_TIMEOUT_DEFAULTS). */
+export interface DbTimeouts {
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly idleInTransactionTimeoutMs: number;
+  readonly queryTimeoutMs: number;
+  readonly keepAliveDelayMs: number;
+}
+
+/** The timeouts from the validated environment (`databaseEnvSchema`). */
+export function dbTimeoutsFromEnv(env: DatabaseEnv): DbTimeouts {
+  return {
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+    keepAliveDelayMs: env.DATABASE_KEEPALIVE_DELAY_MS,
+  };
 }
 
 /** A Kysely instance on a fresh pg pool. Close it with `db.destroy()`. */
 export function createDb(databaseUrl: string, poolSize = 10, o: DbOptions = {}): Kysely<Database> {
+  const t: DbTimeouts = { ...DATABASE_TIMEOUT_DEFAULTS, ...o.timeouts };
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     options: [
       '-c timezone=UTC',
+      `-c statement_timeout=${t.statementTimeoutMs}`,
+      `-c idle_in_transaction_session_timeout=${t.idleInTransactionTimeoutMs}`,
       ...(o.asyncCommit ? ['-c synchronous_commit=off'] : []),
       ...(o.planEachExecution ? ['-c plan_cache_mode=force_custom_plan'] : []),
     ].join(' '),
     max: poolSize,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: t.connectTimeoutMs,
     idleTimeoutMillis: 10_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: t.keepAliveDelayMs,
   });
   // A client losing its connection (Postgres restarting) emits 'error'. For an idle client the
   // pool's 'error' event carries it; a checked-out client (inside a transaction) emits it on
@@ -50,6 +78,7 @@ export function createDb(databaseUrl: string, poolSize = 10, o: DbOptions = {}):
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
     if (o.prepare !== false) prepareRepeatedQueries(client);
+    limitQueryTime(client, t.queryTimeoutMs);
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
@@ -77,6 +106,36 @@ export function prepareRepeatedQueries(client: pg.ClientBase, max = PREPARED_PER
       names.set(text, name);
     }
     return original({ name, text, values });
+  };
+}
+
+/** A query got no answer within the client-side timeout; its connection was closed. */
+export class QueryTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`PostgreSQL did not answer within ${timeoutMs} ms; the connection was closed`);
+    this.name = 'QueryTimeoutError';
+  }
+}
+
+/**
+ * Close the connection of a query that gets no answer within `timeoutMs` (0: never): the query
+ * fails with a QueryTimeoutError and the pool discards the connection. pg's own `query_timeout`
+ * fails the query but keeps the connection, and a half-open one then holds every later query too.
+ */
+export function limitQueryTime(
+  client: pg.ClientBase,
+  timeoutMs: number,
+  close: (err: Error) => void = (err) => {
+    if (client instanceof pg.Client) client.connection.stream.destroy(err);
+  },
+): void {
+  if (timeoutMs <= 0) return;
+  const inner = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = inner(...args);
+    if (!(result instanceof Promise)) return result;
+    const timer = setTimeout(() => close(new QueryTimeoutError(timeoutMs)), timeoutMs);
+    return result.finally(() => clearTimeout(timer));
   };
 }
 

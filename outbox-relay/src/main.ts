@@ -9,6 +9,7 @@ import {
   onShutdownSignal,
   parseFaultPlan,
 } from '@fileflow/common';
+import { dbTimeoutsFromEnv } from '@fileflow/db';
 import { relayConfigSchema } from './config';
 import { startDebeziumRelay } from './debezium-mode';
 import { startPollingRelay } from './polling-mode';
@@ -18,7 +19,7 @@ import { openRelayDb } from './relay-db';
 async function main(): Promise<void> {
   const config = loadConfig(relayConfigSchema, process.env);
   const logger = createLogger('outbox-relay', config.LOG_LEVEL).child({ mode: config.RELAY_MODE });
-  const db = openRelayDb(config.DATABASE_URL);
+  const db = openRelayDb(config.DATABASE_URL, undefined, dbTimeoutsFromEnv(config));
   const relay =
     config.RELAY_MODE === 'polling'
       ? await startPollingRelay(config, { db, logger, faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)) })

@@ -1,4 +1,4 @@
-import { createDb, type Db } from '@fileflow/db';
+import { createDb, type Db, type DbTimeouts } from '@fileflow/db';
 
 /**
  * The relay's database, as the relay process opens it (the benchmark and the tests open it the
@@ -8,6 +8,6 @@ import { createDb, type Db } from '@fileflow/db';
  * - its claim is planned on every execution, for the backlog of the moment: a plan cached while
  *   the outbox was empty stays cheap only while it stays empty (see `planEachExecution`).
  */
-export function openRelayDb(databaseUrl: string, poolSize = 3): Db {
-  return createDb(databaseUrl, poolSize, { asyncCommit: true, planEachExecution: true });
+export function openRelayDb(databaseUrl: string, poolSize = 3, timeouts?: Partial<DbTimeouts>): Db {
+  return createDb(databaseUrl, poolSize, { asyncCommit: true, planEachExecution: true, timeouts });
 }

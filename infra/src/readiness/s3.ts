@@ -24,7 +24,8 @@ function s3Client(info: StackInfo): InstanceType<S3Module['S3Client']> {
     credentials: { ...info.credentials },
     forcePathStyle: true,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+    // without throwOnRequestTimeout the SDK only warns when the request timeout passes
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
   });
 }
 
