@@ -176,6 +176,12 @@ describe('bad input: a precise 4xx problem+json and no row written', () => {
     expect(JSON.stringify(res.body)).toMatch(detail);
   });
 
+  it('a bad path with a Content-Encoding is still named as the path', async () => {
+    const res = await sendRaw(app, { path: '/files/%E0/retry', headers: { 'content-encoding': 'gzip' } });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/not valid percent-encoded UTF-8/);
+  });
+
   it('GET /files/abc is a 400 naming the id', async () => {
     const res = await request(app).get('/files/abc').expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

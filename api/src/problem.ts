@@ -51,12 +51,12 @@ const factsOf = (err: unknown): ErrorFacts => (typeof err === 'object' && err !=
 function fromRequestReading(err: unknown, req: Request): AppError | undefined {
   const facts = factsOf(err);
   const message = typeof facts.message === 'string' ? facts.message : '';
-  const encoding = req.headers['content-encoding'];
-  if (facts.type === undefined && facts.status === 400 && encoding !== undefined && encoding !== 'identity')
-    return new AppError('undecodable_body', `body does not decode as Content-Encoding ${encoding}: ${message}`);
   // By name: the router's URIError may come from another realm (e.g. under Jest).
   if (facts.name === 'URIError')
     return new AppError('validation_failed', `path ${req.originalUrl} is not valid percent-encoded UTF-8`);
+  const encoding = req.headers['content-encoding'];
+  if (facts.type === undefined && facts.status === 400 && encoding !== undefined && encoding !== 'identity')
+    return new AppError('undecodable_body', `body does not decode as Content-Encoding ${encoding}: ${message}`);
   return fromBodyParser({ type: facts.type, message });
 }
 
