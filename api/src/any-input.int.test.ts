@@ -255,7 +255,7 @@ it('POST /files with any body: a 4xx problem and no row, or a 202 storing the te
       expect(got.body).toMatchObject(sent);
       acceptedFiles.push({ id, ...sent });
     }),
-    { numRuns: 400, interruptAfterTimeLimit: 35_000, markInterruptAsFailure: false },
+    { numRuns: 400, interruptAfterTimeLimit: 30_000, markInterruptAsFailure: false },
   );
   expect(acceptedFiles.length).toBeGreaterThan(0);
 
@@ -306,7 +306,7 @@ it('any path, query and method under /files: never a 5xx, every 4xx a problem', 
         if (res.status >= 400 && method !== 'HEAD') expectProblem(res);
       },
     ),
-    { numRuns: 300, interruptAfterTimeLimit: 10_000, markInterruptAsFailure: false },
+    { numRuns: 300, interruptAfterTimeLimit: 8_000, markInterruptAsFailure: false },
   );
 });
 
