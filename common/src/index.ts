@@ -18,3 +18,4 @@ export * from './record-consumer';
 export * from './map-concurrent';
 export * from './group-commit';
 export * from './periodic';
+export * from './command-line';

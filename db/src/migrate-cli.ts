@@ -1,22 +1,25 @@
-import { createLogger, databaseEnvSchema, loadConfig, logEnvSchema } from '@fileflow/common';
+import { createLogger, databaseEnvSchema, loadConfig, logEnvSchema, runCommand } from '@fileflow/common';
 import { createDb } from './connection';
 import { migrateToLatest } from './migrate';
 
-/** `npm run migration:run`: apply pending migrations to DATABASE_URL. */
-async function main(): Promise<void> {
-  const env = { DATABASE_URL: 'postgresql://user:password@127.0.0.1:5432/filedb', ...process.env };
-  const config = loadConfig(databaseEnvSchema.extend(logEnvSchema.shape), env);
-  const log = createLogger('migrate', config.LOG_LEVEL);
-  const db = createDb(config.DATABASE_URL, 1, { prepare: false });
-  try {
-    const applied = await migrateToLatest(db);
-    log.info(applied.length ? 'migrations applied' : 'schema up to date', { applied });
-  } finally {
-    await db.destroy();
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCommand(
+  {
+    usage: 'npm run migration:run',
+    summary: "Apply the pending migrations to the database at DATABASE_URL (default: the native stack's filedb).",
+    options: {},
+    describe: {},
+  },
+  async () => {
+    const env = { DATABASE_URL: 'postgresql://user:password@127.0.0.1:5432/filedb', ...process.env };
+    const config = loadConfig(databaseEnvSchema.extend(logEnvSchema.shape), env);
+    const log = createLogger('migrate', config.LOG_LEVEL);
+    const db = createDb(config.DATABASE_URL, 1, { prepare: false });
+    try {
+      const applied = await migrateToLatest(db);
+      log.info(applied.length ? 'migrations applied' : 'schema up to date', { applied });
+      return 0;
+    } finally {
+      await db.destroy();
+    }
+  },
+);

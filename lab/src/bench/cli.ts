@@ -9,6 +9,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCommand } from '@fileflow/common';
 import { ensureStack, getStackInfo, isPortOpen } from '@fileflow/infra';
 import { createWorld, type World } from '../chaos/world';
 import { createTestEnv, type TestEnv } from '../harness';
@@ -20,7 +21,7 @@ import { cpuProfileNodeOptions, topSelfTime } from './profile';
 import { renderReport, type BenchResults } from './report';
 import { rawKafka, rawPostgres, rawS3 } from './stages';
 import { machine, otherRelays } from './machine';
-import { parseArgs, type BenchOptions } from './options';
+import { benchCommand, benchOptions, type BenchOptions } from './options';
 import { repoRoot } from '../repo-root';
 
 /** Unmeasured seconds of each stage on a stack this run started (its JVMs have not compiled their hot paths). */
@@ -115,12 +116,11 @@ function output(results: BenchResults, o: BenchOptions): void {
   }
 }
 
-async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+async function main(o: BenchOptions): Promise<number> {
   if (o.render) {
     // Re-render a saved run (e.g. after changing the report's layout); measures nothing.
     output(JSON.parse(readFileSync(o.render, 'utf8')) as BenchResults, o);
-    return;
+    return 0;
   }
   const started = Date.now();
   const errors: string[] = [];
@@ -259,10 +259,7 @@ async function main(): Promise<void> {
   log(
     `done in ${Math.round((Date.now() - started) / 1000)} s${errors.length ? `, ${errors.length} part(s) failed` : ''}`,
   );
-  process.exit(errors.length ? 1 : 0);
+  return errors.length ? 1 : 0;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runCommand(benchCommand, ({ values }) => main(benchOptions(values)));

@@ -1,56 +1,148 @@
-/** Command-line options of `npm run bench` (see cli.ts for the flags). */
-export function parseArgs(argv: string[]) {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const quick = argv.includes('--quick');
-  const phases = new Set((get('only') ?? 'stages,api,drain,e2e').split(','));
+import { UsageError, type CommandLine, type CommandSpec } from '@fileflow/common';
+
+const phaseNames = ['stages', 'api', 'drain', 'e2e'] as const;
+const modeNames = ['polling', 'debezium'] as const;
+
+const options = {
+  quick: { type: 'boolean', default: false },
+  docs: { type: 'boolean', default: false },
+  'no-stack': { type: 'boolean', default: false },
+  render: { type: 'string' },
+  profile: { type: 'boolean', default: false },
+  only: { type: 'string', default: phaseNames.join(',') },
+  modes: { type: 'string', default: modeNames.join(',') },
+  'stage-seconds': { type: 'string' },
+  'stage-warmup-seconds': { type: 'string' },
+  'api-seconds': { type: 'string' },
+  connections: { type: 'string', default: '32' },
+  's3-concurrency': { type: 'string', default: '48' },
+  backlog: { type: 'string' },
+  'relay-batch': { type: 'string', default: '1000' },
+  'extra-relay-batches': { type: 'string', default: '5000' },
+  'peer-batch': { type: 'string', default: '100' },
+  'drain-timeout': { type: 'string' },
+  'peer-timeout': { type: 'string' },
+  rate: { type: 'string', default: '200' },
+  'fixed-seconds': { type: 'string' },
+  'warmup-seconds': { type: 'string' },
+  'hops-csv': { type: 'string' },
+  'max-seconds': { type: 'string' },
+  'sustain-seconds': { type: 'string' },
+  'sustain-rise': { type: 'string', default: '1.2' },
+  'sustain-start': { type: 'string' },
+  'sustain-steps': { type: 'string' },
+} as const;
+
+/** `npm run bench`: its options, and the text `--help` prints. */
+export const benchCommand: CommandSpec<typeof options> = {
+  usage: 'npm run bench -- [options]',
+  summary:
+    'Measure, in one run on this machine (about 14 minutes; --quick: about 2): the stage limits (PostgreSQL\n' +
+    'write, Kafka produce, S3 put), the API, the relay drain of a backlog (polling, Debezium, a peer), and end to\n' +
+    'end at a fixed rate, at the closed-loop maximum and at the maximum sustainable rate, for both relay modes.',
+  options,
+  describe: {
+    quick: 'short phases and a small backlog (a smoke run; its figures are not for the docs)',
+    docs: 'write the generated section of docs/benchmarks.md and docs/benchmarks.png',
+    'no-stack': 'leave the stack alone (it must be running), e.g. beside another suite',
+    render: 're-render the report of a saved results.json; measures nothing',
+    profile: 'run the API and processor under node --cpu-prof and print their top functions',
+    only: `phases to run, comma-separated: ${phaseNames.join(', ')}`,
+    modes: `relay modes of the end-to-end phase: ${modeNames.join(', ')}`,
+    'stage-seconds': 'measured seconds per stage (default 10; quick 3)',
+    'stage-warmup-seconds': 'unmeasured seconds before each stage (default 5; quick 1)',
+    'api-seconds': 'seconds of the API phase (default 12; quick 3)',
+    connections: 'closed-loop HTTP connections',
+    's3-concurrency': 'PutObjects in flight in the raw S3 stage',
+    backlog: 'outbox rows of the drain phase (default 100000; quick 2000)',
+    'relay-batch': "polling relay's batch size in the drain",
+    'extra-relay-batches': 'further polling drains with these batch sizes, comma-separated',
+    'peer-batch': "the peer's batch size",
+    'drain-timeout': 'seconds a drain may take (default 240; quick 30)',
+    'peer-timeout': "seconds the peer's drain may take (default 90; quick 20)",
+    rate: 'files/s of the fixed-rate end-to-end run',
+    'fixed-seconds': 'seconds of the fixed-rate run (default 15; quick 3)',
+    'warmup-seconds': 'unmeasured seconds at the fixed rate first (default 30; quick 2)',
+    'hops-csv': "write each end-to-end file's timestamps as CSV to this folder",
+    'max-seconds': 'seconds of the closed-loop maximum run (default 15; quick 3)',
+    'sustain-seconds': 'seconds per step of the sustainable-rate search (default 12; quick 3)',
+    'sustain-rise': "a step is sustained unless its last third's median exceeds its first third's x this + 100 ms",
+    'sustain-start': "the search's first rate in files/s (default: two thirds of the closed-loop figure)",
+    'sustain-steps': 'steps of the search at most, 0 for none (default 6; quick 2)',
+  },
+  epilogue: 'Exits 0 when every part ran, 1 if any failed.',
+};
+
+type Values = Extract<CommandLine<typeof options>, { kind: 'run' }>['values'];
+
+/** A number option, or `fallback` when absent; anything else but a non-negative number is a usage error. */
+function num(values: Partial<Record<string, string | boolean | undefined>>, name: string, fallback: number): number {
+  const v = values[name];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`--${name} must be a non-negative number, not '${String(v)}'`);
+  return n;
+}
+
+function list<T extends string>(name: string, value: string, allowed: readonly T[]): T[] {
+  const items = value.split(',').filter(Boolean);
+  const bad = items.filter((i) => !allowed.some((a) => a === i));
+  if (bad.length) throw new UsageError(`--${name}: unknown ${bad.join(', ')}; one of: ${allowed.join(', ')}`);
+  return allowed.filter((a) => items.includes(a));
+}
+
+/** The benchmark's settings from its parsed options. */
+export function benchOptions(values: Values) {
+  const quick = values.quick;
+  const n = (name: keyof typeof options, full: number, short = full) => num(values, name, quick ? short : full);
   return {
     quick,
-    docs: argv.includes('--docs'),
+    docs: values.docs,
     /** Leave the stack alone (it must already be running): for runs beside another suite. */
-    noStack: argv.includes('--no-stack'),
+    noStack: values['no-stack'],
     /** Re-render the report of a saved results.json instead of measuring. */
-    render: get('render'),
+    render: values.render,
     /** Run the API phase under `node --cpu-prof` and print its top functions by self time. */
-    profile: argv.includes('--profile'),
-    phases,
-    stageSeconds: Number(get('stage-seconds') ?? (quick ? 3 : 10)),
+    profile: values.profile,
+    phases: new Set(list('only', values.only, phaseNames)),
+    stageSeconds: n('stage-seconds', 10, 3),
     /** Unmeasured seconds of each stage's loop first (servers' and client's JIT warm up). */
-    stageWarmupSeconds: Number(get('stage-warmup-seconds') ?? (quick ? 1 : 5)),
-    apiSeconds: Number(get('api-seconds') ?? (quick ? 3 : 12)),
-    connections: Number(get('connections') ?? 32),
+    stageWarmupSeconds: n('stage-warmup-seconds', 5, 1),
+    apiSeconds: n('api-seconds', 12, 3),
+    connections: n('connections', 32),
     /** Uploads in flight in the file processor at most: 3 partitions x S3_UPLOAD_CONCURRENCY (16). */
-    s3Concurrency: Number(get('s3-concurrency') ?? 48),
-    backlog: Number(get('backlog') ?? (quick ? 2_000 : 100_000)),
-    relayBatch: Number(get('relay-batch') ?? 1_000),
+    s3Concurrency: n('s3-concurrency', 48),
+    backlog: n('backlog', 100_000, 2_000),
+    relayBatch: n('relay-batch', 1_000),
     /** Extra polling-relay drains with these batch sizes (same backlog size, fresh database each). */
-    extraRelayBatches: (get('extra-relay-batches') ?? '5000').split(',').filter(Boolean).map(Number),
-    peerBatch: Number(get('peer-batch') ?? 100),
-    drainTimeoutS: Number(get('drain-timeout') ?? (quick ? 30 : 240)),
-    peerTimeoutS: Number(get('peer-timeout') ?? (quick ? 20 : 90)),
-    fixedRate: Number(get('rate') ?? 200),
-    fixedSeconds: Number(get('fixed-seconds') ?? (quick ? 3 : 15)),
+    extraRelayBatches: values['extra-relay-batches']
+      .split(',')
+      .filter(Boolean)
+      .map((b) => num({ b }, 'b', 0)),
+    peerBatch: n('peer-batch', 100),
+    drainTimeoutS: n('drain-timeout', 240, 30),
+    peerTimeoutS: n('peer-timeout', 90, 20),
+    fixedRate: n('rate', 200),
+    fixedSeconds: n('fixed-seconds', 15, 3),
     /**
-     * Unmeasured load at the fixed rate first, so the figures are the steady state, not start-up.
-     * 30 s: after 10 s the fresh service processes still answered slowly for the phase's first
-     * seconds (session 8: Debezium at 200/s, p99 283 ms after 10 s of warm-up, 124 ms after 30 s).
+     * Unmeasured load at the fixed rate first, so the figures are the steady state, not start-up
+     * (fresh service processes answer slowly for their first seconds).
      */
-    warmupSeconds: Number(get('warmup-seconds') ?? (quick ? 2 : 30)),
+    warmupSeconds: n('warmup-seconds', 30, 2),
     /** Write each end-to-end file's timestamps (commit, published, uploaded, completed) as CSV here. */
-    hopsCsvDir: get('hops-csv'),
-    maxSeconds: Number(get('max-seconds') ?? (quick ? 3 : 15)),
+    hopsCsvDir: values['hops-csv'],
+    maxSeconds: n('max-seconds', 15, 3),
     /** Maximum sustainable rate: seconds of open-loop POSTs per step of the search. */
-    sustainSeconds: Number(get('sustain-seconds') ?? (quick ? 3 : 12)),
+    sustainSeconds: n('sustain-seconds', 12, 3),
     /** A step is sustained unless its last third's median latency exceeds its first third's x this + 100 ms, or 1 s. */
-    sustainRise: Number(get('sustain-rise') ?? 1.2),
+    sustainRise: n('sustain-rise', 1.2),
     /** The search's first rate (files/s); default two thirds of the closed-loop figure. */
-    sustainStart: get('sustain-start') === undefined ? undefined : Number(get('sustain-start')),
+    sustainStart: values['sustain-start'] === undefined ? undefined : n('sustain-start', 0),
     /** Steps of the search at most (0: no search). */
-    sustainSteps: Number(get('sustain-steps') ?? (quick ? 2 : 6)),
-    modes: (get('modes') ?? 'polling,debezium').split(',') as Array<'polling' | 'debezium'>,
+    sustainSteps: n('sustain-steps', 6, 2),
+    modes: list('modes', values.modes, modeNames),
   };
 }
 
-export type BenchOptions = ReturnType<typeof parseArgs>;
+export type BenchOptions = ReturnType<typeof benchOptions>;
