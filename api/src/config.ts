@@ -8,6 +8,7 @@ import {
   topicsEnvSchema,
 } from '@fileflow/common';
 import { z } from 'zod';
+import { inboxRetentionEnvSchema } from './inbox-retention';
 
 /** Everything the API process reads from its environment (names as in the design). */
 export const apiConfigSchema = z.object({
@@ -18,6 +19,7 @@ export const apiConfigSchema = z.object({
   ...logEnvSchema.shape,
   ...faultEnvSchema.shape,
   ...topicsEnvSchema.shape,
+  ...inboxRetentionEnvSchema.shape,
   KAFKA_CLIENT_ID: z.string().min(1).default('api-service'),
   KAFKA_GROUP_ID: z.string().min(1).default('api-service-group'),
 });

@@ -16,6 +16,7 @@ import {
 import { createDb, dbTimeoutsFromEnv } from '@fileflow/db';
 import { createApp } from './app';
 import { apiConfigSchema } from './config';
+import { createInboxRetention } from './inbox-retention';
 import { createStatusConsumer } from './status-consumer/status-consumer';
 
 /** The API process: HTTP on PORT plus the status consumer that owns `files` updates. */
@@ -36,6 +37,15 @@ async function main(): Promise<void> {
     faults,
   });
 
+  const inboxRetention = createInboxRetention({
+    db,
+    logger,
+    now: () => new Date(),
+    retentionHours: config.INBOX_RETENTION_HOURS,
+    intervalMs: config.INBOX_RETENTION_INTERVAL_MS,
+    batchSize: config.INBOX_RETENTION_BATCH_SIZE,
+  });
+
   const app = createApp({
     db,
     topics,
@@ -48,6 +58,7 @@ async function main(): Promise<void> {
   const http = createHttpServer(app, httpTimeouts);
   const port = await listen(http, config.PORT, config.HOST);
   logger.info('api listening', { port, host: config.HOST });
+  await inboxRetention.start();
 
   // The API accepts requests even while Kafka is down (that is the point of the outbox);
   // the status consumer joins when Kafka is reachable.
@@ -56,6 +67,7 @@ async function main(): Promise<void> {
     stopping = true;
     await closeServer(http);
     await statusConsumer.stop();
+    await inboxRetention.stop();
     await db.destroy();
   }, logger);
   if (

@@ -42,3 +42,15 @@ export async function recordInboxReceipts(db: Db, receipts: readonly InboxReceip
     .execute();
   return new Set(rows.filter((r) => r.existed).map((r) => r.message_id));
 }
+
+/**
+ * Delete up to `limit` receipts taken before `cutoff`, oldest first, in one short statement (a
+ * range scan of `inbox_received_at`). Returns how many went; fewer than `limit` means none older is left.
+ */
+export async function deleteInboxReceiptsBefore(db: Db, cutoff: Date, limit: number): Promise<number> {
+  const result = await sql`
+    DELETE FROM inbox WHERE ctid = ANY (ARRAY(
+      SELECT ctid FROM inbox WHERE received_at < ${cutoff} ORDER BY received_at LIMIT ${limit}
+    ))`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

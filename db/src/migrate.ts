@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial';
 import * as notifyWhenListening from './migrations/0002-notify-when-listening';
 import * as outboxDeadLetters from './migrations/0003-outbox-dead-letters';
 import * as fileAttempts from './migrations/0004-file-attempts';
+import * as inboxReceivedAt from './migrations/0005-inbox-received-at';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-notify-when-listening': notifyWhenListening,
   '0003-outbox-dead-letters': outboxDeadLetters,
   '0004-file-attempts': fileAttempts,
+  '0005-inbox-received-at': inboxReceivedAt,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
