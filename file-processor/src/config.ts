@@ -1,6 +1,7 @@
 import {
   faultEnvSchema,
   httpEnvSchema,
+  httpTimeoutsEnvSchema,
   kafkaEnvSchema,
   logEnvSchema,
   s3EnvSchema,
@@ -14,6 +15,7 @@ const positiveInt = z.coerce.number().int().positive();
 export const processorConfigSchema = z
   .object({
     ...httpEnvSchema(3001).shape,
+    ...httpTimeoutsEnvSchema.shape,
     ...kafkaEnvSchema.shape,
     ...s3EnvSchema.shape,
     ...logEnvSchema.shape,

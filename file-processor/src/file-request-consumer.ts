@@ -20,7 +20,10 @@ export interface FileRequestConsumerDeps extends Omit<ProcessFileDeps, 'producer
   readonly logger: Logger;
 }
 
-export type FileRequestConsumer = RecordConsumer;
+export interface FileRequestConsumer extends RecordConsumer {
+  /** Why it is not consuming (either of its consumers), while it is not. */
+  problem(): string | undefined;
+}
 
 /** Decode records into requests (a repeat of a message id in one slice is done once) and dead letters. */
 function decodeRequests(records: readonly ConsumedRecord[]): { requests: FileRequest[]; dead: DeadLetter[] } {
@@ -107,5 +110,12 @@ export function createFileRequestConsumer(deps: FileRequestConsumerDeps): FileRe
       await Promise.all([requests.stop(), retries.stop()]);
     },
     isRunning: () => requests.isRunning() && retries.isRunning(),
+    problem: () => {
+      const reasons = [
+        ...(requests.isRunning() ? [] : [`file requests: ${requests.problem() ?? 'not running'}`]),
+        ...(retries.isRunning() ? [] : [`upload retries: ${retries.problem() ?? 'not running'}`]),
+      ];
+      return reasons.length ? reasons.join('; ') : undefined;
+    },
   };
 }

@@ -7,6 +7,7 @@ import {
   createKafka,
   createLogger,
   createS3Client,
+  httpTimeoutsFrom,
   s3SettingsFromEnv,
   listen,
   loadConfig,
@@ -48,14 +49,19 @@ async function main(): Promise<void> {
     faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
   });
 
-  const health = createHealthServer(async () => {
-    const problems: string[] = [];
-    if (!consumer.isRunning()) problems.push('consumer is not running');
-    await s3
-      .send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }))
-      .catch((err: unknown) => problems.push(`s3: ${String(err)}`));
-    return problems;
-  });
+  const health = createHealthServer(
+    async () => {
+      const problems: string[] = [];
+      const stuck = consumer.problem();
+      if (stuck) problems.push(`consumer: ${stuck}`);
+      await s3
+        .send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }))
+        .catch((err: unknown) => problems.push(`s3: ${String(err)}`));
+      return problems;
+    },
+    {},
+    httpTimeoutsFrom(config),
+  );
   const port = await listen(health, config.PORT, config.HOST);
   logger.info('file processor health endpoint listening', { port });
 

@@ -1,4 +1,11 @@
-import { databaseEnvSchema, faultEnvSchema, httpEnvSchema, kafkaEnvSchema, logEnvSchema } from '@fileflow/common';
+import {
+  databaseEnvSchema,
+  faultEnvSchema,
+  httpEnvSchema,
+  httpTimeoutsEnvSchema,
+  kafkaEnvSchema,
+  logEnvSchema,
+} from '@fileflow/common';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -6,6 +13,7 @@ const positiveInt = z.coerce.number().int().positive();
 /** Everything the relay process reads from its environment. */
 export const relayConfigSchema = z.object({
   ...httpEnvSchema(3002).shape,
+  ...httpTimeoutsEnvSchema.shape,
   ...databaseEnvSchema.shape,
   ...kafkaEnvSchema.shape,
   ...logEnvSchema.shape,

@@ -4,6 +4,7 @@ import {
   createFaults,
   createHealthServer,
   createLogger,
+  httpTimeoutsFrom,
   listen,
   loadConfig,
   onShutdownSignal,
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       return problems;
     },
     { '/metrics': () => relay.metrics() },
+    httpTimeoutsFrom(config),
   );
   const port = await listen(health, config.PORT, config.HOST);
   logger.info('relay running', { port });
