@@ -13,7 +13,11 @@ runCommand(
     const env = { DATABASE_URL: 'postgresql://user:password@127.0.0.1:5432/filedb', ...process.env };
     const config = loadConfig(databaseEnvSchema.extend(logEnvSchema.shape), env);
     const log = createLogger('migrate', config.LOG_LEVEL);
-    const db = createDb(config.DATABASE_URL, 1, { prepare: false });
+    // a migration may build an index on a large table: no statement or query limit
+    const db = createDb(config.DATABASE_URL, 1, {
+      prepare: false,
+      timeouts: { statementTimeoutMs: 0, queryTimeoutMs: 0 },
+    });
     try {
       const applied = await migrateToLatest(db);
       log.info(applied.length ? 'migrations applied' : 'schema up to date', { applied });
