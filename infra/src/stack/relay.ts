@@ -32,13 +32,13 @@ export function relayModeToStart(env: NodeJS.ProcessEnv = process.env): RelayMod
   return d.mode;
 }
 
-async function startRelayIn(mode: RelayMode, info: StackInfo, report: Reporter): Promise<void> {
+async function startRelayIn(mode: RelayMode, info: StackInfo, report: Reporter, remember = true): Promise<void> {
   // the Debezium relay registers its connector with Kafka Connect, which needs Kafka
   if (mode === 'debezium') {
     await ensureComponent(components.kafka, info, report);
     await ensureComponent(components.connect, info, report);
   }
-  writeRelayModeState(mode);
+  if (remember) writeRelayModeState(mode);
   await ensureService(RELAY, info, report, { RELAY_MODE: mode });
 }
 
@@ -50,11 +50,8 @@ export async function ensureRelay(
 ): Promise<void> {
   const d = decideRelayStart(relayFacts(env));
   if (d.kind === 'refuse') throw new RelayModeRefusal(d.reason);
-  if (d.kind === 'keep') {
-    await ensureService(RELAY, info, report, { RELAY_MODE: d.mode });
-    return;
-  }
-  await startRelayIn(d.mode, info, report);
+  // keeping a running relay leaves the record (and its `since`) alone, unless it predates the record
+  await startRelayIn(d.mode, info, report, d.kind === 'start' || readRelayModeState() === undefined);
 }
 
 /** `mode <target>`: switch the stack's relay mode cleanly (see decideSwitch and retireConnector). */
