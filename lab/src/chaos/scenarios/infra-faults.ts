@@ -135,7 +135,10 @@ export const s3OutagePastBudget: Scenario = {
     await infra.start('s3');
     const retried = await Promise.all(
       failed.map(async ({ id }) => {
-        const res = await fetch(`${await world.baseUrl()}/files/${id}/retry`, { method: 'POST' });
+        const res = await fetch(`${await world.baseUrl()}/files/${id}/retry`, {
+          method: 'POST',
+          signal: AbortSignal.timeout(10_000),
+        });
         const body = (await res.json()) as { attempt?: number };
         return res.status === 202 && body.attempt === 2;
       }),
@@ -165,7 +168,7 @@ export const postgresRestart: Scenario = {
     await p.reached(100);
     await infra.kill('postgres', 'SIGKILL');
     // While it is down, the API says so precisely.
-    const during = await fetch(`${await world.baseUrl()}/files/1`);
+    const during = await fetch(`${await world.baseUrl()}/files/1`, { signal: AbortSignal.timeout(10_000) });
     const retryAfter = during.headers.get('retry-after');
     await during.text();
     await infra.start('postgres');
