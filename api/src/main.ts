@@ -53,7 +53,10 @@ async function main(): Promise<void> {
     newId,
     now: () => new Date(),
     faults,
-    readiness: () => Promise.resolve(statusConsumer.isRunning() ? [] : ['status consumer is not running']),
+    readiness: () => {
+      const problem = statusConsumer.problem();
+      return Promise.resolve(problem ? [`status consumer: ${problem}`] : []);
+    },
   });
   const http = createHttpServer(app, httpTimeouts);
   const port = await listen(http, config.PORT, config.HOST);

@@ -9,7 +9,7 @@ import {
   type DeadLetter,
   type Faults,
   type Logger,
-  type RecordConsumer,
+  type WatchedRecordConsumer,
   type Topics,
 } from '@fileflow/common';
 import type { Db } from '@fileflow/db';
@@ -25,7 +25,7 @@ export interface StatusConsumerDeps {
   readonly faults?: Faults;
 }
 
-export type StatusConsumer = RecordConsumer;
+export type StatusConsumer = WatchedRecordConsumer;
 
 /**
  * Consumes `file.processing` and `file.created` and applies them to `files`, a slice of
