@@ -20,8 +20,14 @@ describe.each(scenarioRuns().map(([s, mode]) => [`${s.name} (${mode})`, s, mode]
       reports.push(report);
       // CI keeps no log files: a failure shows its row, its checks and what its services logged.
       if (!report.passed) console.log(formatTable([report]));
-      expect({ lost: report.lost, appliedTwice: report.appliedTwice, violations: report.violations }).toEqual({
+      expect({
+        lost: report.lost,
+        stuck: report.stuck,
+        appliedTwice: report.appliedTwice,
+        violations: report.violations,
+      }).toEqual({
         lost: 0,
+        stuck: 0,
         appliedTwice: 0,
         violations: [],
       });

@@ -16,8 +16,10 @@ export interface ScenarioReport {
   readonly accepted: number;
   readonly completed: number;
   readonly failed: number;
-  /** Accepted files that never reached a terminal status (must be 0). */
+  /** Accepted (202) files with no row (must be 0). */
   readonly lost: number;
+  /** Accepted files whose row is not final after quiescence, or its timeout (must be 0). */
+  readonly stuck: number;
   /** Outcomes applied more than once (must be 0). */
   readonly appliedTwice: number;
   /** Redeliveries the inbox recognised and dropped (the faults at work). */
@@ -115,12 +117,15 @@ export async function runScenario(
         .slice(0, 160);
       failedReasons[reason] = (failedReasons[reason] ?? 0) + 1;
     }
-    const lost = accepted.length - completed - failed.length;
+    // Lost: accepted, and no row says so; stuck: a row that is not final once all is quiet.
+    const lost = accepted.length - rows.length;
+    const stuck = rows.length - completed - failed.length;
     const appliedTwice = audit.violations.filter((v) => v.kind === 'applied-twice').length;
     const checks = outcome.checks ?? {};
     stackAfter = await settledStackProblems(infra, relayMode, settleMs);
     passed =
       lost === 0 &&
+      stuck === 0 &&
       appliedTwice === 0 &&
       audit.violations.length === 0 &&
       outcome.load.gaveUp === 0 &&
@@ -134,6 +139,7 @@ export async function runScenario(
       completed,
       failed: failed.length,
       lost,
+      stuck,
       appliedTwice,
       duplicatesDropped: audit.summary.inboxDuplicatesSeen,
       recoveryMs: quietAt === null ? null : Math.max(0, quietAt - healedAt),
@@ -178,6 +184,7 @@ export function formatTable(reports: readonly ScenarioReport[]): string {
     'completed',
     'failed',
     'lost',
+    'stuck',
     'applied twice',
     'dupes dropped',
     'recovery',
@@ -191,6 +198,7 @@ export function formatTable(reports: readonly ScenarioReport[]): string {
     String(r.completed),
     String(r.failed),
     String(r.lost),
+    String(r.stuck),
     String(r.appliedTwice),
     String(r.duplicatesDropped),
     r.recoveryMs === null ? 'timeout' : `${(r.recoveryMs / 1000).toFixed(1)} s`,
