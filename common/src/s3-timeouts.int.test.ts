@@ -1,5 +1,5 @@
 import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { TcpProxy, freePort, stackSettings } from '@fileflow/lab';
+import { TcpProxy, freePort, stackSettings, timed } from '@fileflow/lab';
 import { createS3Client } from './s3';
 
 let proxy: TcpProxy;
@@ -18,16 +18,6 @@ const viaProxy = (requestTimeoutMs: number) =>
     endpoint: `http://127.0.0.1:${proxy.listenPort}`,
     timeouts: { connectionTimeoutMs: 1_000, requestTimeoutMs },
   });
-
-async function timed(p: Promise<unknown>): Promise<{ ms: number; error: unknown }> {
-  const t0 = Date.now();
-  try {
-    await p;
-    return { ms: Date.now() - t0, error: undefined };
-  } catch (error) {
-    return { ms: Date.now() - t0, error };
-  }
-}
 
 it('an endpoint that accepts the connection and never answers fails the call within the request timeout', async () => {
   proxy.hold();

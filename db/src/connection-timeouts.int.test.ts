@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { TcpProxy, createTestEnv, eventually, freePort, type TestEnv } from '@fileflow/lab';
+import { TcpProxy, createTestEnv, eventually, freePort, timed, type TestEnv } from '@fileflow/lab';
 import { QueryTimeoutError, createDb, type Db } from './connection';
 
 let env: TestEnv;
@@ -31,17 +31,6 @@ function open(...args: Parameters<typeof createDb>): Db {
   const db = createDb(...args);
   opened.push(db);
   return db;
-}
-
-/** How long `p` took to settle, and how. */
-async function timed(p: Promise<unknown>): Promise<{ ms: number; error: unknown }> {
-  const t0 = Date.now();
-  try {
-    await p;
-    return { ms: Date.now() - t0, error: undefined };
-  } catch (error) {
-    return { ms: Date.now() - t0, error };
-  }
 }
 
 it('a server that accepts the connection and never answers fails the call within the connect timeout', async () => {

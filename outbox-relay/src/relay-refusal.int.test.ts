@@ -1,10 +1,10 @@
 import { ConfigResourceTypes, type Producer } from 'kafkajs';
 import { sql } from 'kysely';
-import { createTopicsWithLeaders, producerSettings, silentLogger } from '@fileflow/common';
+import { createTopicsWithLeaders, producerSettings } from '@fileflow/common';
 import { listOutboxDeadLetters, outboxBacklog } from '@fileflow/db';
 import { createTestEnv, createTestRelay, eventually, readTopic, type TestEnv } from '@fileflow/lab';
 import { batchByteBudget, readBrokerMessageMaxBytes } from './broker-limits';
-import { createRelay, type Relay } from './relay';
+import type { Relay } from './relay';
 
 /** `count` pending files with ids from `first`, each with its file.create row; `bytes(id)` sizes its description. */
 async function filesWithRequests(
@@ -141,17 +141,12 @@ describe('a relay that keeps failing', () => {
     const topic = `missing.${env.id}`;
     // The topic does not exist and this producer may not create it: every batch fails (a real
     // broker answer, UNKNOWN_TOPIC_OR_PARTITION), and the rows stay.
-    producer = env.kafka.producer({ ...producerSettings, allowAutoTopicCreation: false, retry: { retries: 1 } });
-    await producer.connect();
-    const relay = createRelay({
-      db: env.db,
-      producer,
-      logger: silentLogger,
-      batchSize: 100,
+    let relay: Relay;
+    ({ relay, producer } = await createTestRelay(env, {
+      producer: env.kafka.producer({ ...producerSettings, allowAutoTopicCreation: false, retry: { retries: 1 } }),
       pollIntervalMs: 200,
       unreadyAfterMs: 500,
-      errorBackoff: { attempts: Infinity, initialDelayMs: 50, maxDelayMs: 200, factor: 2 },
-    });
+    }));
     await filesWithRequests(env, { first: 1, count: 3, topic, bytes: () => 10 });
     expect(relay.readiness()).toEqual([]);
     await relay.start();

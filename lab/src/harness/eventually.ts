@@ -16,3 +16,14 @@ export async function eventually<T>(
     }
   }
 }
+
+/** How long `p` took to settle, and the error it rejected with (undefined if it resolved). */
+export async function timed(p: Promise<unknown>): Promise<{ ms: number; error: unknown }> {
+  const t0 = Date.now();
+  try {
+    await p;
+    return { ms: Date.now() - t0, error: undefined };
+  } catch (error) {
+    return { ms: Date.now() - t0, error };
+  }
+}
