@@ -35,7 +35,6 @@ module.exports = {
       transform,
       testMatch: ['**/src/**/*.int.test.ts', '**/src/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/lab/src/harness/global-setup.ts',
-      setupFiles: ['<rootDir>/lab/src/harness/jest-env.ts'],
     },
     {
       // Kills and restarts the shared servers: run it alone (`npm run test:chaos`, --runInBand).
@@ -44,7 +43,6 @@ module.exports = {
       transform,
       testMatch: ['**/src/**/*.chaos.test.ts'],
       globalSetup: '<rootDir>/lab/src/harness/global-setup.ts',
-      setupFiles: ['<rootDir>/lab/src/harness/jest-env.ts'],
     },
   ],
 };

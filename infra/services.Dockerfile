@@ -1,7 +1,7 @@
 # Image for the three services (and the migration step) of infra/docker-compose.yml.
 # UNTESTED: written on a machine without a Docker engine. Build context = repo root:
 #   docker build -f infra/services.Dockerfile -t fileflow-services ..
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY common/package.json common/

@@ -27,7 +27,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(jsonBody());
 
   app.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', node: process.version });
   });
   app.get('/health/ready', async (_req, res) => {
     const problems: string[] = [];

@@ -25,7 +25,8 @@ it('answers 503 problem+json with Retry-After when PostgreSQL cannot be reached,
 
     const ready = await request(app).get('/health/ready').expect(503);
     expect(ready.body.problems[0]).toMatch(/^database: /);
-    await request(app).get('/health/live').expect(200);
+    const live = await request(app).get('/health/live').expect(200);
+    expect(live.body).toEqual({ status: 'ok', node: process.version }); // the Node it runs on
   } finally {
     await db.destroy();
   }

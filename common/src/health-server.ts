@@ -39,7 +39,7 @@ export function createHealthServer(
     };
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
-    if (path === '/health/live') return send(200, { status: 'ok' });
+    if (path === '/health/live') return send(200, { status: 'ok', node: process.version });
     if (path === '/health/ready') {
       ready().then(
         (problems) => send(problems.length ? 503 : 200, { status: problems.length ? 'unavailable' : 'ok', problems }),

@@ -5,7 +5,7 @@ import { logFile } from '../paths';
 import { isPortOpen } from '../ports';
 import { runningPid } from '../process/pid-file';
 import { dirSizeBytes, rssBytes } from '../process/usage';
-import { probeHttp } from '../readiness/http';
+import { probeHttp, probeNodeVersion } from '../readiness/http';
 import { errorMessage } from '../readiness/wait';
 import type { RelayMode } from '../relay-mode/decide';
 import { modeOfProcess } from '../relay-mode/running-mode';
@@ -78,9 +78,12 @@ export async function statusAll(): Promise<ProcessStatus[]> {
     }
     const err = await probeQuick(() => probeHttp(readyUrl(s)));
     const relayMode = s.name === 'outbox-relay' ? modeOfProcess(pid) : undefined;
+    const node = await probeNodeVersion(readyUrl(s).replace(/\/health\/ready$/, '/health/live'));
+    const notes = [relayMode, node && `node ${node}`].filter(Boolean).join(', ');
     return {
       ...base,
-      ...(relayMode ? { relayMode, detail: `${s.entry} (${relayMode})` } : {}),
+      ...(relayMode ? { relayMode } : {}),
+      ...(notes ? { detail: `${s.entry} (${notes})` } : {}),
       state: 'running',
       pid,
       ready: err === undefined,

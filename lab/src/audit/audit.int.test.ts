@@ -31,7 +31,6 @@ async function audit(): Promise<{ code: number; out: string }> {
     TOPIC_SUFFIX: env.id,
     KAFKA_BROKERS: stackSettings.kafkaBrokers.join(','),
     AWS_ENDPOINT: stackSettings.s3.endpoint,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   try {
     const { stdout } = await run('npx', ['tsx', 'lab/src/audit/cli.ts', '--json'], { cwd: root, env: env_ });

@@ -59,7 +59,6 @@ export class ServiceProcess {
       cwd: repoRoot,
       env: {
         ...process.env,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...this.env,
         PORT: String(port),
         ...extraEnv,
