@@ -177,3 +177,35 @@ describe('patched KafkaJS connections', () => {
     }
   });
 });
+
+describe('patched KafkaJS request queue', () => {
+  const RequestQueue = require('kafkajs/src/network/requestQueue') as new (o: Record<string, unknown>) => {
+    scheduleCheckPendingRequests(): void;
+    throttleCheckTimeoutId: unknown;
+    destroy(): void;
+  };
+  const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const queue = () =>
+    new RequestQueue({
+      maxInFlightRequests: null,
+      requestTimeout: 1_000,
+      clientId: 't',
+      broker: 'b',
+      logger: { namespace: () => logger },
+    });
+
+  it('schedules no check while nothing is pending and nothing throttles (no negative timer on Node 24)', () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const q = queue();
+    try {
+      q.scheduleCheckPendingRequests();
+      expect(q.throttleCheckTimeoutId).toBeFalsy();
+    } finally {
+      q.destroy();
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('TimeoutNegativeWarning');
+  });
+});
