@@ -86,4 +86,5 @@ export function serviceEnv(name?: ServiceName): NodeJS.ProcessEnv {
 }
 export { logFile } from './paths';
 export { isPortOpen } from './ports';
+export { abortHangingTransactionsCommand } from './components/kafka';
 export { SERVICE_NODE_FLAGS } from './config';

@@ -167,6 +167,31 @@ async function setup(info: StackInfo, report: Reporter, fresh: boolean): Promise
   }
 }
 
+/**
+ * The command that aborts hanging transactions (`infra/kafka/AbortHangingTransactions.java`, run
+ * from source by Java on Kafka's own client jars): every open transaction that has written nothing
+ * for `idleSeconds`; with `watchSeconds`, again at that interval until killed.
+ */
+export function abortHangingTransactionsCommand(
+  bootstrap: string,
+  idleSeconds: number,
+  watchSeconds?: number,
+): { command: string; args: string[] } {
+  return {
+    command: javaCommand(),
+    args: [
+      '-Xmx64m',
+      '-XX:TieredStopAtLevel=1',
+      '-cp',
+      path.join(LIBS, '*'),
+      path.join(INFRA_DIR, 'kafka', 'AbortHangingTransactions.java'),
+      bootstrap,
+      String(idleSeconds),
+      ...(watchSeconds === undefined ? [] : [String(watchSeconds)]),
+    ],
+  };
+}
+
 export function kafkaComponent(): LocalComponent {
   return {
     name: 'kafka',

@@ -3,6 +3,7 @@ import { ensureStack } from '@fileflow/infra';
 import { launcherInfra } from './infra-control';
 import { formatTable, runScenario, type ScenarioReport } from './run-scenario';
 import { scenarioRuns, scenarios } from './scenarios';
+import { startTransactionJanitor } from './transaction-janitor';
 import type { RelayMode } from './world';
 
 const relayModes: readonly RelayMode[] = ['polling', 'debezium'];
@@ -62,10 +63,15 @@ if (require.main === module) {
     const runs = scenarioRuns(parseScenarioNames(positionals)).filter(([, mode]) => modes.includes(mode));
     await ensureStack({ connect: runs.some(([, mode]) => mode === 'debezium') });
     const reports: ScenarioReport[] = [];
-    for (const [s, mode] of runs) {
-      console.log(`\n== ${s.name} (${mode}): ${s.title}`);
-      reports.push(await runScenario(s, launcherInfra, mode));
-      console.log(formatTable(reports.slice(-1)));
+    const janitor = startTransactionJanitor();
+    try {
+      for (const [s, mode] of runs) {
+        console.log(`\n== ${s.name} (${mode}): ${s.title}`);
+        reports.push(await runScenario(s, launcherInfra, mode));
+        console.log(formatTable(reports.slice(-1)));
+      }
+    } finally {
+      janitor.stop();
     }
     console.log(`\n${formatTable(reports)}`);
     return reports.every((r) => r.passed) ? 0 : 1;

@@ -1,15 +1,22 @@
 import { launcherInfra } from './infra-control';
 import { formatTable, runScenario, type ScenarioReport } from './run-scenario';
 import { scenarioRuns } from './scenarios';
+import { startTransactionJanitor } from './transaction-janitor';
 
 /**
  * The failure-injection suite. It kills and restarts shared servers (Kafka, Postgres, S3),
  * so it runs alone (`--runInBand`, after the other projects), one scenario at a time.
  */
 const reports: ScenarioReport[] = [];
+let janitor: ReturnType<typeof startTransactionJanitor> | undefined;
 
+beforeAll(() => {
+  janitor = startTransactionJanitor();
+});
 afterAll(() => {
+  janitor?.stop();
   if (reports.length) console.log(formatTable(reports));
+  if (janitor?.aborted.length) console.log(`hanging transactions aborted:\n  ${janitor.aborted.join('\n  ')}`);
 });
 
 describe.each(scenarioRuns().map(([s, mode]) => [`${s.name} (${mode})`, s, mode] as const))(

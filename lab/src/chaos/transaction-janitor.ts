@@ -1,0 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { abortHangingTransactionsCommand } from '@fileflow/infra';
+import { stackSettings } from '../harness/stack-settings';
+
+/**
+ * The hanging-transaction janitor the failure suite runs beside Debezium scenarios, as a
+ * deployment of Kafka Connect's exactly-once source should (docs/relays.md, "Hanging
+ * transactions"): a broker killed mid-transaction can leave one that blocks Connect's offset
+ * store for good. It aborts a transaction idle for `idleSeconds`, looking every `everySeconds`.
+ */
+export function startTransactionJanitor(idleSeconds = 30, everySeconds = 5): { aborted: string[]; stop(): void } {
+  const { command, args } = abortHangingTransactionsCommand(
+    stackSettings.kafkaBrokers.join(','),
+    idleSeconds,
+    everySeconds,
+  );
+  const aborted: string[] = [];
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      aborted.push(line);
+      console.warn(`transaction janitor: ${line}`);
+    }
+  });
+  child.stderr?.resume();
+  return {
+    aborted,
+    stop() {
+      child.kill('SIGKILL');
+    },
+  };
+}
