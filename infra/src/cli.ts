@@ -44,9 +44,14 @@ process.on('warning', (w) => {
   if (!w.message.includes('NodeVersionSupportWarning')) process.stderr.write(`${w.name}: ${w.message}\n`);
 });
 
+/** Arguments that make no sense: exit 2 with the reason (the launcher keeps common out of its start-up). */
+class UsageError extends Error {}
+
 function parseName(arg: string | undefined): ProcessName {
   if (arg && (isComponentName(arg) || isServiceName(arg))) return arg;
-  throw new Error(`expected a name (${[...COMPONENT_NAMES, ...SERVICE_NAMES].join(', ')}), got ${arg ?? 'nothing'}`);
+  throw new UsageError(
+    `expected a name (${[...COMPONENT_NAMES, ...SERVICE_NAMES].join(', ')}), got ${arg ?? 'nothing'}`,
+  );
 }
 
 function pad(s: string, n: number): string {
@@ -220,18 +225,22 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
     case '--help':
     case '-h':
-      console.log(USAGE);
-      return cmd === undefined ? 1 : 0;
+      if (cmd !== undefined) {
+        console.log(USAGE);
+        return 0;
+      }
+      console.error(USAGE);
+      return 2;
     default:
       console.error(`unknown command ${cmd}\n\n${USAGE}`);
-      return 1;
+      return 2;
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof RelayModeRefusal) {
+    if (err instanceof RelayModeRefusal || err instanceof UsageError) {
       console.error(`ERROR: ${err.message}`);
       process.exit(2);
     }

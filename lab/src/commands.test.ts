@@ -43,6 +43,21 @@ describe.each([
   });
 });
 
+describe('npm run stack', () => {
+  it('prints its usage for --help (exit 0), and refuses an unknown command or name with exit 2', async () => {
+    const help = await command('infra/src/cli.ts', ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: /);
+    const unknown = await command('infra/src/cli.ts', ['--no-such-flag']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^unknown command --no-such-flag\n\nUsage: /);
+    const name = await command('infra/src/cli.ts', ['start', 'no-such-thing']);
+    expect(name.code).toBe(2);
+    expect(name.stderr).toMatch(/expected a name \(.*\), got no-such-thing/);
+    expect(name.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('npm run chaos', () => {
   it('with no scenario lists them, a line each, and exits 0 without touching the stack', async () => {
     const r = await command('lab/src/chaos/cli.ts', []);
