@@ -1,4 +1,4 @@
-import { claimLimit, fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
+import { fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
 
 const size = 8;
 
@@ -80,8 +80,4 @@ describe('nextBatchLimit', () => {
       expect(state).toEqual(fullBatch(size));
     },
   );
-
-  it('takes its rows from the state and its bytes from the broker limit', () => {
-    expect(claimLimit({ rows: 3, narrowedFor: 6 }, 1000)).toEqual({ rows: 3, bytes: 1000 });
-  });
 });

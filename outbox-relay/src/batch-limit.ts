@@ -1,5 +1,3 @@
-import type { ClaimLimit } from '@fileflow/db';
-
 /**
  * How many rows the next claim may take, and what a refusal by the broker means. Pure.
  *
@@ -25,12 +23,6 @@ export type BatchOutcome =
 export type BatchDecision = { readonly kind: 'go-on' } | { readonly kind: 'narrow' } | { readonly kind: 'dead-letter' };
 
 export const fullBatch = (batchSize: number): BatchLimitState => ({ rows: batchSize, narrowedFor: 0 });
-
-/** The claim limit for a state: rows from it, bytes as the broker allows. */
-export const claimLimit = (state: BatchLimitState, maxBatchBytes: number): ClaimLimit => ({
-  rows: state.rows,
-  bytes: maxBatchBytes,
-});
 
 /**
  * The next state after a batch, and what to do with the batch: nothing more (`go-on`), roll it

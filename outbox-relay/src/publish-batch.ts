@@ -1,7 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type { Faults, Logger } from '@fileflow/common';
 import { cancelWakeup, deadLetterOutboxRows, takeOutboxBatch, type Db } from '@fileflow/db';
-import { claimLimit, fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
+import { fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
 import { refusalReason } from './publish-refusal';
 import { groupByTopic } from './to-kafka-record';
 
@@ -70,7 +70,7 @@ export function createBatchPublisher(deps: BatchPublisherDeps): BatchPublisher {
   const publish = async (withdrawWakeup: boolean): Promise<number> => {
     const done = await deps.db.transaction().execute(async (trx): Promise<BatchDone> => {
       if (withdrawWakeup) await cancelWakeup(trx); // under load: writers can stop notifying
-      const rows = await takeOutboxBatch(trx, claimLimit(limit, deps.maxBatchBytes())); // deleted, uncommitted
+      const rows = await takeOutboxBatch(trx, { rows: limit.rows, bytes: deps.maxBatchBytes() }); // deleted, uncommitted
       if (rows.length === 0) return { kind: 'published', rows: 0 };
       try {
         await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });

@@ -105,13 +105,19 @@ export function createRelay(deps: RelayDeps): Relay {
       stopWake = done;
     });
 
+  /** One batch; a batch that went through (or found nothing) ends a run of failures. */
+  const claim = async (withdraw: boolean): Promise<number> => {
+    const rows = await publisher.publish(withdraw);
+    failingSince = undefined;
+    return rows;
+  };
+
   /** Carry out one action; resolves to what happened. */
   const perform = async (action: ScheduleAction): Promise<ScheduleEvent> => {
     switch (action.kind) {
       case 'claim': {
         pending = false;
-        const rows = await publisher.publish(action.withdraw);
-        failingSince = undefined;
+        const rows = await claim(action.withdraw);
         return { kind: 'claimed', rows, notified: pending, withdrew: action.withdraw };
       }
       case 'look': {
@@ -168,11 +174,7 @@ export function createRelay(deps: RelayDeps): Relay {
       pending = true;
       wake?.();
     },
-    async drainOnce() {
-      const rows = await publisher.publish(false);
-      failingSince = undefined;
-      return rows;
-    },
+    drainOnce: () => claim(false),
     readiness() {
       if (failingSince === undefined) return [];
       const ms = now() - failingSince;
