@@ -85,6 +85,15 @@ export class UsageError extends Error {
   }
 }
 
+/** A numeric option's value, which must be a non-negative number: a `UsageError` otherwise. */
+export function nonNegativeNumber(name: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`--${name} must be a non-negative number, not '${value}'`);
+  }
+  return n;
+}
+
 /**
  * Run a command: `--help` prints the help and exits 0; a usage error prints its reason and the
  * usage and exits 2 (so does a `UsageError` from `main`); otherwise `main` runs, and its

@@ -4,13 +4,13 @@ import {
   databaseEnvSchema,
   kafkaEnvSchema,
   loadConfig,
+  nonNegativeNumber,
   runCommand,
   s3EnvSchema,
   s3SettingsFromEnv,
   silentLogger,
   topicsEnvSchema,
   topicsFromEnv,
-  UsageError,
 } from '@fileflow/common';
 import { createDb } from '@fileflow/db';
 import { renderFile } from '@fileflow/file-processor';
@@ -41,19 +41,12 @@ const spec = {
   epilogue: 'Exits 0 when every invariant holds, 1 on any violation, 2 on a usage or connection error.',
 } as const;
 
-const seconds = (name: string, v: string): number => {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw new UsageError(`--${name} must be a number of seconds, not '${v}'`);
-  return n * 1000;
-};
-
 runCommand(
   spec,
   async ({ values }) => {
     const limits = {
-      maxNonTerminalAgeMs: seconds('max-age', values['max-age']),
-      maxOutboxAgeMs: seconds('max-outbox-age', values['max-outbox-age']),
+      maxNonTerminalAgeMs: nonNegativeNumber('max-age', values['max-age']) * 1000,
+      maxOutboxAgeMs: nonNegativeNumber('max-outbox-age', values['max-outbox-age']) * 1000,
     };
     const config = loadConfig(databaseEnvSchema.extend(s3EnvSchema.shape).extend(auditKafkaEnvSchema.shape), {
       DATABASE_URL: 'postgresql://user:password@127.0.0.1:5432/filedb',

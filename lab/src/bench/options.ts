@@ -1,4 +1,4 @@
-import { UsageError, type CommandLine, type CommandSpec } from '@fileflow/common';
+import { nonNegativeNumber, UsageError, type CommandLine, type CommandSpec } from '@fileflow/common';
 
 const phaseNames = ['stages', 'api', 'drain', 'e2e'] as const;
 const modeNames = ['polling', 'debezium'] as const;
@@ -75,14 +75,10 @@ export const benchCommand: CommandSpec<typeof options> = {
 
 type Values = Extract<CommandLine<typeof options>, { kind: 'run' }>['values'];
 
-/** A number option, or `fallback` when absent; anything else but a non-negative number is a usage error. */
+/** A number option, or `fallback` when absent. */
 function num(values: Partial<Record<string, string | boolean | undefined>>, name: string, fallback: number): number {
   const v = values[name];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw new UsageError(`--${name} must be a non-negative number, not '${String(v)}'`);
-  return n;
+  return typeof v === 'string' ? nonNegativeNumber(name, v) : fallback;
 }
 
 function list<T extends string>(name: string, value: string, allowed: readonly T[]): T[] {
@@ -119,7 +115,7 @@ export function benchOptions(values: Values) {
     extraRelayBatches: values['extra-relay-batches']
       .split(',')
       .filter(Boolean)
-      .map((b) => num({ b }, 'b', 0)),
+      .map((b) => nonNegativeNumber('extra-relay-batches', b)),
     peerBatch: n('peer-batch', 100),
     drainTimeoutS: n('drain-timeout', 240, 30),
     peerTimeoutS: n('peer-timeout', 90, 20),
