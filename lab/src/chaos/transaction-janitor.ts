@@ -22,7 +22,11 @@ export function startTransactionJanitor(idleSeconds = 30, everySeconds = 5): { a
       console.warn(`transaction janitor: ${line}`);
     }
   });
-  child.stderr?.resume();
+  // Its own trouble (a look that failed, a compile error) must show, or a missing janitor passes unseen.
+  child.stderr?.on('data', (chunk: Buffer) => console.warn(`transaction janitor (stderr): ${chunk.toString().trim()}`));
+  child.on('exit', (code, signal) => {
+    if (signal !== 'SIGKILL') console.warn(`transaction janitor exited (${code ?? signal ?? '?'})`);
+  });
   return {
     aborted,
     stop() {
