@@ -14,6 +14,8 @@ const roots = [
   '<rootDir>/outbox-relay',
   '<rootDir>/file-processor',
   '<rootDir>/infra',
+  '<rootDir>/ops',
+  '<rootDir>/testkit',
   '<rootDir>/lab',
 ];
 

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { sql } from 'kysely';
-import { AppError, type Faults, type Logger, type Topics } from '@fileflow/common';
+import { healthEndpoints, type Faults, type Logger, type Topics } from '@fileflow/common';
+import { AppError } from './app-error';
 import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
 import { createGroupedFileWriter, insertFilesOn } from './file-writer';
 import { filesRouter } from './files.routes';
@@ -24,17 +25,15 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(
+    healthEndpoints(async () => {
+      const problems: string[] = [];
+      await sql`SELECT 1`.execute(deps.db).catch((err: unknown) => problems.push(`database: ${String(err)}`));
+      if (deps.readiness) problems.push(...(await deps.readiness()));
+      return problems;
+    }),
+  );
   app.use(jsonBody());
-
-  app.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok', node: process.version });
-  });
-  app.get('/health/ready', async (_req, res) => {
-    const problems: string[] = [];
-    await sql`SELECT 1`.execute(deps.db).catch((err: unknown) => problems.push(`database: ${String(err)}`));
-    if (deps.readiness) problems.push(...(await deps.readiness()));
-    res.status(problems.length ? 503 : 200).json({ status: problems.length ? 'unavailable' : 'ok', problems });
-  });
 
   const fileId = createFileIdAllocator((n) => reserveFileIds(deps.db, n));
   app.use(

@@ -2,9 +2,9 @@ import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { z } from 'zod';
 import { newId, silentLogger } from '@fileflow/common';
-import { createFileDeps, createTestEnv, type TestEnv } from '@fileflow/lab';
+import { createTestEnv, sendRaw, type TestEnv } from '@fileflow/testkit';
+import { createFileDeps } from './testing';
 import { createApp } from './app';
-import { sendRaw } from './raw-http.test-util';
 import { createFile } from './create-file';
 import { createGroupedFileWriter, insertFilesOn } from './file-writer';
 

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
-import { AppError, childTraceparent, validTraceparent, type Topics } from '@fileflow/common';
+import { childTraceparent, validTraceparent, type Topics } from '@fileflow/common';
+import { AppError } from './app-error';
 import { findFileById, listFiles, type Db } from '@fileflow/db';
 import { createFile } from './create-file';
 import { fileView } from './file-view';

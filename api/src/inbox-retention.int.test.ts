@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { silentLogger } from '@fileflow/common';
 import { recordInboxReceipts } from '@fileflow/db';
-import { createTestEnv, eventually, type TestEnv } from '@fileflow/lab';
+import { createTestEnv, eventually, type TestEnv } from '@fileflow/testkit';
 import { createInboxRetention } from './inbox-retention';
 
 let env: TestEnv;
@@ -45,19 +45,23 @@ beforeEach(async () => {
   await sql`DELETE FROM inbox`.execute(env.db);
 });
 
-it('deletes the receipts older than the retention, in batches, and keeps the recent ones', async () => {
-  await receipts(7, 400);
-  await receipts(1, 361);
-  const recent = await receipts(5, 300);
-  const fresh = await receipts(2, 0);
-  const retention = createInboxRetention({
+/** The retention as the API runs it, 360 h, on a fixed clock, with `o`'s batch settings. */
+const retentionWith = (o: { batchSize: number; maxBatchesPerRun?: number }) =>
+  createInboxRetention({
     db: env.db,
     logger: silentLogger,
     now: () => now,
     retentionHours: 360,
     intervalMs: 60_000,
-    batchSize: 3,
+    ...o,
   });
+
+it('deletes the receipts older than the retention, in batches, and keeps the recent ones', async () => {
+  await receipts(7, 400);
+  await receipts(1, 361);
+  const recent = await receipts(5, 300);
+  const fresh = await receipts(2, 0);
+  const retention = retentionWith({ batchSize: 3 });
 
   expect(await retention.purgeOnce()).toBe(8);
   expect(await remaining()).toEqual(new Set([...recent, ...fresh]));
@@ -66,15 +70,7 @@ it('deletes the receipts older than the retention, in batches, and keeps the rec
 
 it('a run works off at most maxBatchesPerRun batches; the next runs go on', async () => {
   await receipts(10, 500);
-  const retention = createInboxRetention({
-    db: env.db,
-    logger: silentLogger,
-    now: () => now,
-    retentionHours: 360,
-    intervalMs: 60_000,
-    batchSize: 2,
-    maxBatchesPerRun: 2,
-  });
+  const retention = retentionWith({ batchSize: 2, maxBatchesPerRun: 2 });
   expect(await retention.purgeOnce()).toBe(4);
   expect((await remaining()).size).toBe(6);
 });
@@ -82,14 +78,7 @@ it('a run works off at most maxBatchesPerRun batches; the next runs go on', asyn
 it('runs from start() until stop()', async () => {
   await receipts(3, 500);
   const kept = await receipts(2, 1);
-  const retention = createInboxRetention({
-    db: env.db,
-    logger: silentLogger,
-    now: () => now,
-    retentionHours: 360,
-    intervalMs: 60_000,
-    batchSize: 100,
-  });
+  const retention = retentionWith({ batchSize: 100 });
   await retention.start();
   try {
     await eventually(async () => expect(await remaining()).toEqual(new Set(kept)), { timeoutMs: 10_000 });

@@ -1,4 +1,4 @@
-import { AppError } from '@fileflow/common';
+import { AppError } from './app-error';
 import { verifyJsonBody } from './json-body';
 
 const codeOf = (fn: () => void): string | undefined => {

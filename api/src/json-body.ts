@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
-import { AppError } from '@fileflow/common';
+import { AppError } from './app-error';
 import { repeatedTopLevelName } from './duplicate-names';
 import { maxBodyBytes } from './request-schemas';
 

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import { AppError, type FieldIssue, type Logger } from '@fileflow/common';
+import type { Logger } from '@fileflow/common';
+import { AppError, type FieldIssue } from './app-error';
 
 const titles: Record<AppError['code'], string> = {
   validation_failed: 'Request is not valid',

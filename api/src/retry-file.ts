@@ -1,4 +1,5 @@
-import { AppError, decideRetry, type Topics } from '@fileflow/common';
+import { decideRetry, type Topics } from '@fileflow/common';
+import { AppError } from './app-error';
 import { insertOutboxMessage, lockFile, startFileAttempt, type Db, type FileRow } from '@fileflow/db';
 import { fileCreateOutboxMessage } from './file-create-message';
 

@@ -7,24 +7,21 @@ import {
   type FileProcessing,
   type MessageHeaders,
 } from '@fileflow/common';
-import { createTestEnv, eventually, startPipeline, type Pipeline, type TestEnv } from '@fileflow/lab';
+import type { Producer } from 'kafkajs';
+import { eventually, type TestEnv } from '@fileflow/testkit';
+import { startApiTestbed, type ApiTestbed, type TestApi } from './testing';
 
+let bed: ApiTestbed;
 let env: TestEnv;
-let pipeline: Pipeline;
-let producer: ReturnType<TestEnv['kafka']['producer']>;
+let api: TestApi;
+let producer: Producer;
 
 beforeAll(async () => {
-  env = await createTestEnv('apiretry');
   // The status consumer only: the tests play the processor's part, events of any attempt at will.
-  pipeline = await startPipeline(env, { relay: false, processor: false });
-  producer = env.kafka.producer();
-  await producer.connect();
+  bed = await startApiTestbed('apiretry');
+  ({ env, api, producer } = bed);
 });
-afterAll(async () => {
-  await producer.disconnect();
-  await pipeline.stop();
-  await env.cleanup();
-});
+afterAll(() => bed.cleanup());
 
 const fileRow = (id: number) => env.db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const outboxOf = (id: number) =>
@@ -57,7 +54,7 @@ const inboxOf = (messageId: string) =>
 
 /** A file that failed in its first attempt, as the processor would report it. */
 async function failedFile(): Promise<number> {
-  const { body } = await request(pipeline.app).post('/files').send({ title: 't', description: 'd' }).expect(202);
+  const { body } = await request(api.app).post('/files').send({ title: 't', description: 'd' }).expect(202);
   const id = (body as { id: number }).id;
   await publish(env.topics.fileCreated, id, created(id, 'failed'), { id: newId(), type: 'file.created' });
   await eventually(async () => expect((await fileRow(id)).status).toBe('failed'));
@@ -67,7 +64,7 @@ async function failedFile(): Promise<number> {
 describe('POST /files/:id/retry', () => {
   it('starts the next attempt of a failed file: 202, the file pending again, its file.create in the outbox', async () => {
     const id = await failedFile();
-    const res = await request(pipeline.app).post(`/files/${id}/retry`).expect(202);
+    const res = await request(api.app).post(`/files/${id}/retry`).expect(202);
     expect(res.body).toEqual({ id, status: 'pending', attempt: 2 });
     expect(res.headers.location).toBe(`/files/${id}`);
 
@@ -83,7 +80,7 @@ describe('POST /files/:id/retry', () => {
     expect(second?.id).not.toBe(first?.id); // a new request id, so new processor message ids
     expect(second).toMatchObject({ type: 'file.create', topic: env.topics.fileCreate });
 
-    const view = await request(pipeline.app).get(`/files/${id}`).expect(200);
+    const view = await request(api.app).get(`/files/${id}`).expect(200);
     expect(view.body).toMatchObject({ id, status: 'pending', attempt: 2, error: null, s3Location: null });
     const transitions = await env.db
       .selectFrom('file_transitions')
@@ -99,9 +96,9 @@ describe('POST /files/:id/retry', () => {
   });
 
   it('answers 409 problem+json for a file that is not failed, and changes nothing', async () => {
-    const { body } = await request(pipeline.app).post('/files').send({ title: 'busy' }).expect(202);
+    const { body } = await request(api.app).post('/files').send({ title: 'busy' }).expect(202);
     const id = (body as { id: number }).id;
-    const res = await request(pipeline.app).post(`/files/${id}/retry`).expect(409);
+    const res = await request(api.app).post(`/files/${id}/retry`).expect(409);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({
       type: 'urn:fileflow:problem:conflict',
@@ -113,25 +110,25 @@ describe('POST /files/:id/retry', () => {
 
     // A retried file is pending again: a second retry is refused the same way.
     const failed = await failedFile();
-    await request(pipeline.app).post(`/files/${failed}/retry`).expect(202);
-    await request(pipeline.app).post(`/files/${failed}/retry`).expect(409);
+    await request(api.app).post(`/files/${failed}/retry`).expect(202);
+    await request(api.app).post(`/files/${failed}/retry`).expect(409);
     expect(await outboxOf(failed)).toHaveLength(2);
   });
 
   it('answers 404 for an unknown file, 400 for an id that is not one, 405 for another method', async () => {
-    const missing = await request(pipeline.app).post('/files/2147483000/retry').expect(404);
+    const missing = await request(api.app).post('/files/2147483000/retry').expect(404);
     expect(missing.body).toMatchObject({ type: 'urn:fileflow:problem:not-found', status: 404 });
-    const bad = await request(pipeline.app).post('/files/abc/retry').expect(400);
+    const bad = await request(api.app).post('/files/abc/retry').expect(400);
     expect(bad.body).toMatchObject({ type: 'urn:fileflow:problem:validation-failed', status: 400 });
-    await request(pipeline.app).post('/files/0/retry').expect(400);
-    await request(pipeline.app).get('/files/1/retry').expect(405);
+    await request(api.app).post('/files/0/retry').expect(400);
+    await request(api.app).get('/files/1/retry').expect(405);
   });
 });
 
 describe('attempts', () => {
   it('an event of an earlier attempt never changes the new one; the new attempt runs its course', async () => {
     const id = await failedFile();
-    await request(pipeline.app).post(`/files/${id}/retry`).expect(202);
+    await request(api.app).post(`/files/${id}/retry`).expect(202);
 
     // Late events of attempt 1 (a redelivery, a duplicate chain of retries): forward moves for attempt 1 only.
     const lateCompleted = newId();

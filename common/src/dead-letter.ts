@@ -1,5 +1,17 @@
 import type { IHeaders, KafkaMessage, Message, Producer } from 'kafkajs';
+import { headerString } from './kafka-codec';
 import { deadLetterTopic } from './topics';
+
+/** The headers a dead letter carries besides the record's own: all, and only these, start `dlq-`. */
+export const deadLetterHeaders = {
+  reason: 'dlq-reason',
+  originalTopic: 'dlq-original-topic',
+  originalPartition: 'dlq-original-partition',
+  originalOffset: 'dlq-original-offset',
+  failedAt: 'dlq-failed-at',
+} as const;
+
+const deadLetterHeaderPrefix = 'dlq-';
 
 /** Where a record that could not be processed came from, and why it could not be. */
 export interface DeadLetter {
@@ -25,14 +37,30 @@ export async function sendToDeadLetters(
   for (const dl of letters) {
     const headers: IHeaders = {
       ...dl.message.headers,
-      'dlq-reason': dl.reason.slice(0, 2000),
-      'dlq-original-topic': dl.topic,
-      'dlq-original-partition': String(dl.partition),
-      'dlq-original-offset': dl.message.offset,
-      'dlq-failed-at': now().toISOString(),
+      [deadLetterHeaders.reason]: dl.reason.slice(0, 2000),
+      [deadLetterHeaders.originalTopic]: dl.topic,
+      [deadLetterHeaders.originalPartition]: String(dl.partition),
+      [deadLetterHeaders.originalOffset]: dl.message.offset,
+      [deadLetterHeaders.failedAt]: now().toISOString(),
     };
     const topic = deadLetterTopic(dl.topic);
     byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: dl.message.key, value: dl.message.value, headers }]);
   }
   await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+}
+
+/** What a dead letter says of itself: why it was set aside, and the topic it came from. */
+export function deadLetterOrigin(headers: IHeaders | undefined): { reason?: string; topic?: string } {
+  const reason = headerString(headers, deadLetterHeaders.reason);
+  const topic = headerString(headers, deadLetterHeaders.originalTopic);
+  return { ...(reason !== undefined ? { reason } : {}), ...(topic !== undefined ? { topic } : {}) };
+}
+
+/** A dead letter's headers without the `dlq-*` ones: the record's headers as it first was. */
+export function originalHeaders(headers: IHeaders | undefined): IHeaders {
+  const out: IHeaders = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (!k.startsWith(deadLetterHeaderPrefix) && v !== undefined) out[k] = v;
+  }
+  return out;
 }

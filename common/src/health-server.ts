@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultHttpTimeouts, type HttpTimeouts } from './config';
 
@@ -23,41 +23,57 @@ export function createHttpServer(handler: RequestListener, timeouts: HttpTimeout
   );
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
 /**
- * A minimal HTTP server for processes without an API: `GET /health/live` (the process
- * answers) and `GET /health/ready` (200 when `ready` reports no problems, else 503).
+ * `GET /health/live` (the process answers, and on which Node) and `GET /health/ready` (200 when
+ * `ready` reports no problems, else 503 with them); any other request goes on to `next`. Every
+ * service answers its health through this, the API as Express middleware.
+ */
+export function healthEndpoints(ready: ReadinessCheck): Handler {
+  return (req, res, next) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (path === '/health/live') return sendJson(res, 200, { status: 'ok', node: process.version });
+    if (path !== '/health/ready') return next();
+    ready().then(
+      (problems) =>
+        sendJson(res, problems.length ? 503 : 200, { status: problems.length ? 'unavailable' : 'ok', problems }),
+      (err: unknown) => sendJson(res, 503, { status: 'unavailable', problems: [String(err)] }),
+    );
+    return undefined;
+  };
+}
+
+/**
+ * A minimal HTTP server for processes without an API: the health endpoints, and `extra` paths
+ * answered with the JSON their function returns.
  */
 export function createHealthServer(
   ready: ReadinessCheck,
   extra: Record<string, () => unknown> = {},
   timeouts: HttpTimeouts = defaultHttpTimeouts,
 ): Server {
+  const health = healthEndpoints(ready);
   return createHttpServer((req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
-    if (path === '/health/live') return send(200, { status: 'ok', node: process.version });
-    if (path === '/health/ready') {
-      ready().then(
-        (problems) => send(problems.length ? 503 : 200, { status: problems.length ? 'unavailable' : 'ok', problems }),
-        (err: unknown) => send(503, { status: 'unavailable', problems: [String(err)] }),
-      );
-      return undefined;
-    }
-    const handler = extra[path];
-    if (handler) {
+    if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
+    health(req, res, () => {
+      const handler = extra[(req.url ?? '/').split('?')[0] ?? '/'];
+      if (!handler) return sendJson(res, 404, { error: 'not found' });
       Promise.resolve()
         .then(handler)
         .then(
-          (body) => send(200, body),
-          (err: unknown) => send(500, { error: String(err) }),
+          (body) => sendJson(res, 200, body),
+          (err: unknown) => sendJson(res, 500, { error: String(err) }),
         );
       return undefined;
-    }
-    return send(404, { error: 'not found' });
+    });
+    return undefined;
   }, timeouts);
 }
 

@@ -4,15 +4,14 @@
  * KafkaJS's `createTopics` waits for leaders by default (`waitForLeaders: true`), but its wait
  * retries only LEADER_NOT_AVAILABLE. A KRaft broker answers UNKNOWN_TOPIC_OR_PARTITION ("This
  * server does not host this topic-partition") for a moment after it created a topic, and KafkaJS
- * then fails the whole call although the topics exist. That failed the Debezium end-to-end
- * suite's setup in CI. So: create without KafkaJS's wait, then poll metadata ourselves, treating
- * either answer as "not yet".
+ * then fails the whole call although the topics exist. So: create without KafkaJS's wait, then
+ * poll metadata ourselves, treating either answer as "not yet".
  *
  * A leader in the metadata is not yet enough. A KRaft broker updates its metadata cache before
  * its replica manager creates the partitions, and a produce in between fails for that partition.
  * KafkaJS then retries the broker's whole produce request, so the records of the partitions that
- * had succeeded are written twice (the relay's test saw a record at offsets 0 and 1). So, last,
- * each topic's offsets are listed: only a leader that hosts the partition answers that.
+ * had succeeded are written twice. So, last, each topic's offsets are listed: only a leader that
+ * hosts the partition answers that.
  */
 import type { Admin, ITopicConfig } from 'kafkajs';
 

@@ -15,7 +15,7 @@ const levelName = (level: logLevel) =>
  * KafkaJS's own socket factory with Nagle's algorithm off. A KafkaJS client pipelines requests on
  * one connection per broker (a consumer's heartbeat or offset commit behind its long-poll fetch,
  * a producer's second send behind its first), so with Nagle a small request written while the
- * previous one was still unacknowledged waited for the broker's delayed ACK: up to 40 ms per hop.
+ * previous one is still unacknowledged waits for the broker's delayed ACK: up to 40 ms per hop.
  * Otherwise as KafkaJS's: TLS when `ssl` is set, keep-alive after 60 s.
  */
 export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {

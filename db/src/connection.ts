@@ -22,10 +22,10 @@ export interface DbOptions {
   /**
    * Plan every execution for the table sizes of the moment (`plan_cache_mode=force_custom_plan`):
    * prepared statements keep their parse, but no cached generic plan. For queue tables, whose
-   * size swings from empty to a backlog within seconds: a generic plan made while the outbox was
-   * empty (estimated one row) scanned the whole outbox once per candidate row, so a backlog of
-   * a few thousand made each claim take 100-250 ms and the relay fell 20 s behind
-   * (docs/architecture.md, "Prepared statements, and the relay's plans").
+   * size swings from empty to a backlog within seconds: a generic plan made while the outbox is
+   * empty (estimated one row) scans the whole outbox once per candidate row, so the claim grows
+   * quadratically with a backlog (docs/architecture.md, "Prepared statements, and the relay's
+   * plans").
    */
   readonly planEachExecution?: boolean;
   /** Defaults: DATABASE_TIMEOUT_DEFAULTS (0 = no limit). */
@@ -88,10 +88,9 @@ export const PREPARED_PER_CONNECTION = 200;
 
 /**
  * Make the client run Kysely's queries as named (prepared) statements: PostgreSQL parses and
- * plans a query text once per connection, not on every execution (planning was a third of the
- * statements' time at the benchmark's maximum rate). A query text gets a name the first time it
- * runs; Kysely's texts are parameterised, so the hot paths reuse a handful. Texts that vary
- * (`IN` lists of different lengths) are bounded by PREPARED_PER_CONNECTION.
+ * plans a query text once per connection, not on every execution. A query text gets a name the
+ * first time it runs; Kysely's texts are parameterised, so the hot paths reuse a handful. Texts
+ * that vary (`IN` lists of different lengths) are bounded by PREPARED_PER_CONNECTION.
  */
 export function prepareRepeatedQueries(client: pg.ClientBase, max = PREPARED_PER_CONNECTION): void {
   const names = new Map<string, string>();

@@ -6,4 +6,4 @@ export * from './file-id-allocator';
 export * from './outbox.repository';
 export * from './outbox-dead-letters.repository';
 export * from './inbox.repository';
-export { wakeupLockKey } from './migrations/0002-notify-when-listening';
+export { wakeupLockKey } from './wakeup-lock';

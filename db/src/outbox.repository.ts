@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './connection';
-import { wakeupLockKey } from './migrations/0002-notify-when-listening';
+import { wakeupLockKey } from './wakeup-lock';
 import type { OutboxRow } from './schema';
 
 export interface NewOutboxMessage {
@@ -82,8 +82,8 @@ export const takeOutboxBatchQuery = (limit: ClaimLimit) => sql<ClaimedOutboxRow>
     ), fitting AS (
       SELECT id, sum(bytes) OVER (ORDER BY seq) AS running, row_number() OVER (ORDER BY seq) AS n FROM claimed
     ), taken AS (
-      -- = ANY(ARRAY(...)): a primary-key lookup per claimed id (a join here was planned as a
-      -- sequential scan of the whole outbox).
+      -- = ANY(ARRAY(...)): a primary-key lookup per claimed id; a join to the claimed rows gets
+      -- planned as a sequential scan of the whole outbox.
       DELETE FROM outbox d
       WHERE d.id = ANY(ARRAY(SELECT id FROM fitting WHERE n = 1 OR running <= ${limit.bytes}))
       RETURNING d.id, d.aggregatetype, d.aggregateid, d.type, d.topic, d.payload::text AS payload, d.traceparent, d.seq

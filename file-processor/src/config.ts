@@ -32,7 +32,10 @@ export const processorConfigSchema = z
     /** Backoff between the tries from the retry topic (full jitter); also the longest a retry record waits. */
     S3_RETRY_TOPIC_INITIAL_MS: positiveInt.default(1_000),
     S3_RETRY_TOPIC_MAX_MS: positiveInt.default(8_000),
-    /** Uploads in flight at once for each partition being consumed (see docs/benchmarks.md). */
+    /**
+     * Uploads in flight at once for each partition being consumed (docs/benchmarks.md, "Settings
+     * these numbers chose").
+     */
     S3_UPLOAD_CONCURRENCY: positiveInt.default(16),
   })
   .refine((c) => c.S3_RETRY_TOPIC_INITIAL_MS <= c.S3_RETRY_TOPIC_MAX_MS, {

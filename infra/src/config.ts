@@ -59,10 +59,8 @@ export const KAFKA = {
   healthGroup: 'fileflow-infra-healthcheck',
   /**
    * Heap and collector: Kafka's own defaults (kafka-run-class.sh: G1, 20 ms pause goal, marking
-   * from 35 % occupancy) on a fixed 512 MB heap. Under the serial collector the broker's young
-   * pauses took 15-90 ms (one thread copying what in-flight requests keep alive) and a full
-   * collection of its old generation 256 ms, a stall of the whole pipeline (docs/benchmarks.md,
-   * "Session 8").
+   * from 35 % occupancy) on a fixed 512 MB heap. G1 on a fixed heap: a broker pause stalls the
+   * whole pipeline.
    */
   jvm: ['-Xms512m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35'],
 } as const;
@@ -76,16 +74,15 @@ export const S3 = {
   accessKeyId: 'test',
   secretAccessKey: 'test',
   /**
-   * A fixed heap, so the young generation is a third of it from the start: with `-Xms32m` the heap
-   * stayed at 40 MB under load, request garbage was promoted early, and the old generation filled
-   * every ~2 s, a 25-60 ms full collection each time.
+   * Fixed heap: a large young generation from the start, so request garbage dies young.
    */
   jvm: ['-Xms256m', '-Xmx256m', '-XX:+UseSerialGC'],
 } as const;
 
 /**
  * Kafka Connect (distributed mode, one worker) with the Debezium PostgreSQL connector plugin, for
- * RELAY_MODE=debezium. Classpaths come from outbox-relay/debezium/pom.xml (see NOTES.md there).
+ * RELAY_MODE=debezium. Classpaths come from outbox-relay/debezium/pom.xml (see
+ * outbox-relay/debezium/README.md).
  */
 export const CONNECT = {
   /** Maven version of org.apache.kafka:connect-runtime; Debezium 3.7.0 is built against 4.3.1. */
@@ -100,8 +97,7 @@ export const CONNECT = {
   offsetFlushIntervalMs: 1000,
   postgresConnectorClass: 'io.debezium.connector.postgresql.PostgresConnector',
   /**
-   * A fixed heap, for the reason given for S3Proxy: with `-Xms64m` the heap stayed at 113 MB and an
-   * initial snapshot ran a 70-114 ms full collection every half second.
+   * Fixed heap, as for S3Proxy.
    */
   jvm: ['-Xms384m', '-Xmx384m', '-XX:+UseSerialGC'],
 } as const;
@@ -109,11 +105,8 @@ export const CONNECT = {
 /**
  * Node flags of every service process (api, outbox-relay, file-processor), however it is started:
  * the launcher, the test and benchmark harness (lab's ServiceProcess), docker-compose (as
- * NODE_OPTIONS). Without a limit V8 lets the old generation grow to about four times what is
- * alive before it collects; with a limit under 1 GB it grows by less than half of that. The file
- * processor had ~30 MB alive at its peak (a heap snapshot at the maximum rate) and V8 let its heap
- * reach 135 MB: 210-253 MB RSS, against a 256 MB target. Limited, 153-157 MB, with the same CPU
- * per file within the noise (docs/benchmarks.md, "Session 8").
+ * NODE_OPTIONS). Without a limit V8 lets the old generation grow to several times what is alive;
+ * 160 MB keeps each service under the 256 MB RSS target (docs/benchmarks.md).
  */
 export const SERVICE_NODE_FLAGS = ['--max-old-space-size=160'] as const;
 
@@ -128,8 +121,8 @@ export function connectWanted(explicit?: boolean): boolean {
 /**
  * Flags every stack JVM gets beside its own heap and collector (`jvm` of each component). The JIT
  * is the default tiered one: a C1-only JIT (`-XX:TieredStopAtLevel=1`) starts a little faster,
- * but once warm Kafka and S3Proxy spent clearly more CPU per record and per PUT, and on two cores
- * that CPU is end-to-end latency (docs/benchmarks.md, "What moved each number").
+ * but once warm Kafka and S3Proxy spend clearly more CPU per record and per PUT under it, and on
+ * two cores that CPU is end-to-end latency (docs/benchmarks.md, "What moved each number").
  */
 export const JVM_COMMON_FLAGS = ['-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'] as const;
 

@@ -22,8 +22,8 @@ async function command(script: string, args: string[]): Promise<{ code: number; 
 
 describe.each([
   ['npm run chaos', 'lab/src/chaos/cli.ts'],
-  ['npm run audit', 'lab/src/audit/cli.ts'],
-  ['npm run dlq:replay', 'lab/src/dlq/cli.ts'],
+  ['npm run audit', 'ops/src/audit/cli.ts'],
+  ['npm run dlq:replay', 'ops/src/dlq/cli.ts'],
   ['npm run bench', 'lab/src/bench/cli.ts'],
   ['npm run migration:run', 'db/src/migrate-cli.ts'],
 ])('%s', (name, script) => {

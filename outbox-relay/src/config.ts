@@ -7,6 +7,7 @@ import {
   logEnvSchema,
 } from '@fileflow/common';
 import { z } from 'zod';
+import { relayModes } from './relay-mode';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -19,7 +20,7 @@ export const relayConfigSchema = z.object({
   ...logEnvSchema.shape,
   ...faultEnvSchema.shape,
   /** `polling`: this process publishes the outbox. `debezium`: Kafka Connect does, this process registers and watches it. */
-  RELAY_MODE: z.enum(['polling', 'debezium']).default('polling'),
+  RELAY_MODE: z.enum(relayModes).default('polling'),
   KAFKA_CLIENT_ID: z.string().min(1).default('outbox-relay'),
   KAFKA_GROUP_ID: z.string().min(1).default('outbox-relay-group'),
   RELAY_BATCH_SIZE: positiveInt.max(10_000).default(500),

@@ -1,4 +1,5 @@
 export { createRelay, type Relay, type RelayDeps } from './relay';
+export { relayModes, type RelayMode } from './relay-mode';
 export { openRelayDb } from './relay-db';
 export { createOutboxListener } from './outbox-listener';
 export { toKafkaRecord, groupByTopic } from './to-kafka-record';

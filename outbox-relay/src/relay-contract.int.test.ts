@@ -2,15 +2,14 @@ import pg from 'pg';
 import { silentLogger } from '@fileflow/common';
 import {
   createTestEnv,
-  createTestRelay,
   insertOutboxRow,
   readTopic,
-  startDebeziumRelay,
   writeConcurrently,
   type ReadRecord,
-  type RelayMode,
   type TestEnv,
-} from '@fileflow/lab';
+} from '@fileflow/testkit';
+import { relayModes, type RelayMode } from './relay-mode';
+import { createTestRelay, startTestDebeziumRelay } from './testing';
 import { createOutboxListener } from './outbox-listener';
 
 /**
@@ -18,7 +17,7 @@ import { createOutboxListener } from './outbox-listener';
  * Connect + Outbox Event Router) must produce the same records (topic, key, headers, value
  * bytes), keep per-file order, and lose nothing.
  */
-const modes: RelayMode[] = ['polling', 'debezium'];
+const modes = relayModes;
 const observed: Partial<Record<RelayMode, ReadRecord[]>> = {};
 
 // Rows that probe the encoding: unicode beyond the BMP, escapes, nulls, big and fractional
@@ -72,7 +71,7 @@ describe.each(modes)('%s relay', (mode) => {
   beforeAll(async () => {
     env = await createTestEnv(`contract${mode}`);
     if (mode === 'debezium') {
-      const debezium = await startDebeziumRelay(env, silentLogger);
+      const debezium = await startTestDebeziumRelay(env, silentLogger);
       stop = () => debezium.stop();
     } else {
       const { relay, producer } = await createTestRelay(env, { batchSize: 500 });

@@ -1,3 +1,7 @@
+/** The two ways the outbox reaches Kafka: this process polls it, or Debezium reads the WAL. */
+export const relayModes = ['polling', 'debezium'] as const;
+export type RelayMode = (typeof relayModes)[number];
+
 /** What `main.ts` needs from either relay mode. */
 export interface RunningRelay {
   /** Problems that make the relay not ready (empty = ready). */

@@ -2,7 +2,8 @@ import { ConfigResourceTypes, type Producer } from 'kafkajs';
 import { sql } from 'kysely';
 import { createTopicsWithLeaders, producerSettings } from '@fileflow/common';
 import { listOutboxDeadLetters, outboxBacklog } from '@fileflow/db';
-import { createTestEnv, createTestRelay, eventually, readTopic, type TestEnv } from '@fileflow/lab';
+import { createTestEnv, eventually, readTopic, type TestEnv } from '@fileflow/testkit';
+import { createTestRelay } from './testing';
 import { batchByteBudget, readBrokerMessageMaxBytes } from './broker-limits';
 import type { Relay } from './relay';
 

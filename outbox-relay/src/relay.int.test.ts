@@ -4,13 +4,13 @@ import { newId } from '@fileflow/common';
 import { insertOutboxMessage, outboxBacklog } from '@fileflow/db';
 import {
   createTestEnv,
-  createTestRelay,
   eventually,
   insertOutboxRow,
   readTopic,
   type ReadRecord,
   type TestEnv,
-} from '@fileflow/lab';
+} from '@fileflow/testkit';
+import { createTestRelay } from './testing';
 import type { Relay } from './relay';
 
 let env: TestEnv;

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { silentLogger } from '@fileflow/common';
 import { outboxBacklog, wakeupLockKey } from '@fileflow/db';
-import { createTestEnv, createTestRelay, eventually, insertOutboxRow, readTopic, type TestEnv } from '@fileflow/lab';
+import { createTestEnv, eventually, insertOutboxRow, readTopic, type TestEnv } from '@fileflow/testkit';
+import { createTestRelay } from './testing';
 import { createOutboxListener } from './outbox-listener';
 import type { Relay } from './relay';
 
@@ -159,5 +160,24 @@ it('a writer whose transaction stays open blocks neither the relay nor other wri
     await open.query('COMMIT');
   } finally {
     await Promise.all([open.end(), other.end()]);
+  }
+});
+
+it('an outbox insert takes the very lock the relay tries (wakeupLockKey), shared', async () => {
+  const client = new pg.Client({ connectionString: env.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await insertOutboxRow(client, env, { fileId: 95, payload: { fileId: 95 } });
+    const { rows } = await client.query<{ mode: string }>(
+      `SELECT mode FROM pg_locks
+        WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objsubid = 1
+          AND ((classid::bigint << 32) | objid::bigint) = $1`,
+      [wakeupLockKey],
+    );
+    expect(rows.map((r) => r.mode)).toEqual(['ShareLock']);
+    await client.query('ROLLBACK');
+  } finally {
+    await client.end();
   }
 });

@@ -1,31 +1,19 @@
-import { encodeRecord, newId, type FileCreated } from '@fileflow/common';
-import {
-  createFileDeps,
-  createTestEnv,
-  eventually,
-  readTopic,
-  startPipeline,
-  type Pipeline,
-  type TestEnv,
-} from '@fileflow/lab';
+import { deadLetterHeaders, encodeRecord, newId, type FileCreated } from '@fileflow/common';
+import type { Producer } from 'kafkajs';
+import { eventually, readTopic, type TestEnv } from '@fileflow/testkit';
 import { createFile } from '../create-file';
+import { createFileDeps, startApiTestbed, type ApiTestbed } from '../testing';
 import { statusConsumerName } from './apply-status-event';
 
+let bed: ApiTestbed;
 let env: TestEnv;
-let pipeline: Pipeline;
-let producer: ReturnType<TestEnv['kafka']['producer']>;
+let producer: Producer;
 
 beforeAll(async () => {
-  env = await createTestEnv('status');
-  pipeline = await startPipeline(env, { relay: false, processor: false });
-  producer = env.kafka.producer();
-  await producer.connect();
+  bed = await startApiTestbed('status');
+  ({ env, producer } = bed);
 });
-afterAll(async () => {
-  await producer.disconnect();
-  await pipeline.stop();
-  await env.cleanup();
-});
+afterAll(() => bed.cleanup());
 
 const newFile = (title: string) => createFile(createFileDeps(env), { title, description: '' });
 
@@ -125,7 +113,7 @@ it('sends poison records to the dead-letter topic with the reason, and keeps con
   });
 
   const dead = await readTopic(env.kafka, `${env.topics.fileCreated}.dlq`, (rs) => rs.length >= 4);
-  const reasons = dead.map((d) => d.headers['dlq-reason']);
+  const reasons = dead.map((d) => d.headers[deadLetterHeaders.reason]);
   expect(reasons).toHaveLength(4);
   expect(reasons).toEqual(
     expect.arrayContaining([
@@ -135,7 +123,7 @@ it('sends poison records to the dead-letter topic with the reason, and keeps con
       'file 999999 does not exist',
     ]),
   );
-  expect(dead.every((d) => d.headers['dlq-original-topic'] === env.topics.fileCreated)).toBe(true);
+  expect(dead.every((d) => d.headers[deadLetterHeaders.originalTopic] === env.topics.fileCreated)).toBe(true);
   await eventually(async () => {
     const row = await env.db.selectFrom('files').select('status').where('id', '=', file.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('completed');

@@ -1,15 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 
-/** The advisory lock that orders writers' flag reads against a relay raising the flag. */
-export const wakeupLockKey = 7126540001;
-
 /**
  * NOTIFY only while a relay sleeps. Every NOTIFY takes PostgreSQL's global notify-queue lock
  * at commit and holds it through the commit's WAL flush, so a NOTIFY per insert serialises all
- * writers' commits (measured: 10-60 ms waits at 200 inserts/s on 2 cores). A relay raises
- * `outbox_wakeup.requested` before it sleeps and lowers it when it works; writers notify only
- * while it is raised. See `requestWakeup` for why no insert can slip between the two, and why
- * the relay only tries the lock (a writer never waits for the relay).
+ * writers' commits. A relay raises `outbox_wakeup.requested` before it sleeps and lowers it when
+ * it works; writers notify only while it is raised. See `requestWakeup` for why no insert can
+ * slip between the two, and why the relay only tries the lock (a writer never waits for the
+ * relay).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -21,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE OR REPLACE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      PERFORM pg_advisory_xact_lock_shared(${sql.lit(wakeupLockKey)});
+      PERFORM pg_advisory_xact_lock_shared(7126540001); -- wakeupLockKey (wakeup-lock.ts)
       -- A new statement, so in READ COMMITTED a fresh snapshot: it sees a flag raised while we
       -- waited for the lock. Other isolation levels read an older snapshot: they always notify.
       IF current_setting('transaction_isolation') <> 'read committed'

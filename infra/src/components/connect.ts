@@ -3,10 +3,11 @@
  * RELAY_MODE=debezium. Optional: started only on request (`up --connect`, RELAY_MODE=debezium,
  * ensureStack({ connect: true })), after Kafka is ready.
  *
- * Jars come from Maven Central through outbox-relay/debezium/pom.xml (see NOTES.md there): the worker
- * classpath (default profile) and the plugin folder (-Dplugin=debezium), both into the cache dir. The
- * worker properties are rendered from outbox-relay/debezium/connect-distributed.properties, with the
- * settings the launcher relies on forced (ports, group, internal topics, converters, exactly-once).
+ * Jars come from Maven Central through outbox-relay/debezium/pom.xml (see
+ * outbox-relay/debezium/README.md): the worker classpath (default profile) and the plugin folder
+ * (-Dplugin=debezium), both into the cache dir. The worker properties are rendered from
+ * outbox-relay/debezium/connect-distributed.properties, with the settings the launcher relies on
+ * forced (ports, group, internal topics, converters, exactly-once).
  * Its state lives in Kafka (internal topics), so there is no data dir: only config and a log.
  */
 import * as fs from 'fs';
@@ -72,9 +73,8 @@ function forcedSettings(info: StackInfo): Record<string, string | null> {
     // Debezium's PostgreSQL task reads its offsets back through it before every LSN flush, on the
     // task thread, between two transactions (PostgresConnectorTask.performCommit). When that
     // read-to-end needs one more fetch (the marker of the transaction just committed is written
-    // after EndTxn returns), the broker holds the fetch up to fetch.max.wait.ms, 500 ms by
-    // default, and the task publishes nothing meanwhile: a half-second stall about once a minute
-    // at 200 files/s (docs/benchmarks.md, "Session 7"). 50 ms bounds it.
+    // after EndTxn returns), the broker holds the fetch up to fetch.max.wait.ms (500 ms by
+    // default) and the task publishes nothing meanwhile; 50 ms bounds that stall.
     'consumer.fetch.max.wait.ms': '50',
   };
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { runCommand } from '@fileflow/common';
 import { ensureStack, getStackInfo, isPortOpen } from '@fileflow/infra';
 import { createWorld, type World } from '../chaos/world';
-import { createTestEnv, type TestEnv } from '../harness';
+import { createTestEnv, type TestEnv } from '@fileflow/testkit';
 import { barChartSvg, svgToPng, type Bar } from './chart';
 import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBacklog, type DrainResult } from './drain';
 import { runEndToEnd } from './e2e-phase';
@@ -125,9 +125,9 @@ async function main(o: BenchOptions): Promise<number> {
   const started = Date.now();
   const errors: string[] = [];
   log(`options ${JSON.stringify(o)}`);
-  // A stack this run starts has cold JVMs: run 23 (session 10) measured raw S3 at 808/s on a fresh
-  // S3Proxy (at 80-126 % of a core) against 1,168-1,347/s warm (38-62 %), which flattered every
-  // ratio to that stage. So the stages get a longer unmeasured warm-up then.
+  // A stack this run starts has cold JVMs: a fresh S3Proxy spends its first seconds compiling, which
+  // would understate the S3 stage and flatter every ratio to it. So the stages get a longer
+  // unmeasured warm-up then.
   const s3 = new URL(getStackInfo().s3Endpoint);
   const coldStack = !o.noStack && !(await isPortOpen(Number(s3.port), s3.hostname));
   if (!o.noStack) await ensureStack({ quiet: true, connect: o.phases.has('drain') || o.modes.includes('debezium') });

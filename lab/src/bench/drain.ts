@@ -10,7 +10,8 @@ import {
 import { producerSettings, silentLogger } from '@fileflow/common';
 import { createDb, takeOutboxBatchQuery } from '@fileflow/db';
 import { createRelay, openRelayDb } from '@fileflow/outbox-relay';
-import { startDebeziumRelay, type TestEnv } from '../harness';
+import { startTestDebeziumRelay } from '@fileflow/outbox-relay/src/testing';
+import type { TestEnv } from '@fileflow/testkit';
 import { sleep } from './measure';
 
 export interface DrainResult {
@@ -148,7 +149,7 @@ export async function drainPolling(
 /** Debezium registered after the backlog was written: its initial snapshot publishes it. */
 export async function drainDebezium(env: TestEnv, o: { rows: number; timeoutMs: number }): Promise<DrainResult> {
   const started = Date.now();
-  const debezium = await startDebeziumRelay(env, silentLogger);
+  const debezium = await startTestDebeziumRelay(env, silentLogger);
   const registeredMs = Date.now() - started;
   try {
     const { published, seconds } = await waitForTopic(env, o.rows, started, o.timeoutMs);

@@ -56,7 +56,7 @@ export async function runEndToEnd(
       riseMs: 100,
       lateMaxMs: 1_000,
       // First guess: two thirds of the closed-loop figure, which includes the catch-up after
-      // intake stopped, when the processor had the machine to itself (session 8: 550 of 840).
+      // intake stopped, when the processor had the machine to itself.
       start: o.sustainStart ?? (Number.isFinite(overload) ? overload * 0.65 : 400),
       maxSteps: o.sustainSteps,
       log,

@@ -194,7 +194,7 @@ export interface FixedRateResult {
   readonly rate: number;
   readonly accepted: number;
   readonly failed: number;
-  /** Why they failed, and how often (absent in results saved before session 10). */
+  /** Why they failed, and how often (absent in older saved results). */
   readonly failures?: Readonly<Record<string, number>>;
   /** How long the POSTs took (rate * seconds requests): longer than planned when the API fell behind. */
   readonly postSeconds: number;

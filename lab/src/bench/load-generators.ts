@@ -104,8 +104,8 @@ export async function postAtRate(
 
 /**
  * One POST over a keep-alive agent. The load generator shares the two cores with the system it
- * measures, so it uses node:http: with `fetch` (undici) the bench process took about 20 % of a
- * core at 200 POST/s, with node:http about 10 %.
+ * measures, so it uses node:http: node:http costs about half of fetch's CPU per request
+ * (docs/benchmarks.md).
  */
 function postJson(agent: http.Agent, url: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { connectUrl, stackSettings } from '../harness';
+import { stackSettings } from '@fileflow/testkit';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -59,11 +59,11 @@ export function machine(): BenchResults['machine'] {
 /**
  * Other relays attached to the stack when the run starts: Kafka Connect connectors and
  * replication slots (any database). An idle Debezium connector still decodes all the WAL the
- * benchmark writes, and costs CPU in every number (measured: ~20 % slower end to end on 2 cores).
+ * benchmark writes, and costs CPU in every number.
  */
 export async function otherRelays(): Promise<string[]> {
   const found: string[] = [];
-  const connectors = await fetch(`${connectUrl}/connectors`, { signal: AbortSignal.timeout(2_000) })
+  const connectors = await fetch(`${stackSettings.connectUrl}/connectors`, { signal: AbortSignal.timeout(2_000) })
     .then((r) => r.json() as Promise<string[]>)
     .catch(() => [] as string[]);
   if (connectors.length) found.push(`Kafka Connect connectors: ${connectors.join(', ')}`);

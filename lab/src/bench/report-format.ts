@@ -24,7 +24,7 @@ export function textTable(rows: string[][]): string {
 
 /** Where the late publishes were: one burst is a stall, spread out a slow relay. */
 function lateNote(late: Hops['latePublishes']): string {
-  if (late === undefined) return ''; // a saved run from before it was measured
+  if (late === undefined) return ''; // an older saved run without it
   if (late === null) return `; none over ${latePublishMs} ms`;
   return `; ${late.files} over ${latePublishMs} ms, committed ${fmt(late.fromS, 1)}–${fmt(late.toS, 1)} s into the phase (worst ${fmt(late.worstMs)} ms)`;
 }

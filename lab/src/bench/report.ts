@@ -19,7 +19,7 @@ export interface BenchResults {
     versions: Record<string, string>;
   };
   readonly stages: {
-    /** The issue's stage: each file + outbox row in a transaction of its own. */
+    /** The specified stage: one file + outbox row per transaction. */
     postgres?: LoopResult;
     /** The same writes grouped as the API groups them (context, not a stage limit). */
     postgresGrouped?: LoopResult;
@@ -35,7 +35,7 @@ export interface BenchResults {
     mode: 'polling' | 'debezium';
     fixed?: FixedRateResult;
     max?: MaxRateResult;
-    /** Absent in results from before session 8. */
+    /** Absent in older saved results. */
     sustained?: SustainResult;
   }>;
   readonly errors: string[];
@@ -50,8 +50,8 @@ function withReasons(failures: Readonly<Record<string, number>> | undefined): st
 }
 
 /**
- * The end-to-end rate judged against the stages: the maximum sustainable rate; for results from
- * before it was measured, the closed-loop phase's completed files/s.
+ * The end-to-end rate judged against the stages: the maximum sustainable rate; for older saved
+ * results without it, the closed-loop phase's completed files/s.
  */
 function sustainedRate(x: BenchResults['e2e'][number]): { rate: number; what: string } | undefined {
   if (x.sustained) return x.sustained.rate === null ? undefined : { rate: x.sustained.rate, what: 'sustainable' };
@@ -269,7 +269,7 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
     '',
     mdTable(rows[0] ?? [], rows.slice(1)),
     '',
-    '### Targets (issue 5)',
+    '### Targets',
     '',
     mdTable(['target', 'measured', 'verdict'], targets),
     '',

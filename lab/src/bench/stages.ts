@@ -4,13 +4,15 @@ import { createS3Client, newId, newTraceparent, producerSettings } from '@filefl
 import { createDb } from '@fileflow/db';
 import { renderFile } from '@fileflow/file-processor';
 import { createFile, createGroupedFileWriter, insertFilesOn } from '@fileflow/api';
-import { createFileDeps, stackSettings, type TestEnv } from '../harness';
+import { createFileDeps } from '@fileflow/api/src/testing';
+import { stackSettings, type TestEnv } from '@fileflow/testkit';
 import { closedLoop, type LoopResult } from './measure';
 
 /**
  * The API's write (file + outbox row), same code, pool size and client concurrency as the API:
- * each file in a transaction of its own (the issue's stage), or `grouped` as the API writes
- * them (`createGroupedFileWriter`: the files of concurrent callers share a statement).
+ * each file in a transaction of its own (the specified stage: one file + outbox row per
+ * transaction), or `grouped` as the API writes them (`createGroupedFileWriter`: the files of
+ * concurrent callers share a statement).
  */
 export async function rawPostgres(
   env: TestEnv,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { logFile } from '@fileflow/infra';
 import { createConnectClient } from '@fileflow/outbox-relay';
-import type { Violation } from '../audit/facts';
-import { connectUrl } from '../harness';
+import type { Violation } from '@fileflow/ops';
+import { stackSettings } from '@fileflow/testkit';
 import { logProblems, logTrail } from './log-excerpts';
 import type { InfraControl, Scenario } from './scenario';
 import { formatProblems, repairStack, settledStackProblems, stackProblems, type StackProblem } from './stack-guard';
@@ -51,7 +51,7 @@ const herderTrail =
 /** Every connector Connect knows, with its state and its tasks' (`GET /connectors?expand=status`). */
 async function connectorStates(): Promise<string> {
   try {
-    const states = Object.entries((await createConnectClient(connectUrl).statuses()) ?? {}).map(
+    const states = Object.entries((await createConnectClient(stackSettings.connectUrl).statuses()) ?? {}).map(
       ([name, { status }]) =>
         `${name}: ${status?.connector.state ?? '?'} [${(status?.tasks ?? []).map((t) => `${t.id}:${t.state}`).join(' ')}]`,
     );
@@ -162,8 +162,8 @@ export async function runScenario(
     await world.dispose().catch((err: unknown) => console.error(`cleanup of ${scenario.name} failed:`, err));
     // Leave a healthy stack to the next scenario (this one fails for what it broke).
     const broken = [...(stackAfter ?? (await settledStackProblems(infra, relayMode, settleMs)))];
-    // Connect can answer its health probe yet no longer run connectors (CI saw every later
-    // Debezium scenario fail at start): after a failed Debezium scenario, it starts afresh.
+    // Connect can answer its health probe yet no longer run connectors (a hanging transaction: then
+    // every later Debezium scenario fails at start): after a failed Debezium scenario, it starts afresh.
     if (relayMode === 'debezium' && !passed && !broken.some((p) => p.component === 'connect')) {
       broken.push({ component: 'connect', problem: 'a Debezium scenario failed on it' });
     }

@@ -1,21 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { SERVICE_NODE_FLAGS } from '@fileflow/infra';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { eventually } from '../harness/eventually';
+import { eventually, freePort } from '@fileflow/testkit';
 import { repoRoot } from '../repo-root';
 
 export type ServiceKind = 'api' | 'outbox-relay' | 'file-processor';
-
-/** A free TCP port on 127.0.0.1 (bound, noted, released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /**
  * One service as a real OS process (`node --import tsx <svc>/src/main.ts`), so the failure

@@ -1,4 +1,4 @@
-import { eventually } from '../harness/eventually';
+import { eventually } from '@fileflow/testkit';
 import type { InfraComponent, InfraControl } from './scenario';
 import type { RelayMode } from './world';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { abortHangingTransactionsCommand } from '@fileflow/infra';
 import { producerSettings } from '@fileflow/common';
-import { createTestEnv, readTopic, stackSettings, type TestEnv } from '../harness';
+import { createTestEnv, readTopic, stackSettings, type TestEnv } from '@fileflow/testkit';
 
 const run = promisify(execFile);
 let env: TestEnv;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { abortHangingTransactionsCommand } from '@fileflow/infra';
-import { stackSettings } from '../harness/stack-settings';
+import { stackSettings } from '@fileflow/testkit';
 
 /**
  * The hanging-transaction janitor the failure suite runs beside Debezium scenarios, as a

@@ -1,13 +1,12 @@
 import { join, resolve } from 'node:path';
-import { collectFacts } from '../audit/collect';
-import { judge } from '../audit/judge';
-import type { AuditReport } from '../audit/facts';
 import { renderFile } from '@fileflow/file-processor';
-import { connectorNamesFor, createConnectClient, dropSlot } from '@fileflow/outbox-relay';
-import { connectUrl, createTestEnv, eventually, stackSettings, type RelayMode, type TestEnv } from '../harness';
+import { collectFacts, judge, type AuditReport } from '@fileflow/ops';
+import { removeConnectorAtCleanup } from '@fileflow/outbox-relay/src/testing';
+import { createTestEnv, eventually, stackSettings, type TestEnv } from '@fileflow/testkit';
+import type { RelayMode } from '../harness';
 import { ServiceProcess } from './service-process';
 
-export type { RelayMode } from '../harness/pipeline';
+export type { RelayMode } from '../harness';
 
 /** One isolated system for a scenario: its own database, topics, groups and prefix, real processes. */
 export interface World {
@@ -65,17 +64,11 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
     LOG_LEVEL: 'info',
     FAULT_CRASH_AT: '',
     RELAY_MODE: relayMode,
-    KAFKA_CONNECT_URL: connectUrl,
+    KAFKA_CONNECT_URL: stackSettings.connectUrl,
   };
   if (relayMode === 'debezium') {
-    // The relay process registers a connector (and slot) for this database: remove both.
-    const names = connectorNamesFor(env.databaseName);
-    env.beforeCleanup(async () => {
-      await createConnectClient(connectUrl)
-        .delete(names.name)
-        .catch(() => undefined);
-      await dropSlot(env.db, names.slotName);
-    });
+    // The relay process registers a connector (and slot) for this database.
+    removeConnectorAtCleanup(env);
   }
   const api = new ServiceProcess(
     'api',

@@ -7,15 +7,8 @@ import {
   fileProcessingSchema,
   messageHeadersSchema,
 } from '@fileflow/common';
-import {
-  createTestEnv,
-  eventually,
-  readTopic,
-  stackSettings,
-  startPipeline,
-  type Pipeline,
-  type TestEnv,
-} from '../harness';
+import { createTestEnv, eventually, readTopic, stackSettings, type TestEnv } from '@fileflow/testkit';
+import { startPipeline, type Pipeline } from '../harness';
 
 let env: TestEnv;
 let pipeline: Pipeline;

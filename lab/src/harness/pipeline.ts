@@ -1,11 +1,12 @@
 import type { Express } from 'express';
-import { createApp, createStatusConsumer, type StatusConsumer } from '@fileflow/api';
+import type { StatusConsumer } from '@fileflow/api';
+import { startTestApi } from '@fileflow/api/src/testing';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createLogger, newId, producerSettings, silentLogger, type Logger, type RetryBudget } from '@fileflow/common';
+import { createLogger, producerSettings, silentLogger, type Logger, type RetryBudget } from '@fileflow/common';
 import { createFileRequestConsumer, type FileRequestConsumer } from '@fileflow/file-processor';
-import { createOutboxListener, createRelay, type Relay } from '@fileflow/outbox-relay';
-import { startDebeziumRelay } from './debezium-relay';
-import type { TestEnv } from './test-env';
+import { createOutboxListener, createRelay, type Relay, type RelayMode } from '@fileflow/outbox-relay';
+import { startTestDebeziumRelay } from '@fileflow/outbox-relay/src/testing';
+import type { TestEnv } from '@fileflow/testkit';
 
 /** The whole system wired in-process against the real stack, for one test env. */
 export interface Pipeline {
@@ -34,7 +35,7 @@ export interface PipelineOptions {
   readonly s3?: S3Client;
 }
 
-export type RelayMode = 'polling' | 'debezium';
+export type { RelayMode } from '@fileflow/outbox-relay';
 
 /** The relay mode tests use unless they say otherwise: `RELAY_MODE=debezium npm test` runs them all on Debezium. */
 export const defaultRelayMode: RelayMode = process.env.RELAY_MODE === 'debezium' ? 'debezium' : 'polling';
@@ -43,7 +44,6 @@ const testLogger = () => (process.env.TEST_LOG ? createLogger('test', 'debug') :
 
 export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): Promise<Pipeline> {
   const logger = opts.logger ?? testLogger();
-  const app = createApp({ db: env.db, topics: env.topics, logger, newId, now: () => new Date() });
 
   const producer = env.kafka.producer(producerSettings); // as the relay service's
   const relay = createRelay({
@@ -71,13 +71,7 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
     logger,
     ...(opts.uploadSleep ? { sleep: opts.uploadSleep } : {}),
   });
-  const statusConsumer = createStatusConsumer({
-    kafka: env.kafka,
-    db: env.db,
-    topics: env.topics,
-    groupId: env.groupIds.status,
-    logger,
-  });
+  const api = await startTestApi(env, { logger, statusConsumer: opts.statusConsumer !== false });
 
   const started: Array<() => Promise<void>> = [];
   const relayMode = opts.relayMode ?? defaultRelayMode;
@@ -92,23 +86,20 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
     );
   }
   if (opts.relay !== false && relayMode === 'debezium') {
-    const debezium = await startDebeziumRelay(env, logger);
+    const debezium = await startTestDebeziumRelay(env, logger);
     started.push(() => debezium.stop());
   }
   if (opts.processor !== false) {
     await processor.start();
     started.push(() => processor.stop());
   }
-  if (opts.statusConsumer !== false) {
-    await statusConsumer.start();
-    started.push(() => statusConsumer.stop());
-  }
+  started.push(() => api.stop());
 
   return {
-    app,
+    app: api.app,
     relay,
     processor,
-    statusConsumer,
+    statusConsumer: api.statusConsumer,
     async stop() {
       for (const stop of started) await stop();
     },

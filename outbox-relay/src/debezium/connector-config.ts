@@ -49,9 +49,9 @@ export function outboxConnectorConfig(s: ConnectorSettings): Record<string, stri
     // commit, so a non-transactional heartbeat would not release WAL on an idle outbox.
     'heartbeat.action.query': "SELECT pg_logical_emit_message(true, 'fileflow-heartbeat', now()::varchar)",
     'message.prefix.exclude.list': 'fileflow-heartbeat',
-    // How long a task's poll waits for a batch to fill: each poll is one Kafka transaction
-    // (exactly once, below), and its records wait for it. 50 ms gave commit -> published
-    // p50 ~55 ms at 200 files/s; 20 ms gives ~23 ms (docs/benchmarks.md).
+    // How long a task's poll waits for a batch to fill. Each poll is one Kafka transaction
+    // (exactly once, below) and its records wait for it; shorter means more transactions
+    // (docs/benchmarks.md, "What moved each number").
     'poll.interval.ms': '20',
     transforms: 'outbox',
     'transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',

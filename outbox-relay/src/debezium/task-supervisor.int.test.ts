@@ -1,14 +1,14 @@
 import { silentLogger } from '@fileflow/common';
 import {
-  connectUrl,
   createTestEnv,
   eventually,
   freePort,
   insertOutboxRow,
   readTopic,
+  stackSettings,
   TcpProxy,
   type TestEnv,
-} from '@fileflow/lab';
+} from '@fileflow/testkit';
 import pg from 'pg';
 import { createConnectClient } from './connect-client';
 import { connectorNamesFor } from './connector-config';
@@ -18,7 +18,7 @@ import { createTaskSupervisor, failedParts, type StallWatch } from './task-super
 
 let env: TestEnv;
 let proxy: TcpProxy;
-const connect = createConnectClient(connectUrl);
+const connect = createConnectClient(stackSettings.connectUrl);
 
 /** A supervisor of `connector` checking every 500 ms (backing off to 5 s), optionally watching for stalls. */
 const superviseQuickly = (connector: string, stall?: StallWatch) =>
@@ -55,7 +55,7 @@ it('restarts a Debezium task that failed for good (connections reset while it st
   // starting task.
   const resets = setInterval(() => proxy.resetAll(), 50);
   try {
-    await fetch(`${connectUrl}/connectors/${names.name}/tasks/0/restart`, { method: 'POST' });
+    await fetch(`${stackSettings.connectUrl}/connectors/${names.name}/tasks/0/restart`, { method: 'POST' });
     await eventually(async () => expect(await taskState()).toBe('FAILED'), { timeoutMs: 60_000 });
   } finally {
     clearInterval(resets);

@@ -1,10 +1,9 @@
 import { connectorNamesFor, createConnectClient } from '@fileflow/outbox-relay';
-import { connectUrl } from '../../harness/debezium-relay';
-import { eventually } from '../../harness/eventually';
+import { eventually, stackSettings } from '@fileflow/testkit';
 import { runLoad } from '../load';
 import { progress, type Scenario } from '../scenario';
 
-/** Issue #3's test: Kafka Connect killed (kill -9) in the middle of a burst of 500 files. */
+/** Kafka Connect killed (kill -9) in the middle of a burst of 500 files. */
 export const connectCrash: Scenario = {
   name: 'connect-crash',
   title: 'Kafka Connect killed (SIGKILL) in the middle of a burst of 500 files, restarted',
@@ -18,7 +17,7 @@ export const connectCrash: Scenario = {
     const healedAt = Date.now();
     const result = await load;
     // The connector's task runs again on the new worker (its config lives in Kafka).
-    const connect = createConnectClient(connectUrl);
+    const connect = createConnectClient(stackSettings.connectUrl);
     const name = connectorNamesFor(world.env.databaseName).name;
     const running = await eventually(async () => {
       const status = await connect.status(name);

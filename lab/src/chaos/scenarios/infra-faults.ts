@@ -1,6 +1,6 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { createKafka, silentLogger } from '@fileflow/common';
-import { stackSettings } from '../../harness/stack-settings';
+import { stackSettings } from '@fileflow/testkit';
 import { runLoad } from '../load';
 import { progress, type Scenario } from '../scenario';
 import { uploadBudget, uploadBudgetEnv, waitForQuiescence, type World } from '../world';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { maxBodyBytes, maxDescriptionLength } from '@fileflow/api';
 import { connectorNamesFor, createConnectClient } from '@fileflow/outbox-relay';
-import { connectUrl } from '../../harness';
+import { stackSettings } from '@fileflow/testkit';
 import { runLoad } from '../load';
 import type { Scenario } from '../scenario';
 import type { World } from '../world';
@@ -23,12 +23,12 @@ export function maxSizeRequest(i: number): { title: string; description: string 
 async function stopRelay(world: World): Promise<void> {
   await world.relay.kill('SIGTERM');
   if (world.relayMode === 'debezium')
-    await createConnectClient(connectUrl).stop(connectorNamesFor(world.env.databaseName).name);
+    await createConnectClient(stackSettings.connectUrl).stop(connectorNamesFor(world.env.databaseName).name);
 }
 
 async function startRelay(world: World): Promise<void> {
   if (world.relayMode === 'debezium')
-    await createConnectClient(connectUrl).resume(connectorNamesFor(world.env.databaseName).name);
+    await createConnectClient(stackSettings.connectUrl).resume(connectorNamesFor(world.env.databaseName).name);
   await world.relay.start();
 }
 

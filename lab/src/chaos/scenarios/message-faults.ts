@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import { encodeRecord, newId } from '@fileflow/common';
-import { eventually } from '../../harness/eventually';
-import { readTopic } from '../../harness/topic-reader';
+import { deadLetterHeaders, encodeRecord, newId } from '@fileflow/common';
+import { eventually, readTopic } from '@fileflow/testkit';
 import { runLoad } from '../load';
 import { progress, type Scenario } from '../scenario';
 import { waitForQuiescence } from '../world';
@@ -90,7 +89,7 @@ export const poisonMessages: Scenario = {
     const dead = await Promise.all(
       Object.entries(poison).map(async ([topic, messages]) => {
         const got = await readTopic(world.env.kafka, `${topic}.dlq`, (rs) => rs.length >= messages.length);
-        return got.length === messages.length && got.every((r) => r.headers['dlq-reason']);
+        return got.length === messages.length && got.every((r) => r.headers[deadLetterHeaders.reason]);
       }),
     );
     return {

@@ -1,7 +1,6 @@
 import { runLoad } from '../load';
 import { progress, type Scenario } from '../scenario';
-import { freePort } from '../service-process';
-import { TcpProxy } from '../tcp-proxy';
+import { freePort, TcpProxy } from '@fileflow/testkit';
 
 /** Must match infra's KAFKA.faultyPort / faultyProxyPort (the broker's proxied listener). */
 const kafkaFaultyPort = 9094;

@@ -5,7 +5,8 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import request from 'supertest';
 import { sql } from 'kysely';
 import { deadLetterTopic } from '@fileflow/common';
-import { createTestEnv, eventually, stackSettings, startPipeline, type Pipeline, type TestEnv } from '../harness';
+import { createTestEnv, eventually, stackSettings, type TestEnv } from '@fileflow/testkit';
+import { startPipeline, type Pipeline } from '../harness';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../../..');
@@ -33,7 +34,7 @@ async function audit(): Promise<{ code: number; out: string }> {
     AWS_ENDPOINT: stackSettings.s3.endpoint,
   };
   try {
-    const { stdout } = await run('npx', ['tsx', 'lab/src/audit/cli.ts', '--json'], { cwd: root, env: env_ });
+    const { stdout } = await run('npx', ['tsx', 'ops/src/audit/cli.ts', '--json'], { cwd: root, env: env_ });
     return { code: 0, out: stdout };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -1,5 +1,5 @@
 import { createServer, connect, type Server } from 'node:net';
-import { freePort } from './service-process';
+import { freePort } from './free-port';
 import { TcpProxy } from './tcp-proxy';
 
 let echo: Server;

@@ -1,7 +1,8 @@
 import { encodeRecord, newId, silentLogger, type FileCreated } from '@fileflow/common';
 import { sql } from 'kysely';
-import { createTestEnv, eventually, readTopic, startPipeline, type Pipeline, type TestEnv } from '../harness';
-import { replayDeadLetters } from './replay-dead-letters';
+import { replayDeadLetters } from '@fileflow/ops';
+import { createTestEnv, eventually, readTopic, type TestEnv } from '@fileflow/testkit';
+import { startPipeline, type Pipeline } from '../harness';
 
 let env: TestEnv;
 let pipeline: Pipeline;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { TcpProxy, createTestEnv, eventually, freePort, timed, type TestEnv } from '@fileflow/lab';
-import { QueryTimeoutError, createDb, type Db } from './connection';
+import { QueryTimeoutError, createDb, type Db } from '@fileflow/db';
+import { TcpProxy, createTestEnv, eventually, freePort, timed, type TestEnv } from '@fileflow/testkit';
 
 let env: TestEnv;
 const opened: Db[] = [];

@@ -13,7 +13,6 @@ import {
   type Topics,
 } from '@fileflow/common';
 import { createDb, migrateToLatest, type Db } from '@fileflow/db';
-import { connectorNamesFor } from '@fileflow/outbox-relay';
 import { databaseUrlFor, stackSettings } from './stack-settings';
 
 /**
@@ -96,12 +95,8 @@ export async function createTestEnv(name: string, opts: { partitions?: number } 
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
       const a = kafka.admin();
       await a.connect();
-      // The env's topics, plus the heartbeat topic of a Debezium connector on its database.
-      const heartbeat = `__debezium-heartbeat.${connectorNamesFor(dbName).topicPrefix}`;
       const existing = await a.listTopics();
-      await a
-        .deleteTopics({ topics: [...names, heartbeat].filter((t) => existing.includes(t)) })
-        .catch(() => undefined);
+      await a.deleteTopics({ topics: names.filter((t) => existing.includes(t)) }).catch(() => undefined);
       await a.disconnect();
       await deletePrefix(s3, stackSettings.bucket, `t/${id}/`);
       s3.destroy();

@@ -1,8 +1,14 @@
 import type { Kafka } from 'kafkajs';
-import { createTestEnv, eventually, TcpProxy, type TestEnv } from '@fileflow/lab';
-import { consumerTiming, createKafka, producerSettings } from './kafka';
-import { createLogger, silentLogger } from './logger';
-import { createRecordConsumer, type WatchedRecordConsumer } from './record-consumer';
+import {
+  consumerTiming,
+  createKafka,
+  createLogger,
+  createRecordConsumer,
+  producerSettings,
+  silentLogger,
+  type WatchedRecordConsumer,
+} from '@fileflow/common';
+import { createTestEnv, eventually, TcpProxy, type TestEnv } from '@fileflow/testkit';
 
 /** Must match infra's KAFKA.faultyPort / faultyProxyPort: a listener that advertises the proxy's port. */
 const kafkaFaultyPort = 9094;

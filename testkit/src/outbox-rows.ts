@@ -1,28 +1,6 @@
 import pg from 'pg';
-import { createFileWriter, insertFilesOn, type CreateFileDeps } from '@fileflow/api';
 import { newId } from '@fileflow/common';
-import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
 import type { TestEnv } from './test-env';
-
-/**
- * What the API's `createFile` needs, on `env` (or on `db`): each file written in a transaction
- * of its own (`createFileWriter`), ids from the files sequence in blocks (as the API takes them),
- * new message ids, empty traceparents. `overrides` replaces any part.
- */
-export function createFileDeps(
-  env: TestEnv,
-  { db = env.db, ...overrides }: Partial<CreateFileDeps> & { db?: Db } = {},
-): CreateFileDeps {
-  return {
-    topics: env.topics,
-    write: createFileWriter(insertFilesOn(db)),
-    fileId: createFileIdAllocator((n) => reserveFileIds(db, n)),
-    newId,
-    traceparent: () => '',
-    now: () => new Date(),
-    ...overrides,
-  };
-}
 
 /** Insert one outbox row on `client` (inside whatever transaction it has open). */
 export async function insertOutboxRow(

@@ -9,6 +9,7 @@ export const stackSettings = {
     secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
   },
   bucket: process.env.S3_BUCKET ?? 'file-storage-bucket',
+  connectUrl: process.env.KAFKA_CONNECT_URL ?? 'http://127.0.0.1:8083',
 };
 
 /** The URL of database `name` on the same server as the admin database. */

@@ -1,6 +1,6 @@
 import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { TcpProxy, freePort, stackSettings, timed } from '@fileflow/lab';
-import { createS3Client } from './s3';
+import { createS3Client } from '@fileflow/common';
+import { TcpProxy, freePort, stackSettings, timed } from '@fileflow/testkit';
 
 let proxy: TcpProxy;
 beforeEach(async () => {

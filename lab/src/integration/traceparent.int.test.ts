@@ -1,15 +1,9 @@
 import request from 'supertest';
 import { messageHeadersSchema } from '@fileflow/common';
-import {
-  createFileDeps,
-  createTestEnv,
-  eventually,
-  readTopic,
-  startPipeline,
-  type Pipeline,
-  type TestEnv,
-} from '@fileflow/lab';
-import { createFile } from './create-file';
+import { createFile } from '@fileflow/api';
+import { createFileDeps } from '@fileflow/api/src/testing';
+import { createTestEnv, eventually, readTopic, type TestEnv } from '@fileflow/testkit';
+import { startPipeline, type Pipeline } from '../harness';
 
 let env: TestEnv;
 let pipeline: Pipeline;

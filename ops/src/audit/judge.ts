@@ -1,7 +1,5 @@
-import { isTerminal, type FileStatus } from '@fileflow/common';
+import { decideRetry, decideTransition, isTerminal, type FileStatus } from '@fileflow/common';
 import type { AuditFacts, AuditReport, Violation } from './facts';
-
-const stage: Record<FileStatus, number> = { pending: 0, processing: 1, completed: 2, failed: 2 };
 
 export interface AuditLimits {
   /** A file not terminal for longer than this is stuck. */
@@ -73,9 +71,13 @@ export function judge(
   for (const t of facts.transitions) {
     const before = attemptOf.get(t.fileId);
     attemptOf.set(t.fileId, t.attempt);
-    // The one way back: failed -> pending as the start of the next attempt (POST /files/:id/retry).
-    const newAttempt = t.from === 'failed' && t.to === 'pending' && before !== undefined && t.attempt === before + 1;
-    if (t.from !== null && !newAttempt && (stage[t.to] <= stage[t.from] || t.attempt !== before)) {
+    // Forward within the attempt, or the one way back: failed -> pending as the start of the
+    // next attempt (POST /files/:id/retry). The same rules the status consumer and the API apply.
+    const retry =
+      t.from !== null && before !== undefined ? decideRetry({ status: t.from, attempt: before }) : undefined;
+    const newAttempt = retry?.retry === true && t.to === 'pending' && t.attempt === retry.attempt;
+    const forward = t.from !== null && t.attempt === before && decideTransition(t.from, t.to).apply;
+    if (t.from !== null && !newAttempt && !forward) {
       const attempts = t.attempt === before ? '' : ` (attempt ${before ?? '?'} -> ${t.attempt})`;
       violations.push({ kind: 'status-regression', fileId: t.fileId, detail: `${t.from} -> ${t.to}${attempts}` });
     }

@@ -1,15 +1,7 @@
 import request from 'supertest';
 import { createS3Client } from '@fileflow/common';
-import {
-  createTestEnv,
-  eventually,
-  readTopic,
-  S3FaultProxy,
-  stackSettings,
-  startPipeline,
-  type Pipeline,
-  type TestEnv,
-} from '@fileflow/lab';
+import { createTestEnv, eventually, readTopic, S3FaultProxy, stackSettings, type TestEnv } from '@fileflow/testkit';
+import { startPipeline, type Pipeline } from '../harness';
 
 /** Budget of these tests: long enough for every fault they inject, short enough to see it end. */
 const retryBudget = { budgetMs: 30_000, initialDelayMs: 200, maxDelayMs: 1_000, factor: 2 };

@@ -3,8 +3,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { renderFile } from '@fileflow/file-processor';
-import { createTestEnv, eventually, startPipeline, type Pipeline, type TestEnv } from '@fileflow/lab';
-import { sendRaw, type RawResponse } from './raw-http.test-util';
+import { createTestEnv, eventually, sendRaw, type RawResponse, type TestEnv } from '@fileflow/testkit';
+import { startPipeline, type Pipeline } from '../harness';
 
 /**
  * Property: whatever a client sends, the API answers a 4xx problem+json and writes no row, or

@@ -1,8 +1,9 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { sql } from 'kysely';
 import type { Kafka } from 'kafkajs';
-import { topicList, type Topics } from '@fileflow/common';
+import { mapConcurrent, topicList, type Topics } from '@fileflow/common';
 import { outboxBacklog, type Db } from '@fileflow/db';
+import { objectKeyFor } from '@fileflow/file-processor';
 import type { AuditFacts } from './facts';
 import { readDeadLetters } from './read-dead-letters';
 
@@ -16,20 +17,6 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return keys;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
 }
 
 /** Read the facts the audit judges: files, their history, the outbox, the inbox, the bucket. */
@@ -55,8 +42,8 @@ export async function collectFacts(deps: {
            coalesce(sum(duplicates), 0) AS duplicates
     FROM inbox`.execute(db);
   const keys = await listKeys(s3, bucket, keyPrefix);
-  const completed = new Set(files.filter((f) => f.status === 'completed').map((f) => `${keyPrefix}${f.id}.txt`));
-  const contents = await mapLimit(keys, 8, async (key) => {
+  const completed = new Set(files.filter((f) => f.status === 'completed').map((f) => objectKeyFor(keyPrefix, f.id)));
+  const contents = await mapConcurrent(keys, 8, async (key) => {
     if (!completed.has(key)) return [key, undefined] as const;
     const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return [key, await obj.Body?.transformToString('utf-8')] as const;

@@ -1,0 +1,52 @@
+/** Error codes a client of the API can see; each maps to one HTTP status. */
+export type AppErrorCode =
+  | 'validation_failed'
+  | 'malformed_json'
+  | 'undecodable_body'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'service_unavailable';
+
+const statusByCode: Record<AppErrorCode, number> = {
+  validation_failed: 400,
+  malformed_json: 400,
+  undecodable_body: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  service_unavailable: 503,
+};
+
+/** One problem with one field of an input, as reported to clients. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** An expected failure with a code; anything else is a bug. */
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly issues: readonly FieldIssue[];
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    opts: { issues?: readonly FieldIssue[]; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = opts.issues ?? [];
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+
+  get httpStatus(): number {
+    return statusByCode[this.code];
+  }
+}

@@ -1,0 +1,3 @@
+export * from './audit';
+export { replayDeadLetters, type ReplayResult } from './dlq/replay-dead-letters';
+export { readToEnd, type TopicRecord } from './kafka/read-to-end';
