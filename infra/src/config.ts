@@ -105,10 +105,11 @@ export const CONNECT = {
 /**
  * Node flags of every service process (api, outbox-relay, file-processor), however it is started:
  * the launcher, the test and benchmark harness (lab's ServiceProcess), docker-compose (as
- * NODE_OPTIONS). Without a limit V8 lets the old generation grow to several times what is alive;
- * 160 MB keeps each service under the 256 MB RSS target (docs/benchmarks.md).
+ * NODE_OPTIONS). Without a limit V8 lets the old generation grow to several times what is alive,
+ * and Node 24's V8 sizes the young generation far larger than these services' short-lived garbage
+ * needs; the two limits keep each service under the 256 MB RSS target (docs/benchmarks.md).
  */
-export const SERVICE_NODE_FLAGS = ['--max-old-space-size=160'] as const;
+export const SERVICE_NODE_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=8'] as const;
 
 /**
  * Whether `up` / ensureStack should also start Kafka Connect: an explicit true/false wins, otherwise
