@@ -1,12 +1,18 @@
-import express, { type Express } from 'express';
+import type { S3Client } from '@aws-sdk/client-s3';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import { sql } from 'kysely';
 import { healthEndpoints, type Faults, type Logger, type Topics } from '@fileflow/common';
-import { AppError } from './app-error';
 import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
+import { AppError } from './app-error';
+import { authenticate, type AuthDeps } from './auth/authenticate';
+import { docsRouter } from './docs-page';
 import { createGroupedFileWriter, insertFilesOn } from './file-writer';
 import { filesRouter } from './files.routes';
-import { problemHandler } from './problem';
 import { jsonBody } from './json-body';
+import { buildOpenApiDocument } from './openapi';
+import { methodNotAllowed, problemHandler } from './problem';
+import type { FileCache } from './redis/file-cache';
 
 export interface AppDeps {
   readonly db: Db;
@@ -14,31 +20,62 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly newId: () => string;
   readonly now: () => Date;
+  /** Where `GET /files/:id/content` reads objects from. */
+  readonly s3: S3Client;
+  /** Who may ask (default: no keys, every request anonymous). */
+  readonly auth?: AuthDeps;
+  /** The rate limit, applied after authentication (default: none). */
+  readonly rateLimit?: RequestHandler;
+  /** The read-through cache of `GET /files/:id` (default: none). */
+  readonly cache?: FileCache | undefined;
+  /** How long an `Idempotency-Key` is remembered (default: 24 h). */
+  readonly idempotencyTtlSeconds?: number;
   /** Fault injection (failure suite): see `createGroupedFileWriter`. */
   readonly faults?: Faults;
   /** Extra readiness problems (e.g. the status consumer is not connected). */
   readonly readiness?: () => Promise<string[]>;
+  /** Optional dependencies that are down (the API serves without them). */
+  readonly degraded?: () => string[];
 }
 
-/** The HTTP app; it never listens, so tests mount it with supertest. */
+const noKeys: AuthDeps = { pepper: undefined, required: false, findKey: () => Promise.resolve(undefined) };
+
+/**
+ * The HTTP app; it never listens, so tests mount it with supertest. In order: security headers,
+ * health and the API's own documentation (no key needed), then who is asking, the rate limit, the
+ * JSON body, the routes, and problem+json for every error.
+ */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(helmet());
   app.use(
     healthEndpoints(async () => {
       const problems: string[] = [];
-      await sql`SELECT 1`.execute(deps.db).catch((err: unknown) => problems.push(`database: ${String(err)}`));
+      await sql`SELECT 1`.execute(deps.db).catch((err: unknown) => {
+        deps.logger.warn('readiness: database unreachable', { err: String(err) });
+        problems.push('database: unreachable');
+      });
       if (deps.readiness) problems.push(...(await deps.readiness()));
       return problems;
-    }),
+    }, deps.degraded),
   );
+  app.use(docsRouter(buildOpenApiDocument()));
+  app.all(['/health/live', '/health/ready', '/openapi.json', '/docs'], methodNotAllowed('GET', 'HEAD'));
+  app.use(authenticate(deps.auth ?? noKeys));
+  if (deps.rateLimit) app.use(deps.rateLimit);
   app.use(jsonBody());
 
   const fileId = createFileIdAllocator((n) => reserveFileIds(deps.db, n));
   app.use(
     '/files',
-    filesRouter({ ...deps, fileId, write: createGroupedFileWriter(insertFilesOn(deps.db), deps.faults) }),
+    filesRouter({
+      ...deps,
+      fileId,
+      write: createGroupedFileWriter(insertFilesOn(deps.db), deps.faults),
+      idempotencyTtlSeconds: deps.idempotencyTtlSeconds ?? 86_400,
+    }),
   );
   app.use((req) => {
     throw new AppError('not_found', `no route for ${req.method} ${req.path}`);

@@ -23,7 +23,7 @@ const postRaw = (body: string | Buffer, headers: Record<string, string> = {}) =>
 
 beforeAll(async () => {
   env = await createTestEnv('api');
-  app = createApp({ db: env.db, topics: env.topics, logger: silentLogger, newId, now: () => new Date() });
+  app = createApp({ db: env.db, topics: env.topics, logger: silentLogger, newId, now: () => new Date(), s3: env.s3 });
 });
 afterAll(() => env.cleanup());
 
@@ -70,6 +70,23 @@ describe('POST /files', () => {
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
     expect(row.traceparent).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
+  });
+
+  it('takes the longest valid request however escaped: 255 + 10,000 astral characters as \\u escapes', async () => {
+    const escaped = (n: number) => '\\ud83d\\ude00'.repeat(n); // 😀, 12 bytes each in the JSON text
+    const body = `{"title":"${escaped(255)}","description":"${escaped(10_000)}"}`;
+    expect(body.length).toBeGreaterThan(120_000);
+    const res = await postRaw(body);
+    expect(res.status).toBe(202);
+    const file = await request(app)
+      .get(`/files/${(res.body as { id: number }).id}`)
+      .expect(200);
+    expect(file.body.title).toBe('😀'.repeat(255));
+    expect(file.body.description).toBe('😀'.repeat(10_000));
+    // One character more is a 400 naming the field, not a 413 for the body.
+    const tooLong = await postRaw(`{"title":"${escaped(256)}"}`);
+    expect(tooLong.status).toBe(400);
+    expect((tooLong.body as { errors: { path: string }[] }).errors[0]?.path).toBe('title');
   });
 
   it('continues the caller trace when a traceparent header is sent', async () => {
@@ -276,7 +293,7 @@ describe('atomicity of the file row and its outbox row', () => {
     const takenId = await occupyOutboxId();
     // The outbox insert reuses an existing id: it fails after the file row was inserted.
     const deps = createFileDeps(env, { newId: () => takenId });
-    await expect(createFile(deps, { title: 'doomed', description: '' })).rejects.toThrow(/duplicate key/);
+    await expect(createFile(deps, { body: { title: 'doomed', description: '' } })).rejects.toThrow(/duplicate key/);
     const doomed = await env.db.selectFrom('files').select('id').where('title', '=', 'doomed').execute();
     expect(doomed).toEqual([]);
     expect(await counts()).toEqual({ files: before.files, outbox: before.outbox + 1 });
@@ -285,7 +302,7 @@ describe('atomicity of the file row and its outbox row', () => {
 
   it('when it commits, both rows exist', async () => {
     const deps = createFileDeps(env);
-    const file = await createFile(deps, { title: 'kept', description: '' });
+    const file = await createFile(deps, { body: { title: 'kept', description: '' } });
     const outbox = await env.db
       .selectFrom('outbox')
       .select('aggregateid')
@@ -312,10 +329,20 @@ describe('group commit (the API writes the files of concurrent requests in one s
   it('commits a lone file at once and the ones that arrive meanwhile together, each with its outbox row', async () => {
     const deps = createFileDeps(env, { write: createGroupedFileWriter(insertFilesOn(env.db)) });
     const files = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => createFile(deps, { title: `grouped ${i}`, description: `d${i}` })),
+      Array.from({ length: 20 }, (_, i) => createFile(deps, { body: { title: `grouped ${i}`, description: `d${i}` } })),
     );
-    expect(files.map((f) => f.title)).toEqual(Array.from({ length: 20 }, (_, i) => `grouped ${i}`));
-    expect(files.every((f) => f.status === 'pending')).toBe(true);
+    const rows = await env.db
+      .selectFrom('files')
+      .select(['id', 'title', 'status'])
+      .where(
+        'id',
+        'in',
+        files.map((f) => f.id),
+      )
+      .orderBy('id')
+      .execute();
+    expect(rows.map((f) => f.title)).toEqual(Array.from({ length: 20 }, (_, i) => `grouped ${i}`));
+    expect(rows.every((f) => f.status === 'pending')).toBe(true);
     const txids = await txidsOf(files.map((f) => f.id));
     expect(txids).toHaveLength(20);
     // the first file alone, the 19 queued behind it in one transaction
@@ -329,7 +356,7 @@ describe('group commit (the API writes the files of concurrent requests in one s
     let k = 0;
     const deps = createFileDeps(env, { write, newId: () => ids[k++]! });
     const settled = await Promise.allSettled(
-      ['first', 'left', 'doomed', 'right'].map((title) => createFile(deps, { title, description: '' })),
+      ['first', 'left', 'doomed', 'right'].map((title) => createFile(deps, { body: { title, description: '' } })),
     );
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/duplicate key/);

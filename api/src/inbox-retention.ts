@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { runPeriodically, type Logger, type Runnable } from '@fileflow/common';
+import type { Logger, Runnable } from '@fileflow/common';
 import { deleteInboxReceiptsBefore, type Db } from '@fileflow/db';
+import { createBatchedPurge } from './batched-purge';
 
 const HOUR_MS = 3_600_000;
 
@@ -37,42 +38,17 @@ export interface InboxRetentionDeps {
   readonly maxBatchesPerRun?: number;
 }
 
-/**
- * Deletes inbox receipts older than the retention, in batches of short statements (each its own
- * transaction, so no long one holds back the relay's gap-free rule), now and every `intervalMs`.
- * `stop()` waits for a run in progress.
- */
+/** Deletes inbox receipts older than the retention (`createBatchedPurge`), now and every `intervalMs`. */
 export function createInboxRetention(deps: InboxRetentionDeps): Runnable & { purgeOnce(): Promise<number> } {
-  const log = deps.logger.child({ component: 'inbox-retention' });
-  const maxBatches = deps.maxBatchesPerRun ?? 100;
-  let stopping = false;
-
-  const purgeOnce = async (): Promise<number> => {
-    const cutoff = retentionCutoff(deps.now(), deps.retentionHours);
-    let deleted = 0;
-    for (let batch = 0; batch < maxBatches && !stopping; batch++) {
-      const n = await deleteInboxReceiptsBefore(deps.db, cutoff, deps.batchSize);
-      deleted += n;
-      if (n < deps.batchSize) break;
-    }
-    if (deleted > 0) log.info('old inbox receipts deleted', { deleted, before: cutoff.toISOString() });
-    return deleted;
-  };
-
-  const loop = runPeriodically({
-    task: purgeOnce,
-    delayMs: () => deps.intervalMs,
-    onError: (err) => log.warn('inbox retention failed; will retry', { err: String(err) }),
+  return createBatchedPurge({
+    logger: deps.logger.child({ component: 'inbox-retention' }),
+    what: 'old inbox receipts',
+    intervalMs: deps.intervalMs,
+    batchSize: deps.batchSize,
+    ...(deps.maxBatchesPerRun !== undefined ? { maxBatchesPerRun: deps.maxBatchesPerRun } : {}),
+    run: () => {
+      const cutoff = retentionCutoff(deps.now(), deps.retentionHours);
+      return (limit) => deleteInboxReceiptsBefore(deps.db, cutoff, limit);
+    },
   });
-  return {
-    purgeOnce,
-    start: () => {
-      stopping = false;
-      return loop.start();
-    },
-    stop: () => {
-      stopping = true;
-      return loop.stop();
-    },
-  };
 }

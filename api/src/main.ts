@@ -1,32 +1,56 @@
 import {
+  apiKeyPepperFrom,
   closeServer,
+  ConfigError,
   createFaults,
   createHttpServer,
-  httpTimeoutsFrom,
-  parseFaultPlan,
   createKafka,
   createLogger,
+  createS3Client,
+  httpTimeoutsFrom,
   listen,
   loadConfig,
   newId,
   onShutdownSignal,
+  parseFaultPlan,
+  s3SettingsFromEnv,
   startWhenReachable,
   topicsFromEnv,
 } from '@fileflow/common';
-import { createDb, dbTimeoutsFromEnv } from '@fileflow/db';
+import { createDb, dbTimeoutsFromEnv, deleteExpiredIdempotencyKeys, findApiKeyHash } from '@fileflow/db';
 import { createApp } from './app';
+import { cachedKeyLookup } from './auth/authenticate';
+import { createBatchedPurge } from './batched-purge';
 import { apiConfigSchema } from './config';
 import { createInboxRetention } from './inbox-retention';
+import { createRateLimit } from './rate-limit';
+import { createFileCache } from './redis/file-cache';
+import { createRedis } from './redis/redis-client';
 import { createStatusConsumer } from './status-consumer/status-consumer';
 
 /** The API process: HTTP on PORT plus the status consumer that owns `files` updates. */
 async function main(): Promise<void> {
   const config = loadConfig(apiConfigSchema, process.env);
+  const pepper = apiKeyPepperFrom(config);
+  if (config.API_AUTH_REQUIRED && pepper === undefined) {
+    throw new ConfigError(['API_AUTH_REQUIRED: keys are required but no API_KEY_PEPPER (or _FILE) is set']);
+  }
   const httpTimeouts = httpTimeoutsFrom(config);
   const logger = createLogger('api', config.LOG_LEVEL);
   const topics = topicsFromEnv(config);
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { timeouts: dbTimeoutsFromEnv(config) });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
+  const s3 = createS3Client(s3SettingsFromEnv(config));
+  const redis = createRedis(config, logger);
+  const cache =
+    redis && config.FILE_CACHE
+      ? createFileCache({
+          redis: redis.client,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+          ttlSeconds: config.FILE_CACHE_TTL_SECONDS,
+          logger,
+        })
+      : undefined;
   const faults = createFaults(parseFaultPlan(config.FAULT_CRASH_AT));
   const statusConsumer = createStatusConsumer({
     kafka,
@@ -35,6 +59,7 @@ async function main(): Promise<void> {
     groupId: config.KAFKA_GROUP_ID,
     logger,
     faults,
+    cache,
   });
 
   const inboxRetention = createInboxRetention({
@@ -45,23 +70,54 @@ async function main(): Promise<void> {
     intervalMs: config.INBOX_RETENTION_INTERVAL_MS,
     batchSize: config.INBOX_RETENTION_BATCH_SIZE,
   });
+  const idempotencyPurge = createBatchedPurge({
+    logger: logger.child({ component: 'idempotency-keys' }),
+    what: 'expired idempotency keys',
+    intervalMs: config.IDEMPOTENCY_PURGE_INTERVAL_MS,
+    batchSize: 5_000,
+    run: () => {
+      const now = new Date();
+      return (limit) => deleteExpiredIdempotencyKeys(db, now, limit);
+    },
+  });
 
+  if (pepper === undefined || !config.API_AUTH_REQUIRED) {
+    logger.warn(
+      pepper === undefined
+        ? 'API IS OPEN: no API key pepper is set, so no key can be checked and every request is anonymous'
+        : 'API IS OPEN: requests without an API key are served as the anonymous owner (API_AUTH_REQUIRED=true to refuse them)',
+    );
+  }
   const app = createApp({
     db,
     topics,
     logger,
     newId,
     now: () => new Date(),
+    s3,
+    auth: {
+      pepper,
+      required: config.API_AUTH_REQUIRED,
+      findKey: cachedKeyLookup((id) => findApiKeyHash(db, id), { ttlMs: config.API_KEY_CACHE_MS }),
+    },
+    rateLimit: createRateLimit({ ...config, redis: redis?.client, keyPrefix: config.REDIS_KEY_PREFIX }),
+    cache,
+    idempotencyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600,
     faults,
     readiness: () => {
       const problem = statusConsumer.problem();
       return Promise.resolve(problem ? [`status consumer: ${problem}`] : []);
+    },
+    degraded: () => {
+      const problem = redis?.problem();
+      return problem ? [`redis: ${problem}`] : [];
     },
   });
   const http = createHttpServer(app, httpTimeouts);
   const port = await listen(http, config.PORT, config.HOST);
   logger.info('api listening', { port, host: config.HOST });
   await inboxRetention.start();
+  await idempotencyPurge.start();
 
   // The API accepts requests even while Kafka is down (that is the point of the outbox);
   // the status consumer joins when Kafka is reachable.
@@ -71,7 +127,10 @@ async function main(): Promise<void> {
     await closeServer(http);
     await statusConsumer.stop();
     await inboxRetention.stop();
+    await idempotencyPurge.stop();
+    await redis?.close();
     await db.destroy();
+    s3.destroy();
   }, logger);
   if (
     await startWhenReachable(

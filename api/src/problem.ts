@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import type { z } from 'zod';
 import type { Logger } from '@fileflow/common';
 import { AppError, type FieldIssue } from './app-error';
+import { isDatabaseUnavailable } from './database-errors';
 
 const titles: Record<AppError['code'], string> = {
   validation_failed: 'Request is not valid',
@@ -9,15 +10,22 @@ const titles: Record<AppError['code'], string> = {
   undecodable_body: 'Body cannot be decoded',
   unsupported_media_type: 'Unsupported media type',
   payload_too_large: 'Body is too large',
+  unauthorized: 'Authentication required',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   conflict: 'Conflict with the current state',
+  precondition_failed: 'Precondition failed',
+  range_not_satisfiable: 'Range not satisfiable',
+  idempotency_key_reused: 'Idempotency-Key reused with another request',
+  too_many_requests: 'Too many requests',
   service_unavailable: 'Service unavailable',
 };
 
 /** Write `err` as RFC 9457 problem+json. */
 export function sendProblem(res: Response, err: AppError, instance: string): void {
   if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  if (err.code === 'unauthorized') res.setHeader('WWW-Authenticate', 'Bearer realm="fileflow"');
+  if (err.allow) res.setHeader('Allow', err.allow.join(', '));
   res
     .status(err.httpStatus)
     .type('application/problem+json')
@@ -80,31 +88,6 @@ function fromBodyParser(err: { type?: unknown; message: string }): AppError | un
   }
 }
 
-const unavailableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-]);
-
-/** Whether `err` means the database cannot be reached right now (worth a 503, not a 500). */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  // Duck-typed: errors from Node's own sockets may come from another realm (e.g. under Jest).
-  if (typeof err !== 'object' || err === null) return false;
-  const { code, message } = err as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) return true;
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-      message,
-    )
-  );
-}
-
 /** Last middleware: every error leaves as problem+json; only real bugs are 500s. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
@@ -133,6 +116,13 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     return undefined;
   };
 }
+
+/** A handler for every method a resource does not take: 405 with the `Allow` it does take. */
+export const methodNotAllowed =
+  (...allow: string[]): RequestHandler =>
+  (req, _res, next) => {
+    next(new AppError('method_not_allowed', `${req.method} is not allowed here`, { allow }));
+  };
 
 /** Reject bodies that are not JSON before they are parsed. */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {

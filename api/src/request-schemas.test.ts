@@ -1,4 +1,5 @@
-import { createFileBodySchema, fileIdParamsSchema, listFilesQuerySchema } from './request-schemas';
+import fc from 'fast-check';
+import { createFileBodySchema, fileIdParamsSchema, fileIdPattern, listFilesQuerySchema } from './request-schemas';
 
 describe('createFileBodySchema', () => {
   it('accepts the design example and keeps the text exactly as sent', () => {
@@ -25,7 +26,8 @@ describe('createFileBodySchema', () => {
     [{ title: '' }, 'title must not be empty'],
     [{ title: '   ' }, 'title must not be blank'],
     [{ title: '\u00a0\n' }, 'title must not be blank'],
-    [{ title: 'x'.repeat(256) }, 'title must be at most 255 characters (UTF-16 code units)'],
+    [{ title: 'x'.repeat(256) }, 'title must be at most 255 characters'],
+    [{ title: '😀'.repeat(256) }, 'title must be at most 255 characters'],
     [{ title: 'a\ud800' }, 'title must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF)'],
     [{ title: '\udc00a' }, 'title must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF)'],
     [
@@ -44,8 +46,9 @@ describe('createFileBodySchema', () => {
     expect(r.error?.issues.map((i) => i.message)).toContain(message);
   });
 
-  it('accepts a 255-character title', () => {
+  it('accepts a 255-character title, counting characters as PostgreSQL does (an emoji is one)', () => {
     expect(createFileBodySchema.safeParse({ title: 'x'.repeat(255) }).success).toBe(true);
+    expect(createFileBodySchema.safeParse({ title: '😀'.repeat(255) }).success).toBe(true);
   });
 });
 
@@ -86,5 +89,31 @@ describe('listFilesQuerySchema', () => {
   ])('rejects %j: %s', (query, message) => {
     const r = listFilesQuerySchema.safeParse(query);
     expect(r.error?.issues.map((i) => i.message)).toEqual([message]);
+  });
+});
+
+describe('the contract says exactly which ids and page sizes are valid', () => {
+  const idAccepted = (s: string) => fileIdParamsSchema.safeParse({ id: s }).success;
+  it.each(['1', '9', '10', '999999999', '1000000000', '2147483647', '2147483646', '2099999999'])(
+    'the id %s: valid by the pattern and by the schema',
+    (s) => {
+      expect(new RegExp(fileIdPattern, 'u').test(s)).toBe(true);
+      expect(idAccepted(s)).toBe(true);
+    },
+  );
+  it.each(['0', '01', '2147483648', '2147483650', '2200000000', '9999999999', '12345678901', '-1', '1.0', ''])(
+    'the id %j: invalid by both',
+    (s) => {
+      expect(new RegExp(fileIdPattern, 'u').test(s)).toBe(false);
+      expect(idAccepted(s)).toBe(false);
+    },
+  );
+  it('every id string of up to 10 digits: the pattern and the schema agree', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{1,10}$/), (s) => {
+        expect(new RegExp(fileIdPattern, 'u').test(s)).toBe(idAccepted(s));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { fileStatusSchema, hasNoNul } from '@fileflow/common';
+import { fileStatuses, fileStatusSchema, maxTitleLength, storableText } from '@fileflow/common';
 
-/** Longest description accepted; bodies are capped at `maxBodyBytes` before parsing anyway. */
+/** The most files one page of `GET /files` holds. */
+export const maxPageSize = 200;
+
+/** Longest description, in characters; bodies are capped at `maxBodyBytes` before parsing anyway. */
 export const maxDescriptionLength = 10_000;
-export const maxBodyBytes = 64 * 1024;
 
-/** Whether `s` is well-formed UTF-16: a lone surrogate has no UTF-8 form, so it cannot be stored as sent. */
-export const hasNoLoneSurrogate = (s: string): boolean => !/\p{Cs}/u.test(s);
-
-/** The text checks every stored string passes: what PostgreSQL and UTF-8 can hold exactly. */
-const storableText = (field: string, schema: z.ZodString) =>
-  schema
-    .refine(hasNoNul, `${field} must not contain the NUL character (U+0000)`)
-    .refine(hasNoLoneSurrogate, `${field} must not contain a lone UTF-16 surrogate (U+D800 to U+DFFF)`);
+/**
+ * The largest body: room for the longest valid request however a client escapes it (every
+ * character of a 255-character title and a 10,000-character description as a 12-byte `\uXXXX`
+ * surrogate-pair escape), so a valid request is never refused for its size.
+ */
+export const maxBodyBytes = 128 * 1024;
 
 /**
  * Body of `POST /files`. Unknown fields are rejected rather than silently dropped, and text is
@@ -20,23 +20,8 @@ const storableText = (field: string, schema: z.ZodString) =>
  */
 export const createFileBodySchema = z.strictObject(
   {
-    title: storableText(
-      'title',
-      z
-        .string({ error: (i) => (i.input === undefined ? 'title is required' : 'title must be a string') })
-        .min(1, 'title must not be empty')
-        // Lengths count UTF-16 code units, as the message contracts do.
-        .max(255, 'title must be at most 255 characters (UTF-16 code units)'),
-    ).refine((t) => t.trim().length > 0, 'title must not be blank'),
-    description: storableText(
-      'description',
-      z
-        .string({ error: 'description must be a string' })
-        .max(
-          maxDescriptionLength,
-          `description must be at most ${maxDescriptionLength} characters (UTF-16 code units)`,
-        ),
-    ).default(''),
+    title: storableText('title', { max: maxTitleLength, notBlank: true }),
+    description: storableText('description', { max: maxDescriptionLength }).default(''),
   },
   {
     error: (i) =>
@@ -54,23 +39,40 @@ const maxFileId = 2_147_483_647;
 const single = (name: string) =>
   z.string({ error: (i) => (Array.isArray(i.input) ? `${name} must be given once` : `${name} must be a string`) });
 
+/**
+ * The decimal numbers 1 to 2147483647 (the largest file id), digits only, no leading zero: as a
+ * pattern, so that the published contract says exactly which ids are valid.
+ */
+export const fileIdPattern =
+  '^(?:[1-9]\\d{0,8}|1\\d{9}|20\\d{8}|21[0-3]\\d{7}|214[0-6]\\d{6}|2147[0-3]\\d{5}|21474[0-7]\\d{4}|214748[0-2]\\d{3}|2147483[0-5]\\d{2}|21474836[0-3]\\d|214748364[0-7])$';
+
 const idIn = (name: string) =>
   single(name)
     .regex(/^[1-9]\d*$/, `${name} must be a positive integer (digits only, no leading zero)`)
     .transform(Number)
-    .refine((n) => n <= maxFileId, `${name} is out of range (at most ${maxFileId})`);
+    .refine((n) => n <= maxFileId, `${name} is out of range (at most ${maxFileId})`)
+    .meta({ type: 'string', pattern: fileIdPattern });
 
 export const fileIdParamsSchema = z.object({ id: idIn('id') });
 
 /** Query of `GET /files`: newest first, keyset pagination with `before`. */
 export const listFilesQuerySchema = z.strictObject(
   {
-    status: single('status').pipe(fileStatusSchema).optional(),
+    status: single('status')
+      .pipe(fileStatusSchema)
+      .optional()
+      .meta({ type: 'string', enum: [...fileStatuses], description: 'only files with this status' }),
     limit: single('limit')
       .regex(/^\d+$/, 'limit must be a positive integer')
       .transform(Number)
-      .refine((n) => n >= 1 && n <= 200, 'limit must be between 1 and 200')
-      .default(50),
+      .refine((n) => n >= 1 && n <= maxPageSize, `limit must be between 1 and ${maxPageSize}`)
+      .default(50)
+      .meta({
+        type: 'string',
+        pattern: '^0*(?:[1-9]|[1-9]\\d|1\\d\\d|200)$',
+        default: '50',
+        description: `files per page, 1 to ${maxPageSize}`,
+      }),
     before: idIn('before').optional(),
   },
   {

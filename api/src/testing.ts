@@ -3,7 +3,8 @@ import { newId, silentLogger, type Logger } from '@fileflow/common';
 import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
 import type { Producer } from 'kafkajs';
 import { createTestEnv, type TestEnv } from '@fileflow/testkit';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
+import type { FileCache } from './redis/file-cache';
 import type { CreateFileDeps } from './create-file';
 import { createFileWriter, insertFilesOn } from './file-writer';
 import { createStatusConsumer, type StatusConsumer } from './status-consumer/status-consumer';
@@ -40,18 +41,40 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-/** The app, and the status consumer unless `statusConsumer: false` (started here). */
+/** The app on `env` (no keys, no rate limit, no cache unless `over` gives them). */
+export function createTestApp(env: TestEnv, over: Partial<AppDeps> = {}): Express {
+  return createApp({
+    db: env.db,
+    topics: env.topics,
+    logger: silentLogger,
+    newId,
+    now: () => new Date(),
+    s3: env.s3,
+    ...over,
+  });
+}
+
+/**
+ * The app, and the status consumer unless `statusConsumer: false` (started here); `cache` is the
+ * file cache both share.
+ */
 export async function startTestApi(
   env: TestEnv,
-  { logger = silentLogger, statusConsumer: consume = true }: { logger?: Logger; statusConsumer?: boolean } = {},
+  {
+    logger = silentLogger,
+    statusConsumer: consume = true,
+    cache,
+    app: over = {},
+  }: { logger?: Logger; statusConsumer?: boolean; cache?: FileCache; app?: Partial<AppDeps> } = {},
 ): Promise<TestApi> {
-  const app = createApp({ db: env.db, topics: env.topics, logger, newId, now: () => new Date() });
+  const app = createTestApp(env, { logger, cache, ...over });
   const statusConsumer = createStatusConsumer({
     kafka: env.kafka,
     db: env.db,
     topics: env.topics,
     groupId: env.groupIds.status,
     logger,
+    cache,
   });
   if (consume) await statusConsumer.start();
   return { app, statusConsumer, stop: () => (consume ? statusConsumer.stop() : Promise.resolve()) };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { codePointLength, hasNoNul } from './text';
 
 /**
  * Message contracts, exactly the fields of the original design. The message id, type,
@@ -8,8 +9,12 @@ import { z } from 'zod';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
-/** PostgreSQL text cannot hold U+0000: a value with it would fail the write, not be stored. */
-export const hasNoNul = (s: string): boolean => !s.includes('\u0000');
+/** The most characters a title holds (files.title is VARCHAR(255)). */
+export const maxTitleLength = 255;
+const title = z
+  .string()
+  .min(1)
+  .refine((s) => codePointLength(s) <= maxTitleLength, `must be at most ${maxTitleLength} characters`);
 const fileId = z.number().int().positive().max(2_147_483_647);
 /**
  * Which attempt of the file a message belongs to (`POST /files/:id/retry` starts a new one).
@@ -23,7 +28,7 @@ export const attemptOf = (value: { readonly attempt?: number | undefined }): num
 /** Value of a `file.create` record: a request to build the file. */
 export const fileCreateSchema = z.strictObject({
   fileId,
-  title: z.string().min(1).max(255),
+  title,
   description: z.string(),
   timestamp: isoDateTime,
   attempt,
@@ -34,7 +39,7 @@ export type FileCreate = z.infer<typeof fileCreateSchema>;
 export const fileCreatedSchema = z
   .strictObject({
     fileId,
-    title: z.string().min(1).max(255),
+    title,
     // Stored in files.s3_location (VARCHAR(500)) and files.error (TEXT): a value the column
     // cannot take is a poison record for the dead-letter topic, not a failing transaction.
     s3Location: z

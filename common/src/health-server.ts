@@ -32,18 +32,25 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 /**
  * `GET /health/live` (the process answers, and on which Node) and `GET /health/ready` (200 when
- * `ready` reports no problems, else 503 with them); any other request goes on to `next`. Every
+ * `ready` reports no problems, else 503 with them; `degraded` names optional dependencies that
+ * are down, without making the process unready); any other request goes on to `next`. Every
  * service answers its health through this, the API as Express middleware.
  */
-export function healthEndpoints(ready: ReadinessCheck): Handler {
+export function healthEndpoints(ready: ReadinessCheck, degraded: () => string[] = () => []): Handler {
   return (req, res, next) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (path === '/health/live') return sendJson(res, 200, { status: 'ok', node: process.version });
     if (path !== '/health/ready') return next();
     ready().then(
-      (problems) =>
-        sendJson(res, problems.length ? 503 : 200, { status: problems.length ? 'unavailable' : 'ok', problems }),
+      (problems) => {
+        const optional = degraded();
+        sendJson(res, problems.length ? 503 : 200, {
+          status: problems.length ? 'unavailable' : 'ok',
+          problems,
+          ...(optional.length ? { degraded: optional } : {}),
+        });
+      },
       (err: unknown) => sendJson(res, 503, { status: 'unavailable', problems: [String(err)] }),
     );
     return undefined;

@@ -1,4 +1,5 @@
 export * from './contracts';
+export * from './text';
 export * from './topics';
 export * from './errors';
 export * from './config';
@@ -19,3 +20,4 @@ export * from './map-concurrent';
 export * from './group-commit';
 export * from './periodic';
 export * from './command-line';
+export * from './api-keys';

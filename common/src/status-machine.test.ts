@@ -1,5 +1,13 @@
 import { fileStatuses, type FileStatus } from './contracts';
-import { decideEvent, decideRetry, decideTransition, isTerminal, maxAttempt } from './status-machine';
+import {
+  decideEvent,
+  decideRetry,
+  decideTransition,
+  fileVersion,
+  isTerminal,
+  maxAttempt,
+  type FileState,
+} from './status-machine';
 
 describe('decideTransition', () => {
   const forward: Array<[FileStatus, FileStatus]> = [
@@ -79,5 +87,22 @@ describe('decideRetry', () => {
 
   it('refuses past the last attempt number the database can hold', () => {
     expect(decideRetry({ status: 'failed', attempt: maxAttempt })).toMatchObject({ retry: false });
+  });
+});
+
+describe('fileVersion', () => {
+  it('grows with every forward move and with every new attempt', () => {
+    const path: FileState[] = [
+      { status: 'pending', attempt: 1 },
+      { status: 'processing', attempt: 1 },
+      { status: 'failed', attempt: 1 },
+      { status: 'pending', attempt: 2 },
+      { status: 'processing', attempt: 2 },
+      { status: 'completed', attempt: 2 },
+    ];
+    const versions = path.map(fileVersion);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(fileVersion({ status: 'completed', attempt: 1 })).toBe(fileVersion({ status: 'failed', attempt: 1 }));
   });
 });

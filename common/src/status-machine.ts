@@ -25,6 +25,13 @@ export interface FileState {
   readonly attempt: number;
 }
 
+/**
+ * A number that grows with every change a file's state can make (a forward move within an
+ * attempt, or a new attempt), so of two views of one file the one with the larger version is the
+ * newer. Caches use it to refuse a stale write.
+ */
+export const fileVersion = (s: FileState): number => s.attempt * 4 + stage[s.status];
+
 /** The largest attempt number (the `files.attempt` column is an INTEGER). */
 export const maxAttempt = 2_147_483_647;
 

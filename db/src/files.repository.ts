@@ -15,10 +15,26 @@ export async function reserveFileIds(db: Db, n: number): Promise<number[]> {
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
+/** The `Idempotency-Key` a file request came with, and what to remember of it. */
+export interface NewIdempotencyKey {
+  readonly key: string;
+  /** SHA-256 of the request, to tell a retry from another request reusing the key. */
+  readonly requestHash: Buffer;
+  /** How long the key is remembered. */
+  readonly ttlSeconds: number;
+}
+
 /** A new file (status `pending`, id reserved by `reserveFileIds`) and its outbox message. */
 export interface NewFileWithOutbox {
-  readonly file: { readonly id: number; readonly title: string; readonly description: string };
+  readonly file: {
+    readonly id: number;
+    readonly title: string;
+    readonly description: string;
+    /** The API key that creates it (null: none). */
+    readonly owner?: string | null;
+  };
   readonly message: NewOutboxMessage;
+  readonly idempotency?: NewIdempotencyKey;
 }
 
 /**
@@ -26,15 +42,28 @@ export interface NewFileWithOutbox {
  * of its own, so all the rows commit together or not at all, in one round trip (and the
  * transaction holds its xid for that statement only, which keeps the relay's visibility horizon
  * close to now). The rows travel as one JSON document, so the statement's text is the same
- * whatever their number (one prepared statement). Returns the files in the order given.
+ * whatever their number (one prepared statement).
+ *
+ * A file with an idempotency key is written only if its owner has no live row for that key (an
+ * expired one is taken over): the key's row commits with the file and its outbox message. A
+ * concurrent request with the same key waits for the first to commit, then writes nothing.
+ * Returns the files in the order given, `undefined` for a file not written because its
+ * idempotency key was taken (`findIdempotencyKey` tells by what).
  */
-export async function insertFilesWithOutbox(db: Db, items: readonly NewFileWithOutbox[]): Promise<FileRow[]> {
+export async function insertFilesWithOutbox(
+  db: Db,
+  items: readonly NewFileWithOutbox[],
+): Promise<(FileRow | undefined)[]> {
   if (items.length === 0) return [];
   const doc = JSON.stringify(
-    items.map(({ file, message: m }) => ({
+    items.map(({ file, message: m, idempotency: k }) => ({
       id: file.id,
       title: file.title,
       description: file.description,
+      owner: file.owner ?? null,
+      idem_key: k?.key ?? null,
+      idem_hash: k?.requestHash.toString('hex') ?? null,
+      idem_ttl: k?.ttlSeconds ?? null,
       message_id: m.id,
       aggregatetype: m.aggregatetype,
       aggregateid: m.aggregateid,
@@ -47,25 +76,77 @@ export async function insertFilesWithOutbox(db: Db, items: readonly NewFileWithO
   const { rows } = await sql<FileRow>`
     WITH r AS (
       SELECT * FROM jsonb_to_recordset(${doc}::jsonb) AS r(
-        id int, title text, description text, message_id uuid, aggregatetype text, aggregateid text,
-        type text, topic text, payload jsonb, traceparent text)
+        id int, title text, description text, owner text, idem_key text, idem_hash text, idem_ttl int,
+        message_id uuid, aggregatetype text, aggregateid text, type text, topic text, payload jsonb,
+        traceparent text)
+    ), k AS (
+      INSERT INTO idempotency_keys (owner, key, request_hash, file_id, expires_at)
+      SELECT coalesce(owner, ''), idem_key, decode(idem_hash, 'hex'), id, now() + make_interval(secs => idem_ttl)
+      FROM r WHERE idem_key IS NOT NULL
+      ON CONFLICT (owner, key) DO UPDATE
+        SET request_hash = EXCLUDED.request_hash, file_id = EXCLUDED.file_id, created_at = now(),
+            expires_at = EXCLUDED.expires_at
+        WHERE idempotency_keys.expires_at <= now()
+      RETURNING file_id
+    ), w AS (
+      SELECT * FROM r WHERE idem_key IS NULL OR id IN (SELECT file_id FROM k)
     ), f AS (
-      INSERT INTO files (id, title, description, status) SELECT id, title, description, 'pending' FROM r RETURNING *
+      INSERT INTO files (id, title, description, status, owner)
+      SELECT id, title, description, 'pending', owner FROM w RETURNING *
     ), o AS (
       INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload, traceparent)
-      SELECT message_id, aggregatetype, aggregateid, type, topic, payload, traceparent FROM r
+      SELECT message_id, aggregatetype, aggregateid, type, topic, payload, traceparent FROM w
     )
     SELECT * FROM f`.execute(db);
   const byId = new Map(rows.map((row) => [row.id, row]));
-  return items.map(({ file }) => {
+  return items.map(({ file, idempotency }) => {
     const row = byId.get(file.id);
-    if (!row) throw new Error(`file ${file.id} was not returned by its insert`);
+    if (!row && !idempotency) throw new Error(`file ${file.id} was not returned by its insert`);
     return row;
   });
 }
 
-export async function findFileById(db: Db, id: number): Promise<FileRow | undefined> {
-  return db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
+/** What an owner's idempotency key stands for, while it lives. */
+export interface IdempotencyRecord {
+  readonly fileId: number;
+  readonly requestHash: Buffer;
+  readonly expiresAt: Date;
+}
+
+export async function findIdempotencyKey(
+  db: Db,
+  owner: string | null,
+  key: string,
+): Promise<IdempotencyRecord | undefined> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select(['file_id', 'request_hash', 'expires_at'])
+    .where('owner', '=', owner ?? '')
+    .where('key', '=', key)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row && { fileId: row.file_id, requestHash: row.request_hash, expiresAt: row.expires_at };
+}
+
+/** Delete up to `limit` idempotency keys that expired before `cutoff`; resolves with how many. */
+export async function deleteExpiredIdempotencyKeys(db: Db, cutoff: Date, limit: number): Promise<number> {
+  const { numAffectedRows } = await sql`
+    DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
+      SELECT ctid FROM idempotency_keys WHERE expires_at < ${cutoff} ORDER BY expires_at LIMIT ${limit}
+    ))`.execute(db);
+  return Number(numAffectedRows ?? 0);
+}
+
+/**
+ * Whose files a request may see: those of one API key, or (`null`) those created without a key.
+ * Internal callers that act for the system pass no owner.
+ */
+export type Owner = string | null;
+
+export async function findFileById(db: Db, id: number, owner?: Owner): Promise<FileRow | undefined> {
+  let query = db.selectFrom('files').selectAll().where('id', '=', id);
+  if (owner !== undefined) query = query.where('owner', owner === null ? 'is' : '=', owner);
+  return query.executeTakeFirst();
 }
 
 /**
@@ -104,15 +185,21 @@ export async function startFileAttempt(db: Db, id: number, attempt: number): Pro
 }
 
 export interface ListFilesQuery {
+  readonly owner: Owner;
   readonly status?: FileStatus | undefined;
   readonly limit: number;
   /** Keyset cursor: only files with an id below this one. */
   readonly before?: number | undefined;
 }
 
-/** Newest first (by id), one page. */
+/** An owner's files, newest first (by id), one page. */
 export async function listFiles(db: Db, q: ListFilesQuery): Promise<FileRow[]> {
-  let query = db.selectFrom('files').selectAll().orderBy('id', 'desc').limit(q.limit);
+  let query = db
+    .selectFrom('files')
+    .selectAll()
+    .where('owner', q.owner === null ? 'is' : '=', q.owner)
+    .orderBy('id', 'desc')
+    .limit(q.limit);
   if (q.status) query = query.where('status', '=', q.status);
   if (q.before !== undefined) query = query.where('id', '<', q.before);
   return query.execute();

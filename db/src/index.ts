@@ -6,4 +6,5 @@ export * from './file-id-allocator';
 export * from './outbox.repository';
 export * from './outbox-dead-letters.repository';
 export * from './inbox.repository';
+export * from './api-keys.repository';
 export { wakeupLockKey } from './wakeup-lock';

@@ -4,6 +4,7 @@ import * as notifyWhenListening from './migrations/0002-notify-when-listening';
 import * as outboxDeadLetters from './migrations/0003-outbox-dead-letters';
 import * as fileAttempts from './migrations/0004-file-attempts';
 import * as inboxReceivedAt from './migrations/0005-inbox-received-at';
+import * as apiKeysIdempotency from './migrations/0006-api-keys-idempotency';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-outbox-dead-letters': outboxDeadLetters,
   '0004-file-attempts': fileAttempts,
   '0005-inbox-received-at': inboxReceivedAt,
+  '0006-api-keys-idempotency': apiKeysIdempotency,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

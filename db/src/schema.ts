@@ -10,6 +10,8 @@ export interface FilesTable {
   s3_location: string | null;
   error: string | null;
   attempt: Generated<number>;
+  /** The API key that created the file (NULL: created without a key). */
+  owner: string | null;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date | RawBuilder<Date>>;
 }
@@ -68,12 +70,34 @@ export interface FileTransitionsTable {
   at: ColumnType<Date, never, never>;
 }
 
+/** `api_keys`: a key's public id, name and keyed hash of its secret; revoked keys stay, marked. */
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  secret_hash: Buffer;
+  created_at: ColumnType<Date, never, never>;
+  revoked_at: ColumnType<Date | null, never, Date | RawBuilder<Date>>;
+}
+
+/** `idempotency_keys`: the file a request with an `Idempotency-Key` created, and a hash of that request. */
+export interface IdempotencyKeysTable {
+  /** The API key's id, '' for requests without one. */
+  owner: string;
+  key: string;
+  request_hash: Buffer;
+  file_id: number;
+  created_at: ColumnType<Date, never, never>;
+  expires_at: Date;
+}
+
 export interface Database {
   files: FilesTable;
   outbox: OutboxTable;
   outbox_dead_letters: OutboxDeadLettersTable;
   inbox: InboxTable;
   file_transitions: FileTransitionsTable;
+  api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
   outbox_wakeup: { singleton: ColumnType<boolean, never, never>; requested: boolean };
 }
 

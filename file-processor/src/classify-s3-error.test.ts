@@ -1,4 +1,4 @@
-import { classifyS3Error } from './classify-s3-error';
+import { classifyS3Error, explainS3Error } from './classify-s3-error';
 
 /** An error shaped as the AWS SDK raises them: the code as `name`, the HTTP status in `$metadata`. */
 const s3Error = (name: string, httpStatusCode?: number) =>
@@ -54,5 +54,37 @@ describe('classifyS3Error', () => {
     expect(classifyS3Error(Object.assign(new Error('x'), { name: 'S3ServiceException', Code: 'NoSuchBucket' }))).toBe(
       'permanent',
     );
+  });
+});
+
+describe('explainS3Error', () => {
+  it.each([
+    [
+      Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' }),
+      'the storage bucket does not exist (NoSuchBucket)',
+    ],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }),
+      'the storage could not be reached (ECONNREFUSED)',
+    ],
+    [
+      Object.assign(new Error('Please reduce your request rate.'), {
+        name: 'SlowDown',
+        $metadata: { httpStatusCode: 503 },
+      }),
+      'the storage kept asking to slow down (SlowDown)',
+    ],
+    [
+      Object.assign(new Error('boom at 10.0.0.7'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }),
+      'the storage failed (HTTP 500)',
+    ],
+    [new Error('socket hang up at 10.1.2.3:9000'), 'the upload failed unexpectedly'],
+    [
+      new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1'),
+      'the storage could not be reached (ECONNREFUSED)',
+    ],
+  ])('says what failed in words, with the code and never the message: %s', (err, words) => {
+    expect(explainS3Error(err)).toBe(words);
+    expect(explainS3Error(err)).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
   });
 });

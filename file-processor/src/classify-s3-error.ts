@@ -55,3 +55,50 @@ export function classifyS3Error(err: unknown): S3ErrorKind {
   if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) return 'permanent';
   return 'transient';
 }
+
+/** What a user is told of each S3 error code: what failed, in words, without internal detail. */
+const explanations: ReadonlyArray<[readonly string[], string]> = [
+  [['NoSuchBucket', 'InvalidBucketName'], 'the storage bucket does not exist'],
+  [['AccessDenied', 'AllAccessDisabled', 'AccountProblem'], 'the storage refused access to the bucket'],
+  [
+    ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'RequestTimeTooSkewed'],
+    "the storage did not accept the file service's credentials",
+  ],
+  [
+    ['SlowDown', 'Throttling', 'ThrottlingException', 'TooManyRequestsException'],
+    'the storage kept asking to slow down',
+  ],
+  [['RequestTimeout', 'TimeoutError'], 'the storage did not answer in time'],
+  [
+    ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'],
+    'the storage could not be reached',
+  ],
+];
+
+/**
+ * An S3 error as a user may see it on a failed file: what failed in words, and the error's code
+ * when it has one (`NoSuchBucket`, `ECONNREFUSED`), never its message, which can carry internal
+ * addresses. Pure. The whole error goes to the processor's log.
+ */
+export function explainS3Error(err: unknown): string {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    name?: unknown;
+    Code?: unknown;
+    code?: unknown;
+    cause?: unknown;
+    message?: unknown;
+  };
+  // A network error that reached the SDK from another realm keeps its code only in its message.
+  const inMessage = typeof e.message === 'string' ? /\b(E[A-Z]{4,15})\b/.exec(e.message)?.[1] : undefined;
+  const codes = [e.Code, e.name, e.code, (e.cause as { code?: unknown } | undefined)?.code, inMessage].filter(
+    (c): c is string => typeof c === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(c),
+  );
+  for (const code of codes) {
+    const words = explanations.find(([known]) => known.includes(code))?.[1];
+    if (words) return `${words} (${code})`;
+  }
+  const status = statusOf(e);
+  if (status !== undefined && status >= 500) return `the storage failed (HTTP ${status})`;
+  if (status !== undefined) return `the storage refused the file (HTTP ${status}${codes[0] ? `, ${codes[0]}` : ''})`;
+  return 'the upload failed unexpectedly';
+}

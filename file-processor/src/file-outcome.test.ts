@@ -15,18 +15,31 @@ describe('decideOutcome', () => {
 
   it('fails at once on an error no retry fixes, saying so', () => {
     expect(
-      decideOutcome({ ok: false, kind: 'permanent', error: 'NoSuchBucket: nope' }, { ...ctx, round: 0, now: t0 }),
+      decideOutcome(
+        { ok: false, kind: 'permanent', error: 'the storage bucket does not exist (NoSuchBucket)', detail: 'x' },
+        { ...ctx, round: 0, now: t0 },
+      ),
     ).toEqual({
       status: 'failed',
-      error: 'upload to s3://b/f/1.txt failed, and retrying cannot help: NoSuchBucket: nope',
+      error: 'the upload failed and retrying cannot help: the storage bucket does not exist (NoSuchBucket)',
     });
   });
 
   it('hands a transient failure to the next round, due after the backoff', () => {
-    const failure = { ok: false, kind: 'transient', error: 'Error: ECONNREFUSED' } as const;
+    const failure = {
+      ok: false,
+      kind: 'transient',
+      error: 'the storage could not be reached (ECONNREFUSED)',
+      detail: 'Error: connect ECONNREFUSED 127.0.0.1:4566',
+    } as const;
     expect(decideOutcome(failure, { ...ctx, round: 0, now: t0 + 500 })).toEqual({
       status: 'retrying',
-      retry: { round: 1, firstFailedAt: t0, notBefore: t0 + 1_500, lastError: 'Error: ECONNREFUSED' },
+      retry: {
+        round: 1,
+        firstFailedAt: t0,
+        notBefore: t0 + 1_500,
+        lastError: 'the storage could not be reached (ECONNREFUSED)',
+      },
     });
     expect(decideOutcome(failure, { ...ctx, round: 4, now: t0 + 20_000 })).toMatchObject({
       retry: { round: 5, notBefore: t0 + 28_000 },
@@ -34,10 +47,16 @@ describe('decideOutcome', () => {
   });
 
   it('fails once the budget is spent, with how long and how often it tried and the last error', () => {
-    const failure = { ok: false, kind: 'transient', error: 'Error: ECONNREFUSED' } as const;
+    const failure = {
+      ok: false,
+      kind: 'transient',
+      error: 'the storage could not be reached (ECONNREFUSED)',
+      detail: 'Error: connect ECONNREFUSED 127.0.0.1:4566',
+    } as const;
     expect(decideOutcome(failure, { ...ctx, round: 11, now: t0 + 60_200 })).toEqual({
       status: 'failed',
-      error: 'upload to s3://b/f/1.txt failed for 60 s (retry budget 60 s, 11 retry rounds): Error: ECONNREFUSED',
+      error:
+        'the upload kept failing for 60 s (11 retry rounds, budget 60 s): the storage could not be reached (ECONNREFUSED); retry the file once the storage is back',
     });
   });
 });

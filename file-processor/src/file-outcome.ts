@@ -50,14 +50,16 @@ export function decideOutcome(
 ): ProcessOutcome {
   if (result.ok) return { status: 'completed', s3Location: ctx.location };
   if (result.kind === 'permanent') {
-    return { status: 'failed', error: `upload to ${ctx.location} failed, and retrying cannot help: ${result.error}` };
+    return { status: 'failed', error: `the upload failed and retrying cannot help: ${result.error}` };
   }
   const next = nextRetry(ctx.budget, { firstFailedAt: ctx.firstFailedAt, round: ctx.round + 1 }, ctx.now, ctx.random);
   if (!next.retry) {
     const secs = (n: number) => `${Math.round(n / 1000)} s`;
     return {
       status: 'failed',
-      error: `upload to ${ctx.location} failed for ${secs(next.elapsedMs)} (retry budget ${secs(ctx.budget.budgetMs)}, ${ctx.round} retry rounds): ${result.error}`,
+      error:
+        `the upload kept failing for ${secs(next.elapsedMs)} (${ctx.round} retry rounds, budget ${secs(ctx.budget.budgetMs)}): ` +
+        `${result.error}; retry the file once the storage is back`,
     };
   }
   return {

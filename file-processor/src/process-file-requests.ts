@@ -96,6 +96,7 @@ async function uploadInPlace(deps: ProcessFileDeps, { request, headers }: FileRe
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   if (result.ok) deps.faults?.hit('processor.after-upload');
+  else log.warn('upload failed', { error: result.detail });
   const outcome = decideOutcome(result, {
     location: locationOf(deps.bucket, deps.keyPrefix, request.fileId),
     round: 0,

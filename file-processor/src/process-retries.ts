@@ -62,6 +62,7 @@ async function retryOnce(
   if (!(await waitFor(waitMs, deps.signal))) throw new RetryWaitAbandoned();
   const result = await uploadFile(deps, request, { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, factor: 1 });
   if (result.ok) deps.faults?.hit('processor.after-upload');
+  else log.warn('upload failed', { error: result.detail });
   const outcome = decideOutcome(result, {
     location: locationOf(deps.bucket, deps.keyPrefix, request.fileId),
     round: retry.round,

@@ -186,8 +186,10 @@ async function main(argv: string[]): Promise<number> {
       if (args.includes('--services')) await upServices(info, report);
       console.log(
         `DATABASE_URL=${info.databaseUrl}\nKAFKA_BROKERS=${info.kafkaBrokers.join(',')}\n` +
-          `AWS_ENDPOINT=${info.s3Endpoint} (bucket ${info.bucket}, ${info.region}, path-style, ${info.credentials.accessKeyId}/${info.credentials.secretAccessKey})` +
-          (connect ? `\nKAFKA_CONNECT_URL=${info.kafkaConnectUrl}` : ''),
+          `AWS_ENDPOINT=${info.s3Endpoint} (bucket ${info.bucket}, ${info.region}, path-style, ${info.credentials.accessKeyId}/${info.credentials.secretAccessKey})\n` +
+          `REDIS_URL=${info.redisUrl}` +
+          (connect ? `\nKAFKA_CONNECT_URL=${info.kafkaConnectUrl}` : '') +
+          (args.includes('--services') ? `\nAPI: http://127.0.0.1:3000 (contract /openapi.json, reference /docs)` : ''),
       );
       return 0;
     }

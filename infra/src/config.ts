@@ -4,14 +4,14 @@
  */
 export const HOST = '127.0.0.1';
 
-export type ComponentName = 'postgres' | 'kafka' | 's3' | 'connect';
+export type ComponentName = 'postgres' | 'kafka' | 's3' | 'redis' | 'connect';
 export type ServiceName = 'api' | 'outbox-relay' | 'file-processor';
 export type ProcessName = ComponentName | ServiceName;
 
 /** All components; `connect` (Kafka Connect + Debezium) is optional and starts only when asked for. */
-export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'connect'];
+export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis', 'connect'];
 /** What `up` always starts. */
-export const CORE_COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3'];
+export const CORE_COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis'];
 export const SERVICE_NAMES: readonly ServiceName[] = ['api', 'outbox-relay', 'file-processor'];
 
 export const POSTGRES = {
@@ -63,6 +63,13 @@ export const KAFKA = {
    * whole pipeline.
    */
   jvm: ['-Xms512m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35'],
+} as const;
+
+/** Redis: the API's shared rate-limit counters and its cache of files (Debian's redis-server). */
+export const REDIS = {
+  port: 6379,
+  /** A cache and counters: nothing to keep across restarts, so no snapshots and no append-only file. */
+  maxMemory: '128mb',
 } as const;
 
 export const S3 = {
@@ -143,6 +150,7 @@ export const TIMEOUTS = {
   kafka: 120_000 * factor,
   s3: 60_000 * factor,
   connect: 90_000 * factor,
+  redis: 30_000 * factor,
   service: 90_000 * factor,
   stop: 30_000 * factor,
   serviceStop: 15_000 * factor,
@@ -158,6 +166,7 @@ export interface StackInfo {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Kafka Connect REST API (only there when Connect was started, see `connect` in ensureStack). */
   kafkaConnectUrl: string;
+  redisUrl: string;
 }
 
 /**
@@ -176,7 +185,8 @@ export function externalComponents(): Set<ComponentName> {
   const out = new Set<ComponentName>();
   for (const r of raw) {
     if ((COMPONENT_NAMES as readonly string[]).includes(r)) out.add(r as ComponentName);
-    else throw new Error(`FILEFLOW_EXTERNAL: unknown component "${r}" (use postgres, kafka, s3, connect or all)`);
+    else
+      throw new Error(`FILEFLOW_EXTERNAL: unknown component "${r}" (use postgres, kafka, s3, redis, connect or all)`);
   }
   return out;
 }
@@ -200,6 +210,7 @@ export function localStackInfo(): StackInfo {
     region: S3.region,
     credentials: { accessKeyId: S3.accessKeyId, secretAccessKey: S3.secretAccessKey },
     kafkaConnectUrl: `http://${HOST}:${CONNECT.port}`,
+    redisUrl: `redis://${HOST}:${REDIS.port}`,
   };
 }
 
@@ -223,6 +234,7 @@ export function stackInfo(): StackInfo {
       secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? info.credentials.secretAccessKey,
     };
   }
+  if (ext.has('redis')) info.redisUrl = process.env.REDIS_URL ?? '';
   // not required: FILEFLOW_EXTERNAL=all must keep working without Connect
   if (ext.has('connect')) info.kafkaConnectUrl = process.env.KAFKA_CONNECT_URL ?? info.kafkaConnectUrl;
   return info;

@@ -9,6 +9,7 @@
 import { connectWanted, stackInfo, type ProcessName, type ServiceName, type StackInfo } from './config';
 import { SERVICES, serviceEnv as serviceEnvFor } from './components/services';
 import { makeReporter } from './log';
+import { CACHE_DIR } from './paths';
 import { type StopResult } from './process/stop';
 import { signalNamed } from './stack/signal';
 import { statusAll, type ProcessStatus } from './stack/status';
@@ -85,6 +86,8 @@ export function serviceEnv(name?: ServiceName): NodeJS.ProcessEnv {
   return serviceEnvFor(stackInfo(), name ? SERVICES.find((s) => s.name === name) : undefined);
 }
 export { logFile } from './paths';
+/** Where the launcher keeps downloads (jars, tools) across runs and checkouts. */
+export const cacheDir = (): string => CACHE_DIR;
 export { isPortOpen } from './ports';
 export { abortHangingTransactionsCommand } from './components/kafka';
 export { SERVICE_NODE_FLAGS } from './config';

@@ -10,6 +10,7 @@ export const stackSettings = {
   },
   bucket: process.env.S3_BUCKET ?? 'file-storage-bucket',
   connectUrl: process.env.KAFKA_CONNECT_URL ?? 'http://127.0.0.1:8083',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
 };
 
 /** The URL of database `name` on the same server as the admin database. */

@@ -31,6 +31,8 @@ export interface TestEnv {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly keyPrefix: string;
+  /** Prefix of the env's Redis keys. */
+  readonly redisKeyPrefix: string;
   /** Run `fn` at cleanup, before the database is dropped (e.g. drop a replication slot). */
   beforeCleanup(fn: () => Promise<void>): void;
   cleanup(): Promise<void>;
@@ -86,6 +88,7 @@ export async function createTestEnv(name: string, opts: { partitions?: number } 
     s3,
     bucket: stackSettings.bucket,
     keyPrefix,
+    redisKeyPrefix: `t:${id}:`,
     beforeCleanup(fn) {
       cleanups.push(fn);
     },

@@ -1,6 +1,12 @@
-import { noFaults, type Faults } from '@fileflow/common';
+import { fileVersion, noFaults, type Faults } from '@fileflow/common';
 import { lockFileStates, recordInboxReceipts, updateFileStatuses, type Db } from '@fileflow/db';
 import { planStatusBatch, type ApplyOutcome, type ReceivedStatusEvent } from './plan-status-batch';
+
+/** A file and its version after a change (`fileVersion`). */
+export interface FileVersion {
+  readonly id: number;
+  readonly version: number;
+}
 
 /** The inbox consumer name of the status consumer. */
 export const statusConsumerName = 'api-status-consumer';
@@ -12,15 +18,20 @@ export const statusConsumerName = 'api-status-consumer';
  * transactions cannot deadlock), decide (`planStatusBatch`), write the inbox receipts (a
  * message taken before only raises its duplicate count), write the files' new statuses.
  * Database errors propagate and roll everything back, so the caller does not commit the Kafka
- * offsets and the events come again.
+ * offsets and the events come again. `beforeCommit` is told of the files that change, with
+ * their new versions (`fileVersion`), once the updates are written and before they commit: the
+ * cache marks them there, so no reader can cache an older copy once the commit is visible.
  */
 export async function applyStatusEvents(
   db: Db,
   events: readonly ReceivedStatusEvent[],
-  faults: Faults = noFaults,
+  {
+    faults = noFaults,
+    beforeCommit,
+  }: { faults?: Faults; beforeCommit?: (changed: FileVersion[]) => Promise<void> } = {},
 ): Promise<ApplyOutcome[]> {
   if (events.length === 0) return [];
-  return db.transaction().execute(async (trx): Promise<ApplyOutcome[]> => {
+  return db.transaction().execute(async (trx) => {
     const states = await lockFileStates(
       trx,
       events.map((e) => e.event.fileId),
@@ -29,8 +40,17 @@ export async function applyStatusEvents(
     const existed = await recordInboxReceipts(trx, plan.receipts);
     await updateFileStatuses(trx, plan.changes);
     if (plan.changes.length > 0) faults.hit('status.before-commit'); // failure suite: crash with the updates not yet committed
-    return plan.outcomes.map((o, i) =>
+    const outcomes = plan.outcomes.map((o, i): ApplyOutcome =>
       existed.has(events[i]?.headers.id ?? '') && o.kind !== 'unknown-file' ? { kind: 'duplicate' } : o,
     );
+    if (beforeCommit && plan.changes.length > 0) {
+      await beforeCommit(
+        plan.changes.map((c) => ({
+          id: c.id,
+          version: fileVersion({ status: c.status, attempt: states.get(c.id)?.attempt ?? 1 }),
+        })),
+      );
+    }
+    return outcomes;
   });
 }

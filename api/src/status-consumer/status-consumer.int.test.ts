@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => bed.cleanup());
 
-const newFile = (title: string) => createFile(createFileDeps(env), { title, description: '' });
+const newFile = (title: string) => createFile(createFileDeps(env), { body: { title, description: '' } });
 
 const transitions = (fileId: number) =>
   env.db

@@ -13,6 +13,7 @@ import {
   type Topics,
 } from '@fileflow/common';
 import type { Db } from '@fileflow/db';
+import type { FileCache } from '../redis/file-cache';
 import { applyStatusEvents } from './apply-status-event';
 import type { ReceivedStatusEvent } from './plan-status-batch';
 
@@ -23,6 +24,8 @@ export interface StatusConsumerDeps {
   readonly groupId: string;
   readonly logger: Logger;
   readonly faults?: Faults;
+  /** Told of every change before it commits (see `FileCache`). */
+  readonly cache?: FileCache | undefined;
 }
 
 export type StatusConsumer = WatchedRecordConsumer;
@@ -36,7 +39,13 @@ export type StatusConsumer = WatchedRecordConsumer;
 export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
   const log = deps.logger.child({ component: 'status-consumer' });
   // The partitions' slices that arrive together share one transaction (and one commit).
-  const apply = createGroupCommit((events: ReceivedStatusEvent[]) => applyStatusEvents(deps.db, events, deps.faults));
+  const cache = deps.cache;
+  const apply = createGroupCommit((events: ReceivedStatusEvent[]) =>
+    applyStatusEvents(deps.db, events, {
+      ...(deps.faults ? { faults: deps.faults } : {}),
+      ...(cache ? { beforeCommit: (changed) => cache.invalidate(changed) } : {}),
+    }),
+  );
   return createRecordConsumer({
     kafka: deps.kafka,
     groupId: deps.groupId,

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ensurePepperFile } from '../secrets';
 import { spawn } from 'child_process';
 import { HOST, SERVICE_NODE_FLAGS, TIMEOUTS, type ServiceName, type StackInfo } from '../config';
 import { type Reporter, fmtSecs } from '../log';
@@ -66,6 +67,11 @@ export function serviceEnv(info: StackInfo, def?: ServiceDef): NodeJS.ProcessEnv
     S3_BUCKET: process.env.S3_BUCKET ?? info.bucket,
     // read by the outbox-relay when RELAY_MODE=debezium (the launcher sets RELAY_MODE: stack/relay.ts)
     KAFKA_CONNECT_URL: process.env.KAFKA_CONNECT_URL ?? info.kafkaConnectUrl,
+    // the API's: its rate-limit counters and file cache, and the pepper of its keys
+    REDIS_URL: process.env.REDIS_URL ?? info.redisUrl,
+    ...(process.env.API_KEY_PEPPER === undefined
+      ? { API_KEY_PEPPER_FILE: process.env.API_KEY_PEPPER_FILE ?? ensurePepperFile() }
+      : {}),
   };
   if (def) {
     env.PORT = String(def.port);

@@ -3,6 +3,7 @@ import { COMPONENT_NAMES, SERVICE_NAMES, type ComponentName, type ServiceName } 
 import { connectComponent } from '../components/connect';
 import { kafkaComponent } from '../components/kafka';
 import { postgresComponent } from '../components/postgres';
+import { redisComponent } from '../components/redis';
 import { s3Component } from '../components/s3';
 import type { LocalComponent } from '../components/types';
 import { findListeners } from '../ports';
@@ -13,6 +14,7 @@ export const components: Record<ComponentName, LocalComponent> = {
   postgres: postgresComponent(),
   kafka: kafkaComponent(),
   s3: s3Component(),
+  redis: redisComponent(),
   connect: connectComponent(),
 };
 

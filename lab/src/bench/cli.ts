@@ -9,14 +9,15 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from '@fileflow/common';
+import { newApiKey, runCommand } from '@fileflow/common';
+import { insertApiKey } from '@fileflow/db';
 import { ensureStack, getStackInfo, isPortOpen } from '@fileflow/infra';
-import { createWorld, type World } from '../chaos/world';
 import { createTestEnv, type TestEnv } from '@fileflow/testkit';
+import { createWorld, worldApiKeyPepper, type World } from '../chaos/world';
 import { barChartSvg, svgToPng, type Bar } from './chart';
 import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBacklog, type DrainResult } from './drain';
 import { runEndToEnd } from './e2e-phase';
-import { postFilesWithAutocannon, type CannonResult } from './load-generators';
+import { postFilesWithAutocannon, runCannon, type CannonResult } from './load-generators';
 import { cpuProfileNodeOptions, topSelfTime } from './profile';
 import { renderReport, type BenchResults } from './report';
 import { rawKafka, rawPostgres, rawS3 } from './stages';
@@ -116,6 +117,53 @@ function output(results: BenchResults, o: BenchOptions): void {
   }
 }
 
+/**
+ * The API with its other features, each in an API process of its own, `o.connections` clients
+ * for `o.apiSeconds`: POST /files with an API key and a rate limit that counts every request in
+ * Redis (set high enough never to refuse one), and GET /files/:id over 200 files without and
+ * with the Redis cache.
+ */
+async function apiFeatureVariants(o: BenchOptions, errors: string[]): Promise<BenchResults['apiVariants']> {
+  const limited = { RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_WINDOW_MS: '60000' };
+  log(`api: POST /files with an API key and the rate limit in Redis, ${o.apiSeconds} s`);
+  const keyedPost = await attempt('api keyed', errors, () =>
+    withWorld('polling', async (w) => {
+      const key = newApiKey(worldApiKeyPepper);
+      await insertApiKey(w.env.db, { id: key.id, name: 'bench', secretHash: key.secretHash });
+      await w.api.start(limited);
+      return postFilesWithAutocannon(await w.baseUrl(), o.connections, o.apiSeconds, {
+        authorization: `Bearer ${key.token}`,
+      });
+    }),
+  );
+  const get = (cache: boolean) =>
+    withWorld('polling', async (w) => {
+      await w.api.start({ FILE_CACHE: String(cache) });
+      const url = await w.baseUrl();
+      const ids: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const res = await fetch(`${url}/files`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ title: `bench get ${i}` }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        ids.push(((await res.json()) as { id: number }).id);
+      }
+      return runCannon(
+        url,
+        { method: 'GET', path: (n) => `/files/${ids[n % ids.length] ?? 1}`, okStatus: 200 },
+        o.connections,
+        o.apiSeconds,
+      );
+    });
+  log(`api: GET /files/:id without the cache, ${o.apiSeconds} s`);
+  const getUncached = await attempt('api get uncached', errors, () => get(false));
+  log(`api: GET /files/:id with the Redis cache, ${o.apiSeconds} s`);
+  const getCached = await attempt('api get cached', errors, () => get(true));
+  return { keyedPost, getUncached, getCached };
+}
+
 async function main(o: BenchOptions): Promise<number> {
   if (o.render) {
     // Re-render a saved run (e.g. after changing the report's layout); measures nothing.
@@ -164,6 +212,7 @@ async function main(o: BenchOptions): Promise<number> {
   }
 
   let api: CannonResult | undefined;
+  let apiVariants: BenchResults['apiVariants'];
   let apiProfile: string[] | undefined;
   let processorProfile: string[] | undefined;
   if (o.phases.has('api')) {
@@ -181,6 +230,7 @@ async function main(o: BenchOptions): Promise<number> {
         return r;
       }),
     );
+    apiVariants = await apiFeatureVariants(o, errors);
   }
 
   const drains: DrainResult[] = [];
@@ -248,6 +298,7 @@ async function main(o: BenchOptions): Promise<number> {
     otherRelays: foreign,
     stages,
     api,
+    apiVariants,
     drains,
     claimPlan,
     apiProfile,

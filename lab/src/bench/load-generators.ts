@@ -13,23 +13,39 @@ export interface CannonResult {
   readonly latency: Summary;
 }
 
-/** autocannon, closed loop: `connections` clients POSTing /files back to back for `seconds`. */
-export function postFilesWithAutocannon(url: string, connections: number, seconds: number): Promise<CannonResult> {
+export interface CannonRequest {
+  readonly method: 'GET' | 'POST';
+  /** The path of the n-th request. */
+  readonly path: (n: number) => string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  /** The answer that counts as served. */
+  readonly okStatus: number;
+}
+
+/** autocannon, closed loop: `connections` clients sending `r` back to back for `seconds`. */
+export function runCannon(url: string, r: CannonRequest, connections: number, seconds: number): Promise<CannonResult> {
   const latencies: number[] = [];
   let ok = 0;
   let non2xx = 0;
   let errors = 0;
+  let n = 0;
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${url}/files`,
-        method: 'POST',
+        url,
         connections,
         duration: seconds,
         timeout: 10,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ title: 'bench file', description: 'posted by autocannon' }),
+        requests: [
+          {
+            method: r.method,
+            headers: { ...(r.body === undefined ? {} : { 'content-type': 'application/json' }), ...r.headers },
+            ...(r.body === undefined ? {} : { body: r.body }),
+            setupRequest: (req) => ({ ...req, path: r.path(n++) }),
+          },
+        ],
       },
       (err: unknown) => {
         if (err) {
@@ -41,7 +57,7 @@ export function postFilesWithAutocannon(url: string, connections: number, second
       },
     );
     instance.on('response', (_client, status, _bytes, responseTime) => {
-      if (status === 202) {
+      if (status === r.okStatus) {
         ok += 1;
         latencies.push(responseTime);
       } else non2xx += 1;
@@ -50,6 +66,17 @@ export function postFilesWithAutocannon(url: string, connections: number, second
       errors += 1;
     });
   });
+}
+
+/** `runCannon` of POST /files (`headers` added, e.g. an API key). */
+export function postFilesWithAutocannon(
+  url: string,
+  connections: number,
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<CannonResult> {
+  const body = JSON.stringify({ title: 'bench file', description: 'posted by autocannon' });
+  return runCannon(url, { method: 'POST', path: () => '/files', headers, body, okStatus: 202 }, connections, seconds);
 }
 
 /**

@@ -27,6 +27,16 @@ export interface BenchResults {
     s3?: LoopResult;
   };
   readonly api: CannonResult | undefined;
+  /**
+   * The API with its other features on, each a separate process run after `api`: POST /files with
+   * an API key and the rate limit counting in Redis; GET /files/:id without and with the Redis
+   * cache. Absent in older saved results.
+   */
+  readonly apiVariants?: {
+    readonly keyedPost?: CannonResult | undefined;
+    readonly getUncached?: CannonResult | undefined;
+    readonly getCached?: CannonResult | undefined;
+  };
   readonly drains: DrainResult[];
   readonly claimPlan: string | undefined;
   readonly apiProfile: string[] | undefined;
@@ -148,6 +158,26 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
         ? `${fmt((api.rate / pg) * 100)}% of raw Postgres (${pgGrouped ? fmt((api.rate / pgGrouped) * 100) : 'n/a'}% of its grouped write); non-202: ${api.non2xx}, errors: ${api.errors}`
         : '',
     ],
+    ...(
+      [
+        ['API POST /files, with an API key and the rate limit (Redis)', r.apiVariants?.keyedPost, 'keyed'],
+        ['API GET /files/:id, no cache (PostgreSQL)', r.apiVariants?.getUncached, 'get'],
+        ['API GET /files/:id, Redis cache', r.apiVariants?.getCached, 'get'],
+      ] as const
+    )
+      .filter(([, x]) => x !== undefined)
+      .map(([label, x, kind]) => [
+        label,
+        fmt(x?.rate),
+        lat(x?.latency),
+        `${
+          kind === 'keyed' && api
+            ? `${fmt(((x?.rate ?? 0) / api.rate) * 100)}% of the open POST; `
+            : kind === 'get' && r.apiVariants?.getUncached && x !== r.apiVariants.getUncached
+              ? `${fmt(((x?.rate ?? 0) / r.apiVariants.getUncached.rate) * 100)}% of the uncached GET; `
+              : ''
+        }unexpected answers: ${x?.non2xx ?? 0}, errors: ${x?.errors ?? 0}`,
+      ]),
     ...drains.map((d) => [
       `drain ${fmt(d.rows)} rows: ${d.relay}`,
       fmt(d.rate),

@@ -29,7 +29,7 @@ export async function rawPostgres(
       o.concurrency,
       o.durationMs,
       async (i) => {
-        await createFile(deps, { title: `raw file ${i}`, description: 'benchmark row' });
+        await createFile(deps, { body: { title: `raw file ${i}`, description: 'benchmark row' } });
         return 1;
       },
       { warmupMs: o.warmupMs },

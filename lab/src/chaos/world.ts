@@ -48,6 +48,9 @@ export const uploadBudgetEnv = (budgetMs = uploadBudget.budgetMs): NodeJS.Proces
   S3_RETRY_TOPIC_MAX_MS: String(uploadBudget.topicMaxMs),
 });
 
+/** The API key pepper of every world's API (a test value, never a deployment's). */
+export const worldApiKeyPepper = 'fileflow-world-pepper-'.padEnd(48, '0');
+
 export async function createWorld(name: string, relayMode: RelayMode = 'polling'): Promise<World> {
   const env = await createTestEnv(`chaos${name}`);
   const logDir = resolve(__dirname, '../../../.stack/logs/chaos', `${name}-${relayMode}-${env.id}`);
@@ -65,6 +68,11 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
     FAULT_CRASH_AT: '',
     RELAY_MODE: relayMode,
     KAFKA_CONNECT_URL: stackSettings.connectUrl,
+    REDIS_URL: stackSettings.redisUrl,
+    REDIS_KEY_PREFIX: env.redisKeyPrefix,
+    API_KEY_PEPPER: worldApiKeyPepper,
+    // The suite and the benchmark measure the pipeline, not the limiter: no limit unless a part asks.
+    RATE_LIMIT_REQUESTS: '0',
   };
   if (relayMode === 'debezium') {
     // The relay process registers a connector (and slot) for this database.

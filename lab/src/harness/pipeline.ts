@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { StatusConsumer } from '@fileflow/api';
+import type { AppDeps, FileCache, StatusConsumer } from '@fileflow/api';
 import { startTestApi } from '@fileflow/api/src/testing';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createLogger, producerSettings, silentLogger, type Logger, type RetryBudget } from '@fileflow/common';
@@ -33,6 +33,10 @@ export interface PipelineOptions {
   readonly retryBudget?: RetryBudget;
   /** The processor's S3 client (default: the env's), e.g. one behind a fault-injecting proxy. */
   readonly s3?: S3Client;
+  /** The file cache the API and its status consumer share (default: none). */
+  readonly cache?: FileCache;
+  /** More of the app's dependencies: keys, a rate limit (default: none). */
+  readonly app?: Partial<AppDeps>;
 }
 
 export type { RelayMode } from '@fileflow/outbox-relay';
@@ -71,7 +75,12 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
     logger,
     ...(opts.uploadSleep ? { sleep: opts.uploadSleep } : {}),
   });
-  const api = await startTestApi(env, { logger, statusConsumer: opts.statusConsumer !== false });
+  const api = await startTestApi(env, {
+    logger,
+    statusConsumer: opts.statusConsumer !== false,
+    ...(opts.cache ? { cache: opts.cache } : {}),
+    ...(opts.app ? { app: opts.app } : {}),
+  });
 
   const started: Array<() => Promise<void>> = [];
   const relayMode = opts.relayMode ?? defaultRelayMode;

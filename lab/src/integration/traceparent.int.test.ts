@@ -66,8 +66,7 @@ describe('an invalid traceparent starts a new trace and never strands a file', (
   it('a file.create record that carries an invalid traceparent is processed, not dead-lettered', async () => {
     // As an outbox row written before the API validated the header (or a dead letter replayed).
     const file = await createFile(createFileDeps(env, { traceparent: () => upperCase }), {
-      title: 'old row',
-      description: 'written with an invalid traceparent',
+      body: { title: 'old row', description: 'written with an invalid traceparent' },
     });
     await completed(file.id);
     const headers = await createdHeadersOf(file.id);

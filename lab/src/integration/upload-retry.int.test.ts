@@ -108,7 +108,7 @@ describe('an S3 error no retry can fix', () => {
     });
     expect(Date.now() - posted).toBeLessThan(10_000);
     expect(failed.error).toMatch(
-      /^upload to s3:\/\/no-such-bucket-fileflow\/t\/.+ failed, and retrying cannot help: NoSuchBucket/,
+      /^the upload failed and retrying cannot help: the storage bucket does not exist \(NoSuchBucket\)$/,
     );
     expect(await recordsIn(env, env.topics.fileCreateRetry)).toBe(0);
   });
@@ -145,7 +145,9 @@ describe('an S3 failure longer than the budget', () => {
       expect(row.status).toBe('failed');
       return row;
     });
-    expect(failed.error).toMatch(/^upload to s3:\/\/.+ failed for \d+ s \(retry budget 2 s, \d+ retry rounds\): /);
+    expect(failed.error).toMatch(
+      /^the upload kept failing for \d+ s \(\d+ retry rounds, budget 2 s\): .+; retry the file once the storage is back$/,
+    );
 
     await proxy.up();
     const retried = await request(pipeline.app).post(`/files/${id}/retry`).expect(202);

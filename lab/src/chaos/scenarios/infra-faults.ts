@@ -144,7 +144,7 @@ export const s3OutagePastBudget: Scenario = {
       }),
     );
     const budgetReason = new RegExp(
-      `^upload to s3://\\S+ failed for \\d+ s \\(retry budget ${shortBudgetMs / 1000} s, \\d+ retry rounds\\): `,
+      `^the upload kept failing for \\d+ s \\(\\d+ retry rounds, budget ${shortBudgetMs / 1000} s\\): `,
     );
     return {
       load: result,

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import { fileVersion, type Logger } from '@fileflow/common';
+import type { FileRow } from '@fileflow/db';
+
+/**
+ * A read-through cache of files in Redis, safe against stale writes. Every entry carries the
+ * file's version (`fileVersion`: it grows with every status change and attempt), and a write
+ * only lands if the entry holds no newer version. The status consumer, inside the transaction
+ * that updates a file and before it commits, writes a marker with the new version (`invalidate`):
+ * a reader that read the row before the commit can no longer put its older copy back, and every
+ * read after the marker goes to PostgreSQL. So once an update has committed, no read sees the
+ * older status. (A transaction that then rolls back leaves a marker of a version the file has not
+ * reached: reads of that file miss the cache until the entry expires; nothing stale is served.)
+ *
+ * Redis is never in the way: a command that fails or times out is a miss (reads) or is skipped
+ * (writes), and the caller goes on with PostgreSQL. Entries expire after `ttlSeconds`, which
+ * bounds how long an entry can outlive an update whose marker could not be written (Redis
+ * unreachable from the status consumer but not from an API reader).
+ */
+export interface FileCache {
+  get(id: number): Promise<FileRow | undefined>;
+  put(row: FileRow): Promise<void>;
+  invalidate(changes: readonly { id: number; version: number }[]): Promise<void>;
+}
+
+/** Set KEYS[1] to "<ARGV[1]>|<ARGV[2]>" for ARGV[3] s, unless it holds a version above ARGV[1]. */
+const setIfNotNewer = `
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local bar = string.find(cur, '|', 1, true)
+  local v = bar and tonumber(string.sub(cur, 1, bar - 1))
+  if v and v > tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
+return 1`;
+
+type CacheRedis = Redis & {
+  fileflowSetIfNotNewer(key: string, version: number, value: string, ttlSeconds: number): Promise<number>;
+};
+
+interface StoredRow extends Omit<FileRow, 'created_at' | 'updated_at'> {
+  created_at: string;
+  updated_at: string;
+}
+
+export function createFileCache(o: { redis: Redis; keyPrefix: string; ttlSeconds: number; logger: Logger }): FileCache {
+  const redis = o.redis as CacheRedis;
+  if (typeof redis.fileflowSetIfNotNewer !== 'function') {
+    redis.defineCommand('fileflowSetIfNotNewer', { numberOfKeys: 1, lua: setIfNotNewer });
+  }
+  const key = (id: number) => `${o.keyPrefix}file:${id}`;
+  const skipped = (what: string) => (err: unknown) =>
+    o.logger.debug(`file cache: ${what} skipped`, { err: String(err) });
+
+  return {
+    async get(id) {
+      const raw = await redis.get(key(id)).catch(skipped('read'));
+      if (!raw) return undefined;
+      const json = raw.slice(raw.indexOf('|') + 1);
+      if (!json) return undefined; // a marker: the file changed since it was cached
+      const stored = JSON.parse(json) as StoredRow;
+      return { ...stored, created_at: new Date(stored.created_at), updated_at: new Date(stored.updated_at) };
+    },
+    async put(row) {
+      const version = fileVersion({ status: row.status, attempt: row.attempt });
+      await redis
+        .fileflowSetIfNotNewer(key(row.id), version, JSON.stringify(row), o.ttlSeconds)
+        .catch(skipped('write'));
+    },
+    async invalidate(changes) {
+      if (changes.length === 0) return;
+      const batch = redis.pipeline();
+      for (const c of changes) {
+        void (batch as unknown as CacheRedis).fileflowSetIfNotNewer(key(c.id), c.version, '', o.ttlSeconds);
+      }
+      await batch.exec().catch(skipped('invalidation'));
+    },
+  };
+}

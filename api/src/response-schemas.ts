@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { fileStatusSchema } from '@fileflow/common';
+
+/** The JSON a client sees for a file (`fileView`). */
+export const fileViewSchema = z
+  .object({
+    id: z.number().int().min(1),
+    title: z.string(),
+    description: z.string().nullable(),
+    status: fileStatusSchema,
+    attempt: z.number().int().min(1),
+    s3Location: z.string().nullable().meta({ description: 's3://bucket/key of the object, once completed' }),
+    error: z.string().nullable().meta({ description: 'why the file failed, in words a user can act on' }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'File' });
+
+/** `202` of `POST /files`. */
+export const fileAcceptedSchema = z
+  .object({ id: z.number().int().min(1), status: z.literal('pending') })
+  .meta({ id: 'FileAccepted' });
+
+/** `202` of `POST /files/:id/retry`. */
+export const retryAcceptedSchema = z
+  .object({ id: z.number().int().min(1), status: z.literal('pending'), attempt: z.number().int().min(2) })
+  .meta({ id: 'RetryAccepted' });
+
+/** Every error answer: RFC 9457 problem details. */
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ description: 'urn:fileflow:problem:<code>, or about:blank' }),
+    title: z.string(),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().optional(),
+    instance: z.string(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'one entry per invalid field' }),
+  })
+  .meta({ id: 'Problem' });
+
+/** `/health/live` and `/health/ready`. */
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    node: z.string().optional(),
+    problems: z.array(z.string()).optional().meta({ description: 'what is down, by name' }),
+    degraded: z.array(z.string()).optional().meta({ description: 'optional dependencies that are down' }),
+  })
+  .meta({ id: 'Health' });
