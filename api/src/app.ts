@@ -49,7 +49,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  // No upgrade-insecure-requests: the API is served over plain HTTP on loopback and behind TLS
+  // terminators, where upgrading the docs page's own scripts to https would break it.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(
     healthEndpoints(async () => {
       const problems: string[] = [];
