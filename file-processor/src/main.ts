@@ -15,6 +15,7 @@ import {
   startWhenReachable,
   topicsFromEnv,
 } from '@fileflow/common';
+import { explainS3Error } from './classify-s3-error';
 import { processorConfigSchema } from './config';
 import { createFileRequestConsumer } from './file-request-consumer';
 
@@ -54,9 +55,10 @@ async function main(): Promise<void> {
       const problems: string[] = [];
       const stuck = consumer.problem();
       if (stuck) problems.push(`consumer: ${stuck}`);
-      await s3
-        .send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }))
-        .catch((err: unknown) => problems.push(`s3: ${String(err)}`));
+      await s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET })).catch((err: unknown) => {
+        logger.warn('readiness: S3 check failed', { err: String(err) });
+        problems.push(`s3: ${explainS3Error(err)}`);
+      });
       return problems;
     },
     {},

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import type { Faults, Logger, RetryPolicy, Runnable } from '@fileflow/common';
+import { errorKind, type Faults, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
 import { requestWakeup, type Db } from '@fileflow/db';
 import { batchByteBudget, kafkaDefaultMessageMaxBytes } from './broker-limits';
 import { BatchRefusedError, createBatchPublisher, type PublisherStats } from './publish-batch';
@@ -82,6 +82,7 @@ export function createRelay(deps: RelayDeps): Relay {
   const unreadyAfterMs = deps.unreadyAfterMs ?? 30_000;
   let failures = 0;
   let lastError: string | undefined;
+  let lastErrorKind: string | undefined;
   /** When the current run of failed steps began (undefined: the last claim went through). */
   let failingSince: number | undefined;
   let running = false;
@@ -145,6 +146,7 @@ export function createRelay(deps: RelayDeps): Relay {
     failures += 1;
     failingSince ??= now();
     lastError = err instanceof Error ? err.message : String(err);
+    lastErrorKind = errorKind(err);
     log.warn('relay step failed; rows stay in the outbox and will be retried', { err: lastError });
     return { kind: 'failed' };
   };
@@ -179,7 +181,8 @@ export function createRelay(deps: RelayDeps): Relay {
       if (failingSince === undefined) return [];
       const ms = now() - failingSince;
       if (ms < unreadyAfterMs) return [];
-      return [`publishing has failed for ${Math.round(ms / 1000)} s: ${lastError ?? 'unknown error'}`];
+      // The kind of error only: readiness answers carry no internal detail (the log has the message).
+      return [`kafka: publishing has failed for ${Math.round(ms / 1000)} s (${lastErrorKind ?? 'unknown error'})`];
     },
     stats: () => ({ ...publisher.stats(), failures, lastError }),
   };

@@ -38,9 +38,9 @@ function config(): string {
 }
 
 /** One PING over a plain socket: resolves on +PONG. */
-export function pingRedis(port: number, timeoutMs = 2_000): Promise<void> {
+export function pingRedis(host: string, port: number, timeoutMs = 2_000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: HOST, port });
+    const socket = net.connect({ host, port });
     const fail = (err: Error) => {
       socket.destroy();
       reject(err);
@@ -79,7 +79,12 @@ export function redisComponent(): LocalComponent {
         logFile: LOG,
         marker: CONF,
       }),
-    probe: () => pingRedis(REDIS.port),
+    // An external Redis (FILEFLOW_EXTERNAL=redis) is probed where REDIS_URL points; none is fine.
+    probe: async (info) => {
+      if (!info.redisUrl) return;
+      const url = new URL(info.redisUrl);
+      await pingRedis(url.hostname || HOST, Number(url.port || REDIS.port));
+    },
     setup: () => Promise.resolve(),
     stop: (pid: number): Promise<StopResult> => stopProcess(pid, TIMEOUTS.stop),
   };

@@ -112,8 +112,8 @@ function output(results: BenchResults, o: BenchOptions): void {
         ? `${doc.slice(0, i + begin.length)}\n${markdown}\n${doc.slice(j)}`
         : `${doc}\n${begin}\n${markdown}\n${end}\n`;
     writeFileSync(docPath, doc);
-    if (rendered) writeFileSync(join(repoRoot, 'docs/benchmarks.png'), readFileSync(png));
-    log('wrote docs/benchmarks.md (between the bench markers) and docs/benchmarks.png');
+    writeFileSync(join(repoRoot, 'docs/benchmarks.svg'), svg);
+    log('wrote docs/benchmarks.md (between the bench markers) and docs/benchmarks.svg');
   }
 }
 

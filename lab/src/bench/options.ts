@@ -43,7 +43,7 @@ export const benchCommand: CommandSpec<typeof options> = {
   options,
   describe: {
     quick: 'short phases and a small backlog (a smoke run; its figures are not for the docs)',
-    docs: 'write the generated section of docs/benchmarks.md and docs/benchmarks.png',
+    docs: 'write the generated section of docs/benchmarks.md and docs/benchmarks.svg',
     'no-stack': 'leave the stack alone (it must be running), e.g. beside another suite',
     render: 're-render the report of a saved results.json; measures nothing',
     profile: 'run the API and processor under node --cpu-prof and print their top functions',
