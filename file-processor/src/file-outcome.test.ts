@@ -25,13 +25,14 @@ describe('decideOutcome', () => {
     });
   });
 
+  const failure = {
+    ok: false,
+    kind: 'transient',
+    error: 'the storage could not be reached (ECONNREFUSED)',
+    detail: 'Error: connect ECONNREFUSED 127.0.0.1:4566',
+  } as const;
+
   it('hands a transient failure to the next round, due after the backoff', () => {
-    const failure = {
-      ok: false,
-      kind: 'transient',
-      error: 'the storage could not be reached (ECONNREFUSED)',
-      detail: 'Error: connect ECONNREFUSED 127.0.0.1:4566',
-    } as const;
     expect(decideOutcome(failure, { ...ctx, round: 0, now: t0 + 500 })).toEqual({
       status: 'retrying',
       retry: {
@@ -47,12 +48,6 @@ describe('decideOutcome', () => {
   });
 
   it('fails once the budget is spent, with how long and how often it tried and the last error', () => {
-    const failure = {
-      ok: false,
-      kind: 'transient',
-      error: 'the storage could not be reached (ECONNREFUSED)',
-      detail: 'Error: connect ECONNREFUSED 127.0.0.1:4566',
-    } as const;
     expect(decideOutcome(failure, { ...ctx, round: 11, now: t0 + 60_200 })).toEqual({
       status: 'failed',
       error:

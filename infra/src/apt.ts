@@ -7,11 +7,11 @@
  * its own data and port, so while it installs it forbids service starts (a policy-rc.d that
  * answers 101, as Debian's container images do) and removes that again afterwards.
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Reporter } from './log';
 import { LOGS_DIR, ensureDir } from './paths';
+import { runBounded } from './process/run-bounded';
 
 /** A command the stack runs, and the Debian package that provides it. */
 export interface DebianTool {
@@ -38,25 +38,22 @@ export function which(command: string): string | undefined {
   return undefined;
 }
 
-function run(cmd: string, args: string[], log: string, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fd = fs.openSync(log, 'a');
-    const child = spawn(cmd, args, {
-      stdio: ['ignore', fd, fd],
+async function run(cmd: string, args: string[], log: string, timeoutMs: number): Promise<void> {
+  const fd = fs.openSync(log, 'a');
+  try {
+    const r = await runBounded(cmd, args, {
+      timeoutMs,
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      outputFd: fd,
     });
+    if (r.code !== 0) {
+      throw new Error(
+        `${cmd} ${args.join(' ')} ${r.killed ? `took over ${timeoutMs} ms` : `ended with ${r.code}`} (log: ${log})`,
+      );
+    }
+  } finally {
     fs.closeSync(fd);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`${cmd} ${args.join(' ')} ended with ${code ?? signal} (log: ${log})`));
-    });
-  });
+  }
 }
 
 function listsAreFresh(): boolean {

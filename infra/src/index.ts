@@ -91,3 +91,4 @@ export const cacheDir = (): string => CACHE_DIR;
 export { isPortOpen } from './ports';
 export { abortHangingTransactionsCommand } from './components/kafka';
 export { SERVICE_NODE_FLAGS } from './config';
+export { runBounded, type BoundedRun } from './process/run-bounded';

@@ -1,8 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { cacheDir } from '@fileflow/infra';
+import { cacheDir, runBounded, type BoundedRun } from '@fileflow/infra';
 import { repoRoot } from '../repo-root';
 
 /** The pinned Schemathesis, and the lock file of everything it installs (`lab/contract/requirements.txt`). */
@@ -30,38 +30,17 @@ export async function ensureSchemathesis(log: (line: string) => void = () => und
   return st;
 }
 
-export interface SchemathesisRun {
-  readonly code: number;
-  readonly output: string;
-}
-
 /**
  * Run `st` with `args`, bounded by `timeoutMs` (killed after it), collecting what it prints. It runs
  * in `.stack/schemathesis`, where it keeps its cache of failures.
  */
-export function runSchemathesis(st: string, args: readonly string[], timeoutMs: number): Promise<SchemathesisRun> {
+export async function runSchemathesis(st: string, args: readonly string[], timeoutMs: number): Promise<BoundedRun> {
   const cwd = join(repoRoot, '.stack/schemathesis');
   mkdirSync(cwd, { recursive: true });
-  return new Promise((resolve, reject) => {
-    const child = spawn(st, [...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false', PYTHONUNBUFFERED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({
-        code: code ?? (signal ? 128 : 1),
-        output: signal ? `${output}\n(killed after ${timeoutMs} ms)` : output,
-      });
-    });
+  const r = await runBounded(st, args, {
+    timeoutMs,
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false', PYTHONUNBUFFERED: '1' },
   });
+  return r.killed ? { ...r, output: `${r.output}\n(killed after ${timeoutMs} ms)` } : r;
 }

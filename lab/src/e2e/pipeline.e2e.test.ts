@@ -8,19 +8,14 @@ import {
   messageHeadersSchema,
 } from '@fileflow/common';
 import { createTestEnv, eventually, readTopic, stackSettings, type TestEnv } from '@fileflow/testkit';
-import { startPipeline, type Pipeline } from '../harness';
+import { startPipeline, startPipelineEnv, type Pipeline } from '../harness';
 
 let env: TestEnv;
 let pipeline: Pipeline;
+let stop: () => Promise<void>;
 
-beforeAll(async () => {
-  env = await createTestEnv('e2e');
-  pipeline = await startPipeline(env);
-});
-afterAll(async () => {
-  await pipeline.stop();
-  await env.cleanup();
-});
+beforeAll(async () => ({ env, pipeline, stop } = await startPipelineEnv('e2e')));
+afterAll(() => stop());
 
 it('POST /files -> outbox -> relay -> processor -> S3 -> file.created -> completed', async () => {
   const title = 'My Document';

@@ -6,7 +6,7 @@ import { createLogger, producerSettings, silentLogger, type Logger, type RetryBu
 import { createFileRequestConsumer, type FileRequestConsumer } from '@fileflow/file-processor';
 import { createOutboxListener, createRelay, type Relay, type RelayMode } from '@fileflow/outbox-relay';
 import { startTestDebeziumRelay } from '@fileflow/outbox-relay/src/testing';
-import type { TestEnv } from '@fileflow/testkit';
+import { createTestEnv, type TestEnv } from '@fileflow/testkit';
 
 /** The whole system wired in-process against the real stack, for one test env. */
 export interface Pipeline {
@@ -111,6 +111,23 @@ export async function startPipeline(env: TestEnv, opts: PipelineOptions = {}): P
     statusConsumer: api.statusConsumer,
     async stop() {
       for (const stop of started) await stop();
+    },
+  };
+}
+
+/** A test env of its own with the pipeline running on it; `stop()` stops it and cleans the env up. */
+export async function startPipelineEnv(
+  name: string,
+  opts: PipelineOptions = {},
+): Promise<{ env: TestEnv; pipeline: Pipeline; stop: () => Promise<void> }> {
+  const env = await createTestEnv(name);
+  const pipeline = await startPipeline(env, opts);
+  return {
+    env,
+    pipeline,
+    stop: async () => {
+      await pipeline.stop();
+      await env.cleanup();
     },
   };
 }

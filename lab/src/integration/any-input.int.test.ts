@@ -3,8 +3,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { renderFile } from '@fileflow/file-processor';
-import { createTestEnv, eventually, sendRaw, type RawResponse, type TestEnv } from '@fileflow/testkit';
-import { startPipeline, type Pipeline } from '../harness';
+import { eventually, sendRaw, type RawResponse, type TestEnv } from '@fileflow/testkit';
+import { startPipelineEnv, type Pipeline } from '../harness';
 
 /**
  * Property: whatever a client sends, the API answers a 4xx problem+json and writes no row, or
@@ -13,15 +13,10 @@ import { startPipeline, type Pipeline } from '../harness';
 
 let env: TestEnv;
 let pipeline: Pipeline;
+let stop: () => Promise<void>;
 
-beforeAll(async () => {
-  env = await createTestEnv('anyinput');
-  pipeline = await startPipeline(env);
-});
-afterAll(async () => {
-  await pipeline.stop();
-  await env.cleanup();
-});
+beforeAll(async () => ({ env, pipeline, stop } = await startPipelineEnv('anyinput')));
+afterAll(() => stop());
 
 const fileCount = async () =>
   Number(

@@ -5,23 +5,18 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import request from 'supertest';
 import { sql } from 'kysely';
 import { deadLetterTopic } from '@fileflow/common';
-import { createTestEnv, eventually, stackSettings, type TestEnv } from '@fileflow/testkit';
-import { startPipeline, type Pipeline } from '../harness';
+import { eventually, stackSettings, type TestEnv } from '@fileflow/testkit';
+import { startPipelineEnv, type Pipeline } from '../harness';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../../..');
 
 let env: TestEnv;
 let pipeline: Pipeline;
+let stop: () => Promise<void>;
 
-beforeAll(async () => {
-  env = await createTestEnv('audit');
-  pipeline = await startPipeline(env);
-});
-afterAll(async () => {
-  await pipeline.stop();
-  await env.cleanup();
-});
+beforeAll(async () => ({ env, pipeline, stop } = await startPipelineEnv('audit')));
+afterAll(() => stop());
 
 /** Run the real `npm run audit` entry point against this test's database and prefix. */
 async function audit(): Promise<{ code: number; out: string }> {

@@ -1,20 +1,15 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import request from 'supertest';
 import { renderFile } from '@fileflow/file-processor';
-import { createTestEnv, eventually, type TestEnv } from '@fileflow/testkit';
-import { startPipeline, type Pipeline } from '../harness';
+import { eventually, type TestEnv } from '@fileflow/testkit';
+import { startPipelineEnv, type Pipeline } from '../harness';
 
 let env: TestEnv;
 let pipeline: Pipeline;
+let stop: () => Promise<void>;
 
-beforeAll(async () => {
-  env = await createTestEnv('content');
-  pipeline = await startPipeline(env);
-});
-afterAll(async () => {
-  await pipeline.stop();
-  await env.cleanup();
-});
+beforeAll(async () => ({ env, pipeline, stop } = await startPipelineEnv('content')));
+afterAll(() => stop());
 
 const completedFile = async (title: string, description: string): Promise<number> => {
   const id: number = (await request(pipeline.app).post('/files').send({ title, description }).expect(202)).body.id;

@@ -2,20 +2,15 @@ import request from 'supertest';
 import { messageHeadersSchema } from '@fileflow/common';
 import { createFile } from '@fileflow/api';
 import { createFileDeps } from '@fileflow/api/src/testing';
-import { createTestEnv, eventually, readTopic, type TestEnv } from '@fileflow/testkit';
-import { startPipeline, type Pipeline } from '../harness';
+import { eventually, readTopic, type TestEnv } from '@fileflow/testkit';
+import { startPipelineEnv, type Pipeline } from '../harness';
 
 let env: TestEnv;
 let pipeline: Pipeline;
+let stop: () => Promise<void>;
 
-beforeAll(async () => {
-  env = await createTestEnv('traceparent');
-  pipeline = await startPipeline(env);
-});
-afterAll(async () => {
-  await pipeline.stop();
-  await env.cleanup();
-});
+beforeAll(async () => ({ env, pipeline, stop } = await startPipelineEnv('traceparent')));
+afterAll(() => stop());
 
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 const upperCase = `00-${traceId.toUpperCase()}-00F067AA0BA902B7-01`;
