@@ -2,7 +2,16 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { sql } from 'kysely';
-import { healthEndpoints, type Faults, type Logger, type Topics } from '@fileflow/common';
+import {
+  healthEndpoints,
+  httpMetrics,
+  metricsResponse,
+  observeRequest,
+  type Faults,
+  type Logger,
+  type Registry,
+  type Topics,
+} from '@fileflow/common';
 import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
 import { AppError } from './app-error';
 import { authenticate, type AuthDeps } from './auth/authenticate';
@@ -36,7 +45,12 @@ export interface AppDeps {
   readonly readiness?: () => Promise<string[]>;
   /** Optional dependencies that are down (the API serves without them). */
   readonly degraded?: () => string[];
+  /** The process's metrics, served at `GET /metrics` with every request counted (default: none). */
+  readonly metrics?: Registry;
 }
+
+/** Paths answered outside the routers, named as themselves in the request metrics. */
+const ownPaths = new Set(['/health/live', '/health/ready', '/metrics', '/openapi.json', '/docs']);
 
 const noKeys: AuthDeps = { pepper: undefined, required: false, findKey: () => Promise.resolve(undefined) };
 
@@ -52,6 +66,23 @@ export function createApp(deps: AppDeps): Express {
   // No upgrade-insecure-requests: the API is served over plain HTTP on loopback and behind TLS
   // terminators, where upgrading the docs page's own scripts to https would break it.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  const registry = deps.metrics;
+  if (registry) {
+    const requests = httpMetrics(registry);
+    // The route's pattern (`/files/:id`), never the path, so that label values stay few.
+    app.use((req, res, next) => {
+      observeRequest(requests, req, res, () => {
+        const route = req.route as { path?: unknown } | undefined;
+        if (!route) return ownPaths.has(req.path) ? req.path : undefined;
+        const path = String(route.path);
+        return `${req.baseUrl}${path === '/' ? '' : path}` || '/';
+      });
+      next();
+    });
+    app.get('/metrics', (_req, res, next) => {
+      metricsResponse(registry).then(({ contentType, body }) => res.type(contentType).send(body), next);
+    });
+  }
   app.use(
     healthEndpoints(async () => {
       const problems: string[] = [];
@@ -64,7 +95,10 @@ export function createApp(deps: AppDeps): Express {
     }, deps.degraded),
   );
   app.use(docsRouter(buildOpenApiDocument()));
-  app.all(['/health/live', '/health/ready', '/openapi.json', '/docs'], methodNotAllowed('GET', 'HEAD'));
+  app.all(
+    [...ownPaths].filter((p) => p !== '/metrics' || registry),
+    methodNotAllowed('GET', 'HEAD'),
+  );
   app.use(authenticate(deps.auth ?? noKeys));
   if (deps.rateLimit) app.use(deps.rateLimit);
   app.use(jsonBody());

@@ -6,6 +6,9 @@ import {
   createHttpServer,
   createKafka,
   createLogger,
+  createMetricsRegistry,
+  consumerLagMetrics,
+  consumerMetrics,
   createS3Client,
   httpTimeoutsFrom,
   listen,
@@ -27,6 +30,7 @@ import { createRateLimit } from './rate-limit';
 import { createFileCache } from './redis/file-cache';
 import { createRedis } from './redis/redis-client';
 import { createStatusConsumer } from './status-consumer/status-consumer';
+import { statusMetrics } from './status-consumer/status-metrics';
 
 /** The API process: HTTP on PORT plus the status consumer that owns `files` updates. */
 async function main(): Promise<void> {
@@ -52,6 +56,11 @@ async function main(): Promise<void> {
         })
       : undefined;
   const faults = createFaults(parseFaultPlan(config.FAULT_CRASH_AT));
+  const registry = createMetricsRegistry('api');
+  const lag = consumerLagMetrics(registry, kafka, [
+    { groupId: config.KAFKA_GROUP_ID, topic: topics.fileProcessing },
+    { groupId: config.KAFKA_GROUP_ID, topic: topics.fileCreated },
+  ]);
   const statusConsumer = createStatusConsumer({
     kafka,
     db,
@@ -60,6 +69,7 @@ async function main(): Promise<void> {
     logger,
     faults,
     cache,
+    metrics: { consumer: consumerMetrics(registry), status: statusMetrics(registry) },
   });
 
   const inboxRetention = createInboxRetention({
@@ -102,6 +112,7 @@ async function main(): Promise<void> {
     },
     rateLimit: createRateLimit({ ...config, redis: redis?.client, keyPrefix: config.REDIS_KEY_PREFIX }),
     cache,
+    metrics: registry,
     idempotencyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600,
     faults,
     readiness: () => {
@@ -126,6 +137,7 @@ async function main(): Promise<void> {
     stopping = true;
     await closeServer(http);
     await statusConsumer.stop();
+    await lag.close();
     await inboxRetention.stop();
     await idempotencyPurge.stop();
     await redis?.close();

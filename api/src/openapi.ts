@@ -192,6 +192,16 @@ export function buildOpenApiDocument(o: { serverUrl?: string } = {}) {
     },
   });
 
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: "The process's metrics, in the Prometheus text format",
+    tags: ['observability'],
+    responses: {
+      200: { description: 'the metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+    },
+  });
+
   for (const [path, summary] of [
     ['/health/live', 'The process answers (and on which Node)'],
     ['/health/ready', 'Ready to serve: the database and the status consumer work'],

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { defaultHttpTimeouts, httpTimeoutsFrom, type HttpTimeouts } from './config';
 import { ConfigError } from './errors';
 import { closeServer, createHealthServer, createHttpServer, listen } from './health-server';
+import { createMetricsRegistry } from './metrics';
 
 const timeouts: HttpTimeouts = { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 200 };
 
@@ -101,5 +102,27 @@ describe('httpTimeoutsFrom', () => {
     expect(() => httpTimeoutsFrom({ ...env, HTTP_HEADERS_TIMEOUT_MS: 60_000 })).toThrow(
       /must not exceed HTTP_REQUEST_TIMEOUT_MS/,
     );
+  });
+});
+
+describe('GET /metrics', () => {
+  it('answers the registry in the Prometheus text format, counting its own requests by path', async () => {
+    const registry = createMetricsRegistry('test', { processMetrics: false });
+    const server = createHealthServer(() => Promise.resolve([]), { metrics: registry });
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      await fetch(`http://127.0.0.1:${port}/health/live`);
+      await fetch(`http://127.0.0.1:${port}/nowhere/${'x'.repeat(10)}`);
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      expect(text).toMatch(
+        /fileflow_http_request_duration_seconds_count\{service="test",method="GET",route="\/health\/live",status="200"\} 1/,
+      );
+      expect(text).toMatch(/route="other",status="404"/);
+      expect(text).not.toMatch(/nowhere/);
+    } finally {
+      await closeServer(server);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultHttpTimeouts, type HttpTimeouts } from './config';
+import { httpMetrics, metricsResponse, observeRequest, type Registry } from './metrics';
 
 /** A readiness check: resolves to a list of problems, empty when ready. */
 export type ReadinessCheck = () => Promise<string[]>;
@@ -58,19 +59,39 @@ export function healthEndpoints(ready: ReadinessCheck, degraded: () => string[] 
 }
 
 /**
- * A minimal HTTP server for processes without an API: the health endpoints, and `extra` paths
- * answered with the JSON their function returns.
+ * A minimal HTTP server for processes without an API: the health endpoints, `GET /metrics` (the
+ * registry's metrics in the Prometheus text format, with this server's own requests counted), and
+ * `json` paths answered with the JSON their function returns.
  */
 export function createHealthServer(
   ready: ReadinessCheck,
-  extra: Record<string, () => unknown> = {},
+  o: { metrics?: Registry; json?: Record<string, () => unknown> } = {},
   timeouts: HttpTimeouts = defaultHttpTimeouts,
 ): Server {
   const health = healthEndpoints(ready);
+  const extra = o.json ?? {};
+  const registry = o.metrics;
+  const requests = registry ? httpMetrics(registry) : undefined;
   return createHttpServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (requests) {
+      observeRequest(requests, req, res, () =>
+        ['/health/live', '/health/ready', '/metrics', ...Object.keys(extra)].includes(path) ? path : undefined,
+      );
+    }
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
+    if (registry && path === '/metrics') {
+      metricsResponse(registry).then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(body);
+        },
+        (err: unknown) => sendJson(res, 500, { error: String(err) }),
+      );
+      return undefined;
+    }
     health(req, res, () => {
-      const handler = extra[(req.url ?? '/').split('?')[0] ?? '/'];
+      const handler = extra[path];
       if (!handler) return sendJson(res, 404, { error: 'not found' });
       Promise.resolve()
         .then(handler)

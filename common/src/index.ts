@@ -21,3 +21,4 @@ export * from './group-commit';
 export * from './periodic';
 export * from './command-line';
 export * from './api-keys';
+export * from './metrics';

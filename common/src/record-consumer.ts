@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { isStalled, keepHeartbeating } from './consumer-liveness';
 import { sendToDeadLetters, type DeadLetter } from './dead-letter';
+import type { ConsumerMetrics } from './metrics';
 import { consumerTiming, producerSettings } from './kafka';
 import { createOffsetCommitter } from './offset-committer';
 import type { Runnable } from './lifecycle';
@@ -93,6 +94,8 @@ export function createRecordConsumer(o: {
   commitIntervalMs?: number;
   /** How long without a completed fetch (and no slice in flight) means wedged (default 60 s). */
   stallMs?: number;
+  /** Where to count records, lag and dead letters (none: not counted). */
+  metrics?: ConsumerMetrics;
 }): WatchedRecordConsumer {
   const producer = o.kafka.producer(producerSettings);
   const sliceSize = o.sliceSize ?? 100;
@@ -123,6 +126,8 @@ export function createRecordConsumer(o: {
       { signal },
     );
     await sendToDeadLetters(producer, dead);
+    o.metrics?.records.inc({ group: o.groupId, topic }, slice.length);
+    if (dead.length > 0) o.metrics?.deadLetters.inc({ topic }, dead.length);
     for (const d of dead) {
       o.logger.warn('record sent to dead-letter topic', {
         topic,

@@ -151,19 +151,22 @@ export async function findFileById(db: Db, id: number, owner?: Owner): Promise<F
 
 /**
  * Lock the files' rows for the rest of the transaction, in id order (so two transactions that
- * lock overlapping sets cannot deadlock), and return their states (status and attempt). Ids
- * that do not exist are absent from the result.
+ * lock overlapping sets cannot deadlock), and return their states (status and attempt) and when
+ * they were created. Ids that do not exist are absent from the result.
  */
-export async function lockFileStates(db: Db, ids: readonly number[]): Promise<Map<number, FileState>> {
+export async function lockFileStates(
+  db: Db,
+  ids: readonly number[],
+): Promise<Map<number, FileState & { readonly createdAt: Date }>> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('files')
-    .select(['id', 'status', 'attempt'])
+    .select(['id', 'status', 'attempt', 'created_at'])
     .where('id', 'in', [...new Set(ids)])
     .orderBy('id')
     .forUpdate()
     .execute();
-  return new Map(rows.map((r) => [r.id, { status: r.status, attempt: r.attempt }]));
+  return new Map(rows.map((r) => [r.id, { status: r.status, attempt: r.attempt, createdAt: r.created_at }]));
 }
 
 /** One file, its row locked for the rest of the transaction. */

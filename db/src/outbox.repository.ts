@@ -27,7 +27,7 @@ export async function insertOutboxMessage(db: Db, m: NewOutboxMessage): Promise<
  */
 export type ClaimedOutboxRow = Pick<
   OutboxRow,
-  'id' | 'aggregatetype' | 'aggregateid' | 'type' | 'topic' | 'traceparent'
+  'id' | 'aggregatetype' | 'aggregateid' | 'type' | 'topic' | 'traceparent' | 'created_at'
 > & {
   payload: string;
 };
@@ -86,9 +86,9 @@ export const takeOutboxBatchQuery = (limit: ClaimLimit) => sql<ClaimedOutboxRow>
       -- planned as a sequential scan of the whole outbox.
       DELETE FROM outbox d
       WHERE d.id = ANY(ARRAY(SELECT id FROM fitting WHERE n = 1 OR running <= ${limit.bytes}))
-      RETURNING d.id, d.aggregatetype, d.aggregateid, d.type, d.topic, d.payload::text AS payload, d.traceparent, d.seq
+      RETURNING d.id, d.aggregatetype, d.aggregateid, d.type, d.topic, d.payload::text AS payload, d.traceparent, d.created_at, d.seq
     )
-    SELECT id, aggregatetype, aggregateid, type, topic, payload, traceparent FROM taken ORDER BY seq`;
+    SELECT id, aggregatetype, aggregateid, type, topic, payload, traceparent, created_at FROM taken ORDER BY seq`;
 
 export async function takeOutboxBatch(db: Db, limit: ClaimLimit): Promise<ClaimedOutboxRow[]> {
   const { rows } = await takeOutboxBatchQuery(limit).execute(db);

@@ -81,6 +81,11 @@ const explanations: ReadonlyArray<[readonly string[], string]> = [
  * addresses. Pure. The whole error goes to the processor's log.
  */
 export function explainS3Error(err: unknown): string {
+  return s3Failure(err).words;
+}
+
+/** `explainS3Error`'s words, and the short reason it rests on (a code, `HTTP <status>` or `unknown`), for metrics. */
+export function s3Failure(err: unknown): { words: string; reason: string } {
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     name?: unknown;
     Code?: unknown;
@@ -95,10 +100,16 @@ export function explainS3Error(err: unknown): string {
   );
   for (const code of codes) {
     const words = explanations.find(([known]) => known.includes(code))?.[1];
-    if (words) return `${words} (${code})`;
+    if (words) return { words: `${words} (${code})`, reason: code };
   }
   const status = statusOf(e);
-  if (status !== undefined && status >= 500) return `the storage failed (HTTP ${status})`;
-  if (status !== undefined) return `the storage refused the file (HTTP ${status}${codes[0] ? `, ${codes[0]}` : ''})`;
-  return 'the upload failed unexpectedly';
+  if (status !== undefined && status >= 500)
+    return { words: `the storage failed (HTTP ${status})`, reason: `HTTP ${status}` };
+  if (status !== undefined) {
+    return {
+      words: `the storage refused the file (HTTP ${status}${codes[0] ? `, ${codes[0]}` : ''})`,
+      reason: `HTTP ${status}`,
+    };
+  }
+  return { words: 'the upload failed unexpectedly', reason: 'unknown' };
 }

@@ -16,7 +16,13 @@ describe('decideOutcome', () => {
   it('fails at once on an error no retry fixes, saying so', () => {
     expect(
       decideOutcome(
-        { ok: false, kind: 'permanent', error: 'the storage bucket does not exist (NoSuchBucket)', detail: 'x' },
+        {
+          ok: false,
+          kind: 'permanent',
+          error: 'the storage bucket does not exist (NoSuchBucket)',
+          reason: 'NoSuchBucket',
+          detail: 'x',
+        },
         { ...ctx, round: 0, now: t0 },
       ),
     ).toEqual({
@@ -29,6 +35,7 @@ describe('decideOutcome', () => {
     ok: false,
     kind: 'transient',
     error: 'the storage could not be reached (ECONNREFUSED)',
+    reason: 'ECONNREFUSED',
     detail: 'Error: connect ECONNREFUSED 127.0.0.1:4566',
   } as const;
 

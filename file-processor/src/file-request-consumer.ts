@@ -4,6 +4,7 @@ import {
   decodeRecord,
   fileCreateSchema,
   type ConsumedRecord,
+  type ConsumerMetrics,
   type DeadLetter,
   type Logger,
   type RecordConsumer,
@@ -18,6 +19,8 @@ export interface FileRequestConsumerDeps extends Omit<ProcessFileDeps, 'producer
   /** The group of `file.create`; the retry topic is consumed by `<groupId>.retry`. */
   readonly groupId: string;
   readonly logger: Logger;
+  /** Where both consumers count records and dead letters (none: not counted). */
+  readonly consumerMetrics?: ConsumerMetrics;
 }
 
 export interface FileRequestConsumer extends RecordConsumer {
@@ -61,6 +64,7 @@ export function createFileRequestConsumer(deps: FileRequestConsumerDeps): FileRe
     groupId: deps.groupId,
     topics: [deps.topics.fileCreate],
     logger: log,
+    ...(deps.consumerMetrics ? { metrics: deps.consumerMetrics } : {}),
     async handle(records, producer) {
       const { requests: batch, dead } = decodeRequests(records);
       const outcomes = await processFileRequests({ ...deps, producer }, batch);
@@ -77,6 +81,7 @@ export function createFileRequestConsumer(deps: FileRequestConsumerDeps): FileRe
     groupId: `${deps.groupId}.retry`,
     topics: [deps.topics.fileCreateRetry],
     logger: retryLog,
+    ...(deps.consumerMetrics ? { metrics: deps.consumerMetrics } : {}),
     async handle(records, producer, { signal }) {
       const { requests: batch, dead } = decodeRequests(records);
       const due = batch.map((r): RetryRequest => {

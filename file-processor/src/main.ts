@@ -6,6 +6,9 @@ import {
   createHealthServer,
   createKafka,
   createLogger,
+  createMetricsRegistry,
+  consumerLagMetrics,
+  consumerMetrics,
   createS3Client,
   httpTimeoutsFrom,
   s3SettingsFromEnv,
@@ -18,6 +21,7 @@ import {
 import { explainS3Error } from './classify-s3-error';
 import { processorConfigSchema } from './config';
 import { createFileRequestConsumer } from './file-request-consumer';
+import { uploadMetrics } from './processor-metrics';
 
 /** The file processor: consumes file.create, writes to S3, publishes file.created. */
 async function main(): Promise<void> {
@@ -25,12 +29,18 @@ async function main(): Promise<void> {
   const logger = createLogger('file-processor', config.LOG_LEVEL);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
   const s3 = createS3Client(s3SettingsFromEnv(config));
+  const topics = topicsFromEnv(config);
+  const registry = createMetricsRegistry('file-processor');
+  const lag = consumerLagMetrics(registry, kafka, [
+    { groupId: config.KAFKA_GROUP_ID, topic: topics.fileCreate },
+    { groupId: `${config.KAFKA_GROUP_ID}.retry`, topic: topics.fileCreateRetry },
+  ]);
   const consumer = createFileRequestConsumer({
     kafka,
     s3,
     bucket: config.S3_BUCKET,
     keyPrefix: config.S3_KEY_PREFIX,
-    topics: topicsFromEnv(config),
+    topics,
     groupId: config.KAFKA_GROUP_ID,
     uploadRetry: {
       attempts: config.S3_UPLOAD_ATTEMPTS,
@@ -48,6 +58,8 @@ async function main(): Promise<void> {
     now: () => new Date(),
     logger,
     faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
+    metrics: uploadMetrics(registry),
+    consumerMetrics: consumerMetrics(registry),
   });
 
   const health = createHealthServer(
@@ -61,7 +73,7 @@ async function main(): Promise<void> {
       });
       return problems;
     },
-    {},
+    { metrics: registry },
     httpTimeoutsFrom(config),
   );
   const port = await listen(health, config.PORT, config.HOST);
@@ -71,6 +83,7 @@ async function main(): Promise<void> {
   onShutdownSignal(async () => {
     stopping = true;
     await consumer.stop();
+    await lag.close();
     await closeServer(health);
     s3.destroy();
   }, logger);
@@ -84,7 +97,7 @@ async function main(): Promise<void> {
     )
   ) {
     logger.info('file processor consuming', {
-      topics: [topicsFromEnv(config).fileCreate, topicsFromEnv(config).fileCreateRetry],
+      topics: [topics.fileCreate, topics.fileCreateRetry],
     });
   }
 }

@@ -20,6 +20,7 @@ import {
   type FileRequest,
   type ProcessOutcome,
 } from './file-outcome';
+import type { UploadMetrics } from './processor-metrics';
 import { uploadFile } from './upload-file';
 
 export type { FileRequest, ProcessOutcome } from './file-outcome';
@@ -44,6 +45,8 @@ export interface ProcessFileDeps {
   readonly random?: () => number;
   /** Fault injection (failure suite): a crash after the upload, before `file.created`. */
   readonly faults?: Faults;
+  /** Where uploads are counted (none: not counted). */
+  readonly metrics?: UploadMetrics;
 }
 
 /**
@@ -95,6 +98,7 @@ async function uploadInPlace(deps: ProcessFileDeps, { request, headers }: FileRe
     onRetry: (err, attempt, delayMs) => log.warn('upload failed, retrying', { attempt, delayMs, err: String(err) }),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
+  deps.metrics?.observe((deps.now().getTime() - firstTryAt) / 1000, result);
   if (result.ok) deps.faults?.hit('processor.after-upload');
   else log.warn('upload failed', { error: result.detail });
   const outcome = decideOutcome(result, {

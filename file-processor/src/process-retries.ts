@@ -60,7 +60,9 @@ async function retryOnce(
   const log = deps.logger.child({ fileId: request.fileId, messageId: headers.id, round: retry.round });
   const waitMs = Math.min(retry.notBefore - deps.now().getTime(), deps.retryBudget.maxDelayMs);
   if (!(await waitFor(waitMs, deps.signal))) throw new RetryWaitAbandoned();
+  const startedAt = deps.now().getTime();
   const result = await uploadFile(deps, request, { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, factor: 1 });
+  deps.metrics?.observe((deps.now().getTime() - startedAt) / 1000, result);
   if (result.ok) deps.faults?.hit('processor.after-upload');
   else log.warn('upload failed', { error: result.detail });
   const outcome = decideOutcome(result, {

@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { RetriesExhaustedError, retry, type FileCreate, type RetryPolicy } from '@fileflow/common';
-import { classifyS3Error, explainS3Error } from './classify-s3-error';
+import { classifyS3Error, s3Failure } from './classify-s3-error';
 import { objectKeyFor, renderFile } from './render-file';
 
 export interface UploadTarget {
@@ -13,7 +13,8 @@ export interface UploadTarget {
  * How tries of one upload ended: done, or the last error (in words for the user, `explainS3Error`,
  * and in full for the log) and whether a later try could succeed.
  */
-export type UploadResult = { ok: true } | { ok: false; kind: 'permanent' | 'transient'; error: string; detail: string };
+export type UploadResult =
+  { ok: true } | { ok: false; kind: 'permanent' | 'transient'; error: string; reason: string; detail: string };
 
 /**
  * Upload a request's file, trying up to `policy.attempts` times in place while the error is
@@ -45,7 +46,8 @@ export async function uploadFile(
     return { ok: true };
   } catch (err) {
     const cause = err instanceof RetriesExhaustedError ? err.cause : err;
-    return { ok: false, kind: classifyS3Error(cause), error: explainS3Error(cause), detail: describeError(cause) };
+    const { words, reason } = s3Failure(cause);
+    return { ok: false, kind: classifyS3Error(cause), error: words, reason, detail: describeError(cause) };
   }
 }
 

@@ -1,4 +1,4 @@
-import { startWhenReachable, type Logger } from '@fileflow/common';
+import { startWhenReachable, type Logger, type Registry } from '@fileflow/common';
 import { cancelWakeup, outboxBacklog, type Db } from '@fileflow/db';
 import type { RelayConfig } from './config';
 import { createConnectClient } from './debezium/connect-client';
@@ -7,6 +7,7 @@ import { createOutboxCleanup } from './debezium/outbox-cleanup';
 import { registerConnector } from './debezium/register-connector';
 import { slotHealth } from './debezium/replication-slot';
 import { createTaskSupervisor } from './debezium/task-supervisor';
+import { debeziumMetrics } from './relay-metrics';
 import type { RunningRelay } from './relay-mode';
 
 /**
@@ -14,7 +15,10 @@ import type { RunningRelay } from './relay-mode';
  * This process registers the connector (idempotently), restarts it when it FAILED, deletes rows
  * already in the WAL, and reports the connector's state and the replication slot's retained WAL.
  */
-export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: Logger }): RunningRelay {
+export function startDebeziumRelay(
+  config: RelayConfig,
+  deps: { db: Db; logger: Logger; registry?: Registry },
+): RunningRelay {
   const connect = createConnectClient(config.KAFKA_CONNECT_URL);
   const names = connectorNamesFor(new URL(config.DATABASE_URL).pathname.slice(1));
   const settings: ConnectorSettings = {
@@ -54,6 +58,15 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
   });
   let stopping = false;
   let registered = false;
+  if (deps.registry) {
+    debeziumMetrics(deps.registry, {
+      status: async () => {
+        const s = await connect.status(settings.name);
+        return s ? { connector: s.connector.state, task: s.tasks[0]?.state ?? 'MISSING' } : undefined;
+      },
+      slot: () => slotHealth(deps.db, settings.slotName),
+    });
+  }
 
   void startWhenReachable(
     'debezium connector',
@@ -89,7 +102,7 @@ export function startDebeziumRelay(config: RelayConfig, deps: { db: Db; logger: 
         ? []
         : [`connector ${status.connector.state}, task ${task?.state ?? 'missing'}`];
     },
-    metrics: async () => ({
+    stats: async () => ({
       mode: 'debezium',
       connector: settings.name,
       status: await connect.status(settings.name).catch((err: unknown) => String(err)),

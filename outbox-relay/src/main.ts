@@ -4,6 +4,7 @@ import {
   createFaults,
   createHealthServer,
   createLogger,
+  createMetricsRegistry,
   httpTimeoutsFrom,
   listen,
   loadConfig,
@@ -15,25 +16,36 @@ import { relayConfigSchema } from './config';
 import { startDebeziumRelay } from './debezium-mode';
 import { startPollingRelay } from './polling-mode';
 import { openRelayDb } from './relay-db';
+import { outboxMetrics } from './relay-metrics';
 
 /** The relay process: RELAY_MODE=polling (default) or debezium; health and metrics on PORT. */
 async function main(): Promise<void> {
   const config = loadConfig(relayConfigSchema, process.env);
   const logger = createLogger('outbox-relay', config.LOG_LEVEL).child({ mode: config.RELAY_MODE });
   const db = openRelayDb(config.DATABASE_URL, undefined, dbTimeoutsFromEnv(config));
+  const registry = createMetricsRegistry('outbox-relay');
+  outboxMetrics(registry, db);
   const relay =
     config.RELAY_MODE === 'polling'
-      ? await startPollingRelay(config, { db, logger, faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)) })
-      : startDebeziumRelay(config, { db, logger });
+      ? await startPollingRelay(config, {
+          db,
+          logger,
+          faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
+          registry,
+        })
+      : startDebeziumRelay(config, { db, logger, registry });
 
   const health = createHealthServer(
     async () => {
       const problems: string[] = [];
-      await sql`SELECT 1`.execute(db).catch((err: unknown) => problems.push(`database: ${String(err)}`));
+      await sql`SELECT 1`.execute(db).catch((err: unknown) => {
+        logger.warn('readiness: database unreachable', { err: String(err) });
+        problems.push('database: unreachable');
+      });
       problems.push(...(await relay.readiness()));
       return problems;
     },
-    { '/metrics': () => relay.metrics() },
+    { metrics: registry, json: { '/stats': () => relay.stats() } },
     httpTimeoutsFrom(config),
   );
   const port = await listen(health, config.PORT, config.HOST);

@@ -1,16 +1,17 @@
-import type { Faults, Logger } from '@fileflow/common';
+import type { Faults, Logger, Registry } from '@fileflow/common';
 import { createKafka, producerSettings, startWhenReachable } from '@fileflow/common';
 import { outboxBacklog, type Db } from '@fileflow/db';
 import { batchByteBudget, kafkaDefaultMessageMaxBytes, readBrokerMessageMaxBytes } from './broker-limits';
 import type { RelayConfig } from './config';
 import { createOutboxListener } from './outbox-listener';
 import { createRelay } from './relay';
+import { relayMetrics } from './relay-metrics';
 import type { RunningRelay } from './relay-mode';
 
 /** RELAY_MODE=polling: this process moves the outbox to Kafka. */
 export async function startPollingRelay(
   config: RelayConfig,
-  deps: { db: Db; logger: Logger; faults: Faults },
+  deps: { db: Db; logger: Logger; faults: Faults; registry: Registry },
 ): Promise<RunningRelay> {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, deps.logger);
   const producer = kafka.producer(producerSettings);
@@ -26,6 +27,7 @@ export async function startPollingRelay(
     lingerMs: config.RELAY_LINGER_MS,
     errorBackoff: { attempts: Infinity, initialDelayMs: 100, maxDelayMs: 5_000, factor: 2 },
     faults: deps.faults,
+    observer: relayMetrics(deps.registry),
   });
   const listener = createOutboxListener(config.DATABASE_URL, () => relay.notify(), deps.logger);
   let stopping = false;
@@ -71,7 +73,7 @@ export async function startPollingRelay(
         ...(producing ? [] : ['kafka producer not connected']),
         ...relay.readiness(),
       ]),
-    metrics: async () => ({ mode: 'polling', ...relay.stats(), maxBatchBytes, backlog: await outboxBacklog(deps.db) }),
+    stats: async () => ({ mode: 'polling', ...relay.stats(), maxBatchBytes, backlog: await outboxBacklog(deps.db) }),
     async stop() {
       stopping = true;
       await relay.stop();

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { Faults, Logger } from '@fileflow/common';
-import { cancelWakeup, deadLetterOutboxRows, takeOutboxBatch, type Db } from '@fileflow/db';
+import { cancelWakeup, deadLetterOutboxRows, takeOutboxBatch, type ClaimedOutboxRow, type Db } from '@fileflow/db';
 import { fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
 import { refusalReason } from './publish-refusal';
 import { groupByTopic } from './to-kafka-record';
@@ -12,10 +12,18 @@ export interface BatchPublisherDeps {
   readonly batchSize: number;
   /** The most record bytes one batch may carry (read at each claim). */
   readonly maxBatchBytes: () => number;
-  readonly onPublished?: (count: number) => void;
-  readonly onDeadLettered?: (row: { id: string; aggregateid: string; reason: string }) => void;
+  /** Told of each batch once it committed (metrics, traces). */
+  readonly observer?: PublishObserver;
   /** Fault injection (failure suite): a crash between the broker's ack and the delete. */
   readonly faults?: Faults;
+}
+
+/** What the relay tells metrics and traces, once each outcome has committed. */
+export interface PublishObserver {
+  /** Rows the broker acknowledged and the relay deleted: sent at `sentAt`, acknowledged at `ackedAt` (ms). */
+  published(rows: readonly ClaimedOutboxRow[], sentAt: number, ackedAt: number): void;
+  /** A row the broker refused for good was dead-lettered (its file is now `failed`). */
+  deadLettered(row: { id: string; aggregateid: string; topic: string; reason: string }): void;
 }
 
 export interface PublisherStats {
@@ -41,8 +49,8 @@ export const unpublishableError = (reason: string): string =>
   `the request could not be published to Kafka and was dead-lettered (outbox_dead_letters): ${reason}`;
 
 type BatchDone =
-  | { kind: 'published'; rows: number }
-  | { kind: 'dead-lettered'; row: { id: string; aggregateid: string; reason: string } };
+  | { kind: 'published'; rows: ClaimedOutboxRow[]; sentAt: number; ackedAt: number }
+  | { kind: 'dead-lettered'; row: { id: string; aggregateid: string; topic: string; reason: string } };
 
 export interface BatchPublisher {
   /**
@@ -71,7 +79,8 @@ export function createBatchPublisher(deps: BatchPublisherDeps): BatchPublisher {
     const done = await deps.db.transaction().execute(async (trx): Promise<BatchDone> => {
       if (withdrawWakeup) await cancelWakeup(trx); // under load: writers can stop notifying
       const rows = await takeOutboxBatch(trx, { rows: limit.rows, bytes: deps.maxBatchBytes() }); // deleted, uncommitted
-      if (rows.length === 0) return { kind: 'published', rows: 0 };
+      if (rows.length === 0) return { kind: 'published', rows, sentAt: 0, ackedAt: 0 };
+      const sentAt = Date.now();
       try {
         await deps.producer.sendBatch({ topicMessages: groupByTopic(rows), acks: -1 });
       } catch (err) {
@@ -85,10 +94,11 @@ export function createBatchPublisher(deps: BatchPublisherDeps): BatchPublisher {
         // Refused alone: it can never be published. Out of the outbox with its reason, its file
         // `failed`, in this transaction (which deleted it); the rows behind it go on.
         await deadLetterOutboxRows(trx, [{ row, reason }], (r) => unpublishableError(r.reason));
-        return { kind: 'dead-lettered', row: { id: row.id, aggregateid: row.aggregateid, reason } };
+        return { kind: 'dead-lettered', row: { id: row.id, aggregateid: row.aggregateid, topic: row.topic, reason } };
       }
+      const ackedAt = Date.now();
       deps.faults?.hit('relay.after-publish'); // acknowledged, delete not committed
-      return { kind: 'published', rows: rows.length };
+      return { kind: 'published', rows, sentAt, ackedAt };
     });
     if (done.kind === 'dead-lettered') {
       stats.deadLettered += 1;
@@ -97,16 +107,17 @@ export function createBatchPublisher(deps: BatchPublisherDeps): BatchPublisher {
         fileId: done.row.aggregateid,
         reason: done.row.reason,
       });
-      deps.onDeadLettered?.(done.row);
+      deps.observer?.deadLettered(done.row);
       return 1;
     }
-    if (done.rows > 0) {
-      limit = nextBatchLimit(limit, { kind: 'published', rows: done.rows }, deps.batchSize).state;
-      stats.published += done.rows;
+    const n = done.rows.length;
+    if (n > 0) {
+      limit = nextBatchLimit(limit, { kind: 'published', rows: n }, deps.batchSize).state;
+      stats.published += n;
       stats.batches += 1;
-      deps.onPublished?.(done.rows);
+      deps.observer?.published(done.rows, done.sentAt, done.ackedAt);
     }
-    return done.rows;
+    return n;
   };
 
   return { publish, claimRows: () => limit.rows, stats: () => ({ ...stats }) };

@@ -6,7 +6,7 @@ export type RelayMode = (typeof relayModes)[number];
 export interface RunningRelay {
   /** Problems that make the relay not ready (empty = ready). */
   readiness(): Promise<string[]>;
-  /** Figures for `GET /metrics`. */
-  metrics(): Promise<Record<string, unknown>>;
+  /** A summary for `GET /stats` (the Prometheus metrics are at `/metrics`). */
+  stats(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }

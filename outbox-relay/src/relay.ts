@@ -2,7 +2,7 @@ import type { Producer } from 'kafkajs';
 import { errorKind, type Faults, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
 import { requestWakeup, type Db } from '@fileflow/db';
 import { batchByteBudget, kafkaDefaultMessageMaxBytes } from './broker-limits';
-import { BatchRefusedError, createBatchPublisher, type PublisherStats } from './publish-batch';
+import { BatchRefusedError, createBatchPublisher, type PublishObserver, type PublisherStats } from './publish-batch';
 import {
   firstAction,
   initialSchedule,
@@ -39,9 +39,8 @@ export interface RelayDeps {
   readonly lingerMs?: number;
   /** Backoff after a failed step (Kafka or database down). */
   readonly errorBackoff: RetryPolicy;
-  readonly onPublished?: (count: number) => void;
-  /** A row the broker refused for good was dead-lettered (its file is now `failed`). */
-  readonly onDeadLettered?: (row: { id: string; aggregateid: string; reason: string }) => void;
+  /** Told of what was published or dead-lettered, and of failed steps (metrics, traces). */
+  readonly observer?: PublishObserver & { failed?(err: unknown): void };
   /** Fault injection (failure suite): a crash between the broker's ack and the delete. */
   readonly faults?: Faults;
 }
@@ -147,6 +146,7 @@ export function createRelay(deps: RelayDeps): Relay {
     failingSince ??= now();
     lastError = err instanceof Error ? err.message : String(err);
     lastErrorKind = errorKind(err);
+    deps.observer?.failed?.(err);
     log.warn('relay step failed; rows stay in the outbox and will be retried', { err: lastError });
     return { kind: 'failed' };
   };

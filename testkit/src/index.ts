@@ -7,3 +7,4 @@ export * from './s3-fault-proxy';
 export * from './tcp-proxy';
 export * from './free-port';
 export * from './raw-http';
+export * from './prometheus-text';

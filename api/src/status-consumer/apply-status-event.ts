@@ -1,4 +1,4 @@
-import { fileVersion, noFaults, type Faults } from '@fileflow/common';
+import { fileVersion, noFaults, type Faults, type FileStatus } from '@fileflow/common';
 import { lockFileStates, recordInboxReceipts, updateFileStatuses, type Db } from '@fileflow/db';
 import { planStatusBatch, type ApplyOutcome, type ReceivedStatusEvent } from './plan-status-batch';
 
@@ -6,6 +6,14 @@ import { planStatusBatch, type ApplyOutcome, type ReceivedStatusEvent } from './
 export interface FileVersion {
   readonly id: number;
   readonly version: number;
+}
+
+/** A status change that committed: from and to which status, and when its file was created. */
+export interface AppliedChange {
+  readonly id: number;
+  readonly from: FileStatus;
+  readonly to: FileStatus;
+  readonly createdAt: Date;
 }
 
 /** The inbox consumer name of the status consumer. */
@@ -21,6 +29,7 @@ export const statusConsumerName = 'api-status-consumer';
  * offsets and the events come again. `beforeCommit` is told of the files that change, with
  * their new versions (`fileVersion`), once the updates are written and before they commit: the
  * cache marks them there, so no reader can cache an older copy once the commit is visible.
+ * `afterCommit` is told of the changes once they committed (metrics).
  */
 export async function applyStatusEvents(
   db: Db,
@@ -28,10 +37,16 @@ export async function applyStatusEvents(
   {
     faults = noFaults,
     beforeCommit,
-  }: { faults?: Faults; beforeCommit?: (changed: FileVersion[]) => Promise<void> } = {},
+    afterCommit,
+  }: {
+    faults?: Faults;
+    beforeCommit?: (changed: FileVersion[]) => Promise<void>;
+    afterCommit?: (applied: AppliedChange[]) => void;
+  } = {},
 ): Promise<ApplyOutcome[]> {
   if (events.length === 0) return [];
-  return db.transaction().execute(async (trx) => {
+  let applied: AppliedChange[] = [];
+  const outcomes = await db.transaction().execute(async (trx) => {
     const states = await lockFileStates(
       trx,
       events.map((e) => e.event.fileId),
@@ -51,6 +66,12 @@ export async function applyStatusEvents(
         })),
       );
     }
+    applied = plan.changes.flatMap((c) => {
+      const before = states.get(c.id);
+      return before ? [{ id: c.id, from: before.status, to: c.status, createdAt: before.createdAt }] : [];
+    });
     return outcomes;
   });
+  afterCommit?.(applied);
+  return outcomes;
 }

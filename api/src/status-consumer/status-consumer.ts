@@ -6,6 +6,7 @@ import {
   fileCreatedSchema,
   fileProcessingSchema,
   type ConsumedRecord,
+  type ConsumerMetrics,
   type DeadLetter,
   type Faults,
   type Logger,
@@ -16,6 +17,7 @@ import type { Db } from '@fileflow/db';
 import type { FileCache } from '../redis/file-cache';
 import { applyStatusEvents } from './apply-status-event';
 import type { ReceivedStatusEvent } from './plan-status-batch';
+import type { StatusMetrics } from './status-metrics';
 
 export interface StatusConsumerDeps {
   readonly kafka: Kafka;
@@ -26,6 +28,8 @@ export interface StatusConsumerDeps {
   readonly faults?: Faults;
   /** Told of every change before it commits (see `FileCache`). */
   readonly cache?: FileCache | undefined;
+  /** Where records, dead letters and status changes are counted (none: not counted). */
+  readonly metrics?: { readonly consumer: ConsumerMetrics; readonly status: StatusMetrics } | undefined;
 }
 
 export type StatusConsumer = WatchedRecordConsumer;
@@ -44,6 +48,7 @@ export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
     applyStatusEvents(deps.db, events, {
       ...(deps.faults ? { faults: deps.faults } : {}),
       ...(cache ? { beforeCommit: (changed) => cache.invalidate(changed) } : {}),
+      ...(deps.metrics ? { afterCommit: (applied) => deps.metrics?.status.applied(applied, Date.now()) } : {}),
     }),
   );
   return createRecordConsumer({
@@ -51,6 +56,7 @@ export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
     groupId: deps.groupId,
     topics: [deps.topics.fileProcessing, deps.topics.fileCreated],
     logger: log,
+    ...(deps.metrics ? { metrics: deps.metrics.consumer } : {}),
     async handle(records) {
       const dead: DeadLetter[] = [];
       const events: Array<ReceivedStatusEvent & { record: ConsumedRecord }> = [];

@@ -2,7 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
-import { closeServer, createHttpServer, defaultHttpTimeouts, listen, newApiKey } from '@fileflow/common';
+import {
+  closeServer,
+  createHttpServer,
+  createMetricsRegistry,
+  defaultHttpTimeouts,
+  listen,
+  newApiKey,
+} from '@fileflow/common';
 import { findApiKeyHash, insertApiKey } from '@fileflow/db';
 import { createTestEnv, type TestEnv } from '@fileflow/testkit';
 import { startPipeline, type Pipeline } from '../harness';
@@ -30,7 +37,10 @@ beforeAll(async () => {
   await insertApiKey(env.db, { id: key.id, name: 'contract', secretHash: key.secretHash });
   token = key.token;
   pipeline = await startPipeline(env, {
-    app: { auth: { pepper, required: false, findKey: (id) => findApiKeyHash(env.db, id) } },
+    app: {
+      auth: { pepper, required: false, findKey: (id) => findApiKeyHash(env.db, id) },
+      metrics: createMetricsRegistry('api', { processMetrics: false }),
+    },
   });
   server = createHttpServer(pipeline.app, defaultHttpTimeouts);
   baseUrl = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
