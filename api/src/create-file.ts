@@ -1,4 +1,4 @@
-import type { Topics } from '@fileflow/common';
+import { inSpan, traceparentOf, type Span, type Topics } from '@fileflow/common';
 import type { IdempotencyRecord, Owner } from '@fileflow/db';
 import { AppError } from './app-error';
 import { isDatabaseUnavailable } from './database-errors';
@@ -49,14 +49,20 @@ const maxKeyRaces = 3;
  * database fails without saying whether the commit landed, the file id (allocated before the
  * write) is looked up: a file that exists was created, and is answered as such.
  */
-export async function createFile(deps: CreateFileDeps, req: CreateFileRequest): Promise<CreatedFile> {
+export function createFile(deps: CreateFileDeps, req: CreateFileRequest): Promise<CreatedFile> {
+  // The span the outbox row points at: the relay's publish and the processor's work are its children.
+  return inSpan('create file', {}, (span) => createFileIn(span, deps, req));
+}
+
+async function createFileIn(span: Span, deps: CreateFileDeps, req: CreateFileRequest): Promise<CreatedFile> {
   const id = await deps.fileId();
+  span.setAttribute('fileflow.file_id', id);
   const owner = req.owner ?? null;
   const file = { id, ...req.body, owner };
   const message = fileCreateOutboxMessage(file, {
     topics: deps.topics,
     messageId: deps.newId(),
-    traceparent: deps.traceparent(),
+    traceparent: traceparentOf(span) ?? deps.traceparent(),
     now: deps.now(),
   });
   const key = req.idempotencyKey;

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import type { Request, Response } from 'express';
-import type { Logger } from '@fileflow/common';
+import { activeTraceparent, fileLogFields, type Logger } from '@fileflow/common';
 import type { FileRow } from '@fileflow/db';
 import { AppError } from './app-error';
 
@@ -75,7 +75,7 @@ export async function sendFileContent(
       throw new AppError('precondition_failed', "the file no longer matches the request's precondition");
     if (status === 416)
       throw new AppError('range_not_satisfiable', `the range ${req.headers.range ?? ''} is outside the file`);
-    deps.logger.error('file content unavailable', { fileId: file.id, err: String(err) });
+    deps.logger.error('file content unavailable', { ...fileLogFields(file.id, activeTraceparent()), err: String(err) });
     throw new AppError('service_unavailable', "the file's content cannot be read right now; retry shortly", {
       retryAfterSeconds: 5,
     });

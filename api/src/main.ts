@@ -1,3 +1,5 @@
+// First: tracing patches the libraries it instruments as they load.
+import { telemetry } from '@fileflow/common/src/telemetry/register';
 import {
   apiKeyPepperFrom,
   closeServer,
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
     await redis?.close();
     await db.destroy();
     s3.destroy();
+    await telemetry?.shutdown();
   }, logger);
   if (
     await startWhenReachable(

@@ -22,3 +22,4 @@ export * from './periodic';
 export * from './command-line';
 export * from './api-keys';
 export * from './metrics';
+export * from './tracing';

@@ -1,7 +1,9 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { isStalled, keepHeartbeating } from './consumer-liveness';
 import { sendToDeadLetters, type DeadLetter } from './dead-letter';
+import { headerString } from './kafka-codec';
 import type { ConsumerMetrics } from './metrics';
+import { fileLogFields } from './tracing';
 import { consumerTiming, producerSettings } from './kafka';
 import { createOffsetCommitter } from './offset-committer';
 import type { Runnable } from './lifecycle';
@@ -130,6 +132,7 @@ export function createRecordConsumer(o: {
     if (dead.length > 0) o.metrics?.deadLetters.inc({ topic }, dead.length);
     for (const d of dead) {
       o.logger.warn('record sent to dead-letter topic', {
+        ...fileLogFields(d.message.key?.toString() ?? 'none', headerString(d.message.headers, 'traceparent')),
         topic,
         partition,
         offset: d.message.offset,

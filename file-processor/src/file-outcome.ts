@@ -82,6 +82,8 @@ export function outcomeRecords(
   ctx: { topics: Topics; bucket: string; keyPrefix: string; now: Date },
   requests: readonly FileRequest[],
   outcomes: readonly ProcessOutcome[],
+  /** What each outcome carries as its traceparent (default: a new span id in the request's trace). */
+  traceparents?: readonly string[],
 ): TopicMessages[] {
   const created: Message[] = [];
   const retries: Message[] = [];
@@ -109,7 +111,7 @@ export function outcomeRecords(
       encodeRecord(request.fileId, value, {
         id: deterministicId(headers.id, 'file.created'),
         type: 'file.created',
-        traceparent: childTraceparent(headers.traceparent),
+        traceparent: traceparents?.[i] ?? childTraceparent(headers.traceparent),
       }),
     );
   });

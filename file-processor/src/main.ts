@@ -1,3 +1,5 @@
+// First: tracing patches the libraries it instruments as they load.
+import { telemetry } from '@fileflow/common/src/telemetry/register';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import {
   createFaults,
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     await lag.close();
     await closeServer(health);
     s3.destroy();
+    await telemetry?.shutdown();
   }, logger);
 
   if (

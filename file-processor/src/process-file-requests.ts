@@ -4,8 +4,15 @@ import {
   childTraceparent,
   deterministicId,
   encodeRecord,
+  fileLogFields,
   mapConcurrent,
+  outgoingTraceparent,
+  SpanKind,
+  SpanStatusCode,
+  startSpan,
+  withSpan,
   type FileProcessing,
+  type Span,
   type Faults,
   type Logger,
   type RetryBudget,
@@ -64,11 +71,15 @@ export async function processFileRequests(
   requests: readonly FileRequest[],
 ): Promise<ProcessOutcome[]> {
   if (requests.length === 0) return [];
+  // One span per request, child of the traceparent it came with; what the processor sends about
+  // the request carries it, so the status updates continue the file's trace.
+  const spans = requests.map((r) => processSpan('process file.create', r));
+  const traceparents = requests.map((r, i) => outgoingTraceparent(spans[i], r.headers.traceparent));
   // `processing` goes out while the uploads run: it only has to precede the outcome, and the
   // status consumer ignores a `processing` that arrives after it anyway (forward only).
   const announced = deps.producer.send({
     topic: deps.topics.fileProcessing,
-    messages: requests.map(({ request, headers }) => {
+    messages: requests.map(({ request, headers }, i) => {
       const processing: FileProcessing = {
         fileId: request.fileId,
         status: 'processing',
@@ -78,21 +89,35 @@ export async function processFileRequests(
       return encodeRecord(request.fileId, processing, {
         id: deterministicId(headers.id, 'file.processing'),
         type: 'file.processing',
-        traceparent: childTraceparent(headers.traceparent),
+        traceparent: traceparents[i] ?? childTraceparent(headers.traceparent),
       });
     }),
   });
 
-  const [, outcomes] = await Promise.all([
-    announced,
-    mapConcurrent(requests, deps.uploadConcurrency, (r) => uploadInPlace(deps, r)),
-  ]);
-  await deps.producer.sendBatch({ topicMessages: outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes) });
-  return outcomes;
+  try {
+    const [, outcomes] = await Promise.all([
+      announced,
+      mapConcurrent(requests, deps.uploadConcurrency, (r, i) =>
+        withSpan(spans[i]!, () => uploadInPlace(deps, r, traceparents[i])),
+      ),
+    ]);
+    await deps.producer.sendBatch({
+      topicMessages: outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes, traceparents),
+    });
+    endProcessSpans(spans, outcomes);
+    return outcomes;
+  } catch (err) {
+    endProcessSpans(spans, undefined);
+    throw err;
+  }
 }
 
-async function uploadInPlace(deps: ProcessFileDeps, { request, headers }: FileRequest): Promise<ProcessOutcome> {
-  const log = deps.logger.child({ fileId: request.fileId, messageId: headers.id });
+async function uploadInPlace(
+  deps: ProcessFileDeps,
+  { request, headers }: FileRequest,
+  traceparent: string | undefined,
+): Promise<ProcessOutcome> {
+  const log = deps.logger.child({ ...fileLogFields(request.fileId, traceparent), messageId: headers.id });
   const firstTryAt = deps.now().getTime();
   const result = await uploadFile(deps, request, deps.uploadRetry, {
     onRetry: (err, attempt, delayMs) => log.warn('upload failed, retrying', { attempt, delayMs, err: String(err) }),
@@ -116,4 +141,28 @@ async function uploadInPlace(deps: ProcessFileDeps, { request, headers }: FileRe
     });
   }
   return outcome;
+}
+
+/** The span of one request's processing: a consumer span, child of the request's traceparent. */
+export function processSpan(name: string, { request, headers }: FileRequest): Span {
+  return startSpan(name, {
+    kind: SpanKind.CONSUMER,
+    parent: headers.traceparent,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.operation.name': 'process',
+      'messaging.message.id': headers.id,
+      'fileflow.file_id': request.fileId,
+    },
+  });
+}
+
+/** End the requests' spans with their outcomes (none: the slice failed and comes again). */
+export function endProcessSpans(spans: readonly Span[], outcomes: readonly ProcessOutcome[] | undefined): void {
+  spans.forEach((span, i) => {
+    const outcome = outcomes?.[i];
+    span.setAttribute('fileflow.outcome', outcome?.status ?? 'not finished');
+    if (!outcome || outcome.status === 'failed') span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  });
 }

@@ -1,6 +1,6 @@
-import { mapConcurrent } from '@fileflow/common';
+import { fileLogFields, mapConcurrent, outgoingTraceparent, withSpan } from '@fileflow/common';
 import { decideOutcome, locationOf, outcomeRecords, type FileRequest, type ProcessOutcome } from './file-outcome';
-import type { ProcessFileDeps } from './process-file-requests';
+import { endProcessSpans, processSpan, type ProcessFileDeps } from './process-file-requests';
 import type { RetryState } from './retry-state';
 import { uploadFile } from './upload-file';
 
@@ -48,16 +48,33 @@ export async function processRetries(
   requests: readonly RetryRequest[],
 ): Promise<ProcessOutcome[]> {
   if (requests.length === 0) return [];
-  const outcomes = await mapConcurrent(requests, deps.uploadConcurrency, (r) => retryOnce(deps, r));
-  await deps.producer.sendBatch({ topicMessages: outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes) });
-  return outcomes;
+  const spans = requests.map((r) => processSpan('retry upload file.create', r));
+  const traceparents = requests.map((r, i) => outgoingTraceparent(spans[i], r.headers.traceparent));
+  try {
+    const outcomes = await mapConcurrent(requests, deps.uploadConcurrency, (r, i) =>
+      withSpan(spans[i]!, () => retryOnce(deps, r, traceparents[i])),
+    );
+    await deps.producer.sendBatch({
+      topicMessages: outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes, traceparents),
+    });
+    endProcessSpans(spans, outcomes);
+    return outcomes;
+  } catch (err) {
+    endProcessSpans(spans, undefined);
+    throw err;
+  }
 }
 
 async function retryOnce(
   deps: ProcessFileDeps & { readonly signal: AbortSignal },
   { request, headers, retry }: RetryRequest,
+  traceparent: string | undefined,
 ): Promise<ProcessOutcome> {
-  const log = deps.logger.child({ fileId: request.fileId, messageId: headers.id, round: retry.round });
+  const log = deps.logger.child({
+    ...fileLogFields(request.fileId, traceparent),
+    messageId: headers.id,
+    round: retry.round,
+  });
   const waitMs = Math.min(retry.notBefore - deps.now().getTime(), deps.retryBudget.maxDelayMs);
   if (!(await waitFor(waitMs, deps.signal))) throw new RetryWaitAbandoned();
   const startedAt = deps.now().getTime();

@@ -5,6 +5,7 @@ import {
   httpTimeoutsEnvSchema,
   kafkaEnvSchema,
   logEnvSchema,
+  topicsEnvSchema,
 } from '@fileflow/common';
 import { z } from 'zod';
 import { relayModes } from './relay-mode';
@@ -19,6 +20,7 @@ export const relayConfigSchema = z.object({
   ...kafkaEnvSchema.shape,
   ...logEnvSchema.shape,
   ...faultEnvSchema.shape,
+  ...topicsEnvSchema.shape,
   /** `polling`: this process publishes the outbox. `debezium`: Kafka Connect does, this process registers and watches it. */
   RELAY_MODE: z.enum(relayModes).default('polling'),
   KAFKA_CLIENT_ID: z.string().min(1).default('outbox-relay'),

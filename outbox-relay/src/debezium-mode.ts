@@ -1,4 +1,4 @@
-import { startWhenReachable, type Logger, type Registry } from '@fileflow/common';
+import { createKafka, startWhenReachable, topicsFromEnv, type Logger, type Registry } from '@fileflow/common';
 import { cancelWakeup, outboxBacklog, type Db } from '@fileflow/db';
 import type { RelayConfig } from './config';
 import { createConnectClient } from './debezium/connect-client';
@@ -8,6 +8,7 @@ import { registerConnector } from './debezium/register-connector';
 import { slotHealth } from './debezium/replication-slot';
 import { createTaskSupervisor } from './debezium/task-supervisor';
 import { debeziumMetrics } from './relay-metrics';
+import { startPublishTap } from './relay-traces';
 import type { RunningRelay } from './relay-mode';
 
 /**
@@ -17,7 +18,7 @@ import type { RunningRelay } from './relay-mode';
  */
 export function startDebeziumRelay(
   config: RelayConfig,
-  deps: { db: Db; logger: Logger; registry?: Registry },
+  deps: { db: Db; logger: Logger; registry?: Registry; tracing?: boolean },
 ): RunningRelay {
   const connect = createConnectClient(config.KAFKA_CONNECT_URL);
   const names = connectorNamesFor(new URL(config.DATABASE_URL).pathname.slice(1));
@@ -58,6 +59,7 @@ export function startDebeziumRelay(
   });
   let stopping = false;
   let registered = false;
+  let tap: { stop(): Promise<void> } | undefined;
   if (deps.registry) {
     debeziumMetrics(deps.registry, {
       status: async () => {
@@ -87,6 +89,17 @@ export function startDebeziumRelay(
     registered = true;
     await supervisor.start();
     await cleanup.start();
+    if (deps.tracing && !stopping) {
+      tap = await startPublishTap({
+        kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-trace` }, deps.logger),
+        groupId: `${config.KAFKA_CLIENT_ID}-publish-spans`,
+        topics: [topicsFromEnv(config).fileCreate],
+        logger: deps.logger,
+      }).catch((err: unknown) => {
+        deps.logger.warn('publish spans not reported: the topic watch could not start', { err: String(err) });
+        return undefined;
+      });
+    }
   });
 
   return {
@@ -111,6 +124,7 @@ export function startDebeziumRelay(
     }),
     async stop() {
       stopping = true;
+      await tap?.stop();
       await supervisor.stop();
       await cleanup.stop();
     },

@@ -1,3 +1,5 @@
+// First: tracing patches the libraries it instruments as they load.
+import { telemetry } from '@fileflow/common/src/telemetry/register';
 import { sql } from 'kysely';
 import {
   closeServer,
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
           faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
           registry,
         })
-      : startDebeziumRelay(config, { db, logger, registry });
+      : startDebeziumRelay(config, { db, logger, registry, tracing: telemetry !== undefined });
 
   const health = createHealthServer(
     async () => {
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     await relay.stop();
     await closeServer(health);
     await db.destroy();
+    await telemetry?.shutdown();
   }, logger);
 }
 

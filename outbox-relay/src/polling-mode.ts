@@ -6,6 +6,7 @@ import type { RelayConfig } from './config';
 import { createOutboxListener } from './outbox-listener';
 import { createRelay } from './relay';
 import { relayMetrics } from './relay-metrics';
+import { withPublishSpans } from './relay-traces';
 import type { RunningRelay } from './relay-mode';
 
 /** RELAY_MODE=polling: this process moves the outbox to Kafka. */
@@ -27,7 +28,7 @@ export async function startPollingRelay(
     lingerMs: config.RELAY_LINGER_MS,
     errorBackoff: { attempts: Infinity, initialDelayMs: 100, maxDelayMs: 5_000, factor: 2 },
     faults: deps.faults,
-    observer: relayMetrics(deps.registry),
+    observer: withPublishSpans(relayMetrics(deps.registry)),
   });
   const listener = createOutboxListener(config.DATABASE_URL, () => relay.notify(), deps.logger);
   let stopping = false;

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import type { Faults, Logger } from '@fileflow/common';
+import { fileLogFields, type Faults, type Logger } from '@fileflow/common';
 import { cancelWakeup, deadLetterOutboxRows, takeOutboxBatch, type ClaimedOutboxRow, type Db } from '@fileflow/db';
 import { fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
 import { refusalReason } from './publish-refusal';
@@ -50,7 +50,10 @@ export const unpublishableError = (reason: string): string =>
 
 type BatchDone =
   | { kind: 'published'; rows: ClaimedOutboxRow[]; sentAt: number; ackedAt: number }
-  | { kind: 'dead-lettered'; row: { id: string; aggregateid: string; topic: string; reason: string } };
+  | {
+      kind: 'dead-lettered';
+      row: { id: string; aggregateid: string; topic: string; traceparent: string | null; reason: string };
+    };
 
 export interface BatchPublisher {
   /**
@@ -94,7 +97,10 @@ export function createBatchPublisher(deps: BatchPublisherDeps): BatchPublisher {
         // Refused alone: it can never be published. Out of the outbox with its reason, its file
         // `failed`, in this transaction (which deleted it); the rows behind it go on.
         await deadLetterOutboxRows(trx, [{ row, reason }], (r) => unpublishableError(r.reason));
-        return { kind: 'dead-lettered', row: { id: row.id, aggregateid: row.aggregateid, topic: row.topic, reason } };
+        return {
+          kind: 'dead-lettered',
+          row: { id: row.id, aggregateid: row.aggregateid, topic: row.topic, traceparent: row.traceparent, reason },
+        };
       }
       const ackedAt = Date.now();
       deps.faults?.hit('relay.after-publish'); // acknowledged, delete not committed
@@ -103,8 +109,8 @@ export function createBatchPublisher(deps: BatchPublisherDeps): BatchPublisher {
     if (done.kind === 'dead-lettered') {
       stats.deadLettered += 1;
       deps.logger.error('outbox row refused by the broker for good: dead-lettered, its file failed', {
+        ...fileLogFields(done.row.aggregateid, done.row.traceparent),
         messageId: done.row.id,
-        fileId: done.row.aggregateid,
         reason: done.row.reason,
       });
       deps.observer?.deadLettered(done.row);

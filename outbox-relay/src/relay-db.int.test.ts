@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { takeOutboxBatch } from '@fileflow/db';
-import { createTestEnv, type TestEnv } from '@fileflow/testkit';
+import { createTestEnv, eventually, type TestEnv } from '@fileflow/testkit';
 import { openRelayDb } from './relay-db';
 
 let env: TestEnv;
@@ -31,6 +31,13 @@ describe("the relay's claim, on a backlog that built up after the outbox was emp
       await sql`VACUUM (ANALYZE) outbox`.execute(env.db);
       for (let i = 0; i < 10; i++) expect(await takeOutboxBatch(db, limit)).toHaveLength(0);
       await backlog(3_000);
+      // Rows become claimable once every older transaction of the cluster has ended: other test
+      // files hold some open for a moment. Wait for that, on another connection, before measuring.
+      await eventually(async () => {
+        const { rows } = await sql<{ n: string }>`
+          SELECT count(*) AS n FROM outbox WHERE txid < pg_snapshot_xmin(pg_current_snapshot())`.execute(env.db);
+        expect(Number(rows[0]?.n)).toBe(3_000);
+      });
       const { claimed, blocks } = await db.transaction().execute(async (trx) => {
         const rows = await takeOutboxBatch(trx, limit);
         // Heap blocks of the outbox this transaction read (the relay's own backend's counter).

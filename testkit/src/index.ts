@@ -8,3 +8,4 @@ export * from './tcp-proxy';
 export * from './free-port';
 export * from './raw-http';
 export * from './prometheus-text';
+export * from './otlp-receiver';

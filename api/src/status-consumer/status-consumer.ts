@@ -2,6 +2,10 @@ import type { Kafka } from 'kafkajs';
 import {
   createGroupCommit,
   createRecordConsumer,
+  fileLogFields,
+  SpanKind,
+  SpanStatusCode,
+  startSpan,
   decodeRecord,
   fileCreatedSchema,
   fileProcessingSchema,
@@ -66,11 +70,37 @@ export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
         if (decoded.ok) events.push({ event: decoded.value, headers: decoded.headers, record });
         else dead.push({ ...record, reason: decoded.reason });
       }
-      const outcomes = await apply(events);
-      events.forEach(({ event, record }, i) => {
+      // One span per event, child of the traceparent it came with, until its transaction commits.
+      const spans = events.map(({ event, headers, record }) =>
+        startSpan(`apply ${headers.type}`, {
+          kind: SpanKind.CONSUMER,
+          parent: headers.traceparent,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': record.topic,
+            'messaging.message.id': headers.id,
+            'fileflow.file_id': event.fileId,
+            'fileflow.status': event.status,
+          },
+        }),
+      );
+      let outcomes;
+      try {
+        outcomes = await apply(events);
+      } catch (err) {
+        for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR }).end();
+        throw err;
+      }
+      events.forEach(({ event, headers, record }, i) => {
         const outcome = outcomes[i];
+        spans[i]?.setAttribute('fileflow.outcome', outcome?.kind ?? 'none').end();
         if (outcome?.kind === 'unknown-file') dead.push({ ...record, reason: `file ${event.fileId} does not exist` });
-        log.debug('status event', { topic: record.topic, offset: record.message.offset, outcome });
+        log.debug('status event', {
+          ...fileLogFields(event.fileId, headers.traceparent),
+          topic: record.topic,
+          offset: record.message.offset,
+          outcome,
+        });
       });
       return dead;
     },
