@@ -14,7 +14,9 @@ import {
 } from '@fileflow/common';
 import { createFileIdAllocator, reserveFileIds, type Db } from '@fileflow/db';
 import { AppError } from './app-error';
-import { authenticate, type AuthDeps } from './auth/authenticate';
+import { authenticate, ownerOf, type AuthDeps } from './auth/authenticate';
+import { livePage } from './live/live-page';
+import { pipelineSummary } from './live/pipeline-summary';
 import { docsRouter } from './docs-page';
 import { createGroupedFileWriter, insertFilesOn } from './file-writer';
 import { filesRouter } from './files.routes';
@@ -47,10 +49,12 @@ export interface AppDeps {
   readonly degraded?: () => string[];
   /** The process's metrics, served at `GET /metrics` with every request counted (default: none). */
   readonly metrics?: Registry;
+  /** `GET /files/:id/events` (default: look every 250 ms, end a stream after 30 s). */
+  readonly events?: { readonly pollMs: number; readonly maxMs: number };
 }
 
 /** Paths answered outside the routers, named as themselves in the request metrics. */
-const ownPaths = new Set(['/health/live', '/health/ready', '/metrics', '/openapi.json', '/docs']);
+const ownPaths = new Set(['/', '/health/live', '/health/ready', '/metrics', '/openapi.json', '/docs']);
 
 const noKeys: AuthDeps = { pepper: undefined, required: false, findKey: () => Promise.resolve(undefined) };
 
@@ -95,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
     }, deps.degraded),
   );
   app.use(docsRouter(buildOpenApiDocument()));
+  app.use(livePage());
   app.all(
     [...ownPaths].filter((p) => p !== '/metrics' || registry),
     methodNotAllowed('GET', 'HEAD'),
@@ -111,8 +116,13 @@ export function createApp(deps: AppDeps): Express {
       fileId,
       write: createGroupedFileWriter(insertFilesOn(deps.db), deps.faults),
       idempotencyTtlSeconds: deps.idempotencyTtlSeconds ?? 86_400,
+      events: deps.events ?? { pollMs: 250, maxMs: 30_000 },
     }),
   );
+  app.get('/pipeline', async (_req, res) => {
+    res.json(await pipelineSummary(deps.db, ownerOf(res), deps.metrics, deps.now()));
+  });
+  app.all('/pipeline', methodNotAllowed('GET', 'HEAD'));
   app.use((req) => {
     throw new AppError('not_found', `no route for ${req.method} ${req.path}`);
   });

@@ -13,6 +13,8 @@ const row = (item: NewFileWithOutbox): FileRow => ({
   error: null,
   attempt: 1,
   owner: item.file.owner ?? null,
+  reported_at: null,
+  published_at: null,
   created_at: new Date(0),
   updated_at: new Date(0),
 });

@@ -1,13 +1,23 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Router, type Request } from 'express';
 import { childTraceparent, fileVersion, validTraceparent, type Logger, type Topics } from '@fileflow/common';
-import { findFileById, findIdempotencyKey, listFiles, type Db, type FileRow, type Owner } from '@fileflow/db';
+import {
+  fileTransitions,
+  findFileById,
+  findIdempotencyKey,
+  listFiles,
+  type Db,
+  type FileRow,
+  type Owner,
+} from '@fileflow/db';
 import type { z } from 'zod';
 import { AppError } from './app-error';
 import { ownerOf } from './auth/authenticate';
 import { createFile } from './create-file';
 import { sendFileContent } from './file-content';
 import { fileView } from './file-view';
+import { streamFileEvents } from './live/file-events';
+import { timelineOf } from './live/timeline';
 import type { FileWriter } from './file-writer';
 import { parseIdempotencyKey } from './idempotency';
 import { fieldIssues, methodNotAllowed, requireJsonBody } from './problem';
@@ -29,6 +39,8 @@ export interface FilesRouteDeps {
   readonly cache?: FileCache | undefined;
   /** How long an `Idempotency-Key` is remembered, in seconds. */
   readonly idempotencyTtlSeconds: number;
+  /** `GET /files/:id/events`: how often it looks, and how long one stream stays open. */
+  readonly events: { readonly pollMs: number; readonly maxMs: number };
 }
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
@@ -100,6 +112,19 @@ export function filesRouter(deps: FilesRouteDeps): Router {
     await sendFileContent({ s3: deps.s3, logger: deps.logger }, file, req, res);
   });
 
+  router.get('/:id/events', async (req, res) => {
+    const { id } = parse(fileIdParamsSchema, req.params, 'path');
+    const owner = ownerOf(res);
+    if (!(await findFileById(deps.db, id, owner))) throw new AppError('not_found', `file ${id} does not exist`);
+    await streamFileEvents(req, res, { read: () => findFileById(deps.db, id, owner), ...deps.events });
+  });
+
+  router.get('/:id/timeline', async (req, res) => {
+    const { id } = parse(fileIdParamsSchema, req.params, 'path');
+    if (!(await findFileById(deps.db, id, ownerOf(res)))) throw new AppError('not_found', `file ${id} does not exist`);
+    res.json({ id, ...timelineOf(await fileTransitions(deps.db, id)) });
+  });
+
   router.post('/:id/retry', async (req, res) => {
     const { id } = parse(fileIdParamsSchema, req.params, 'path');
     const file = await retryFile(
@@ -112,7 +137,7 @@ export function filesRouter(deps: FilesRouteDeps): Router {
   });
 
   router.all('/', methodNotAllowed('GET', 'HEAD', 'POST'));
-  router.all(['/:id', '/:id/content'], methodNotAllowed('GET', 'HEAD'));
+  router.all(['/:id', '/:id/content', '/:id/events', '/:id/timeline'], methodNotAllowed('GET', 'HEAD'));
   router.all('/:id/retry', methodNotAllowed('POST'));
 
   return router;

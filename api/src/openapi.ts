@@ -7,7 +7,9 @@ import {
   fileViewSchema,
   healthSchema,
   problemSchema,
+  pipelineSchema,
   retryAcceptedSchema,
+  timelineSchema,
 } from './response-schemas';
 
 const problem = (description: string, headers?: ResponseConfig['headers']): ResponseConfig => ({
@@ -190,6 +192,77 @@ export function buildOpenApiDocument(o: { serverUrl?: string } = {}) {
       404: problem("no such file, or not the caller's"),
       409: problem('the file is not failed'),
     },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/files/{id}/events',
+    operationId: 'followFile',
+    summary: "A file's status as server-sent events",
+    description:
+      'A `status` event with the file now, then one at each change of its status or attempt, until it is final ' +
+      '(the stream then ends) or the stream has been open a while (an EventSource reconnects by itself).',
+    security,
+    request: { params: idParams },
+    responses: {
+      200: {
+        description: '`event: status`, `data:` the file as `GET /files/{id}` answers it',
+        content: {
+          'text/event-stream': {
+            schema: {
+              type: 'object',
+              properties: {
+                event: { type: 'string', enum: ['status'] },
+                data: { type: 'string', contentMediaType: 'application/json' },
+              },
+              required: ['event', 'data'],
+            },
+          },
+        },
+      },
+      ...common,
+      404: problem("no such file, or not the caller's"),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/files/{id}/timeline',
+    operationId: 'getFileTimeline',
+    summary: "A file's journey in its current attempt",
+    security,
+    request: { params: idParams },
+    responses: {
+      200: {
+        description: 'the steps the system recorded, in order',
+        content: { 'application/json': { schema: timelineSchema } },
+      },
+      ...common,
+      404: problem("no such file, or not the caller's"),
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/pipeline',
+    operationId: 'getPipeline',
+    summary: "The pipeline's health, and the caller's files by status",
+    security,
+    responses: {
+      200: {
+        description: 'backlog, lag, dead letters, recent failures',
+        content: { 'application/json': { schema: pipelineSchema } },
+      },
+      ...common,
+    },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/',
+    summary: 'The live page',
+    tags: ['page'],
+    responses: { 200: { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } } },
   });
 
   registry.registerPath({

@@ -50,3 +50,35 @@ export const healthSchema = z
     degraded: z.array(z.string()).optional().meta({ description: 'optional dependencies that are down' }),
   })
   .meta({ id: 'Health' });
+
+/** `GET /files/:id/timeline`. */
+export const timelineSchema = z
+  .object({
+    id: z.number().int().min(1),
+    attempt: z.number().int().min(1),
+    steps: z.array(
+      z.object({
+        step: z.enum(['committed', 'published', 'processing', 'uploaded', 'completed', 'failed']),
+        at: z.iso.datetime(),
+      }),
+    ),
+  })
+  .meta({ id: 'Timeline' });
+
+/** `GET /pipeline`. */
+export const pipelineSchema = z
+  .object({
+    outbox: z.object({ backlog: z.number().int().min(0), oldestAgeSeconds: z.number().min(0) }),
+    statusConsumer: z.object({ lag: z.number().min(0), deadLetters: z.number().min(0) }),
+    outboxDeadLetters: z.number().int().min(0),
+    files: z.object({
+      pending: z.number().int().min(0),
+      processing: z.number().int().min(0),
+      completed: z.number().int().min(0),
+      failed: z.number().int().min(0),
+    }),
+    recentFailures: z.array(
+      z.object({ id: z.number().int().min(1), error: z.string().nullable(), at: z.iso.datetime() }),
+    ),
+  })
+  .meta({ id: 'Pipeline' });

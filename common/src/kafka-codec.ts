@@ -52,3 +52,23 @@ export function decodeRecord<S extends z.ZodType>(message: KafkaMessage, schema:
 function summarise(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
+
+/**
+ * A header the processor adds to what it sends about a request: when the request's `file.create`
+ * record reached Kafka (its timestamp, ISO 8601), for the file's timeline. Optional: records
+ * without it are as valid.
+ */
+export const publishedAtHeader = 'published-at';
+
+/** `message` with the `published-at` header (unchanged when the time is unknown). */
+export function withPublishedAt<M extends Message>(message: M, publishedAt: number | undefined): M {
+  if (publishedAt === undefined || !Number.isFinite(publishedAt)) return message;
+  return { ...message, headers: { ...message.headers, [publishedAtHeader]: new Date(publishedAt).toISOString() } };
+}
+
+/** The `published-at` header's time, if it holds a valid one. */
+export function publishedAtOf(headers: IHeaders | undefined): Date | undefined {
+  const v = headerString(headers, publishedAtHeader);
+  const t = v === undefined ? NaN : Date.parse(v);
+  return Number.isFinite(t) ? new Date(t) : undefined;
+}

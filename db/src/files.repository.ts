@@ -181,7 +181,15 @@ export async function lockFile(db: Db, id: number): Promise<FileRow | undefined>
 export async function startFileAttempt(db: Db, id: number, attempt: number): Promise<FileRow> {
   return db
     .updateTable('files')
-    .set({ status: 'pending', attempt, s3_location: null, error: null, updated_at: sql<Date>`CURRENT_TIMESTAMP` })
+    .set({
+      status: 'pending',
+      attempt,
+      s3_location: null,
+      error: null,
+      reported_at: null,
+      published_at: null,
+      updated_at: sql<Date>`CURRENT_TIMESTAMP`,
+    })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -214,6 +222,10 @@ export interface FileStatusChange {
   readonly status: FileStatus;
   readonly s3Location?: string | null;
   readonly error?: string | null;
+  /** The time in the event that moved it. */
+  readonly reportedAt?: Date | null;
+  /** When its request reached Kafka (kept when not given). */
+  readonly publishedAt?: Date | null;
 }
 
 /** Apply status changes to their files, one statement for all (a location or error left out is kept). */
@@ -225,11 +237,15 @@ export async function updateFileStatuses(db: Db, changes: readonly FileStatusCha
       status = c.status,
       s3_location = CASE WHEN c.set_location THEN c.s3_location ELSE files.s3_location END,
       error = CASE WHEN c.set_error THEN c.error ELSE files.error END,
+      reported_at = c.reported_at,
+      published_at = coalesce(c.published_at, files.published_at),
       updated_at = CURRENT_TIMESTAMP
     FROM unnest(
       ${col((c) => c.id)}::int[], ${col((c) => c.status)}::text[],
       ${col((c) => c.s3Location !== undefined)}::bool[], ${col((c) => c.s3Location ?? null)}::text[],
-      ${col((c) => c.error !== undefined)}::bool[], ${col((c) => c.error ?? null)}::text[]
-    ) AS c(id, status, set_location, s3_location, set_error, error)
+      ${col((c) => c.error !== undefined)}::bool[], ${col((c) => c.error ?? null)}::text[],
+      ${col((c) => c.reportedAt?.toISOString() ?? null)}::timestamptz[],
+      ${col((c) => c.publishedAt?.toISOString() ?? null)}::timestamptz[]
+    ) AS c(id, status, set_location, s3_location, set_error, error, reported_at, published_at)
     WHERE files.id = c.id`.execute(db);
 }

@@ -7,4 +7,5 @@ export * from './outbox.repository';
 export * from './outbox-dead-letters.repository';
 export * from './inbox.repository';
 export * from './api-keys.repository';
+export * from './live.repository';
 export { wakeupLockKey } from './wakeup-lock';

@@ -5,6 +5,7 @@ import * as outboxDeadLetters from './migrations/0003-outbox-dead-letters';
 import * as fileAttempts from './migrations/0004-file-attempts';
 import * as inboxReceivedAt from './migrations/0005-inbox-received-at';
 import * as apiKeysIdempotency from './migrations/0006-api-keys-idempotency';
+import * as reportedTimes from './migrations/0007-reported-times';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-file-attempts': fileAttempts,
   '0005-inbox-received-at': inboxReceivedAt,
   '0006-api-keys-idempotency': apiKeysIdempotency,
+  '0007-reported-times': reportedTimes,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

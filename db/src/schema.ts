@@ -12,6 +12,10 @@ export interface FilesTable {
   attempt: Generated<number>;
   /** The API key that created the file (NULL: created without a key). */
   owner: string | null;
+  /** The time in the latest status event (the processor's clock). */
+  reported_at: ColumnType<Date | null, never, Date | null>;
+  /** When the file's `file.create` record reached Kafka, as the processor read it. */
+  published_at: ColumnType<Date | null, never, Date | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date | RawBuilder<Date>>;
 }
@@ -68,6 +72,8 @@ export interface FileTransitionsTable {
   /** The file's attempt after the change. */
   attempt: ColumnType<number, never, never>;
   at: ColumnType<Date, never, never>;
+  reported_at: ColumnType<Date | null, never, never>;
+  published_at: ColumnType<Date | null, never, never>;
 }
 
 /** `api_keys`: a key's public id, name and keyed hash of its secret; revoked keys stay, marked. */

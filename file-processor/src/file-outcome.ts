@@ -4,6 +4,7 @@ import {
   childTraceparent,
   deterministicId,
   encodeRecord,
+  withPublishedAt,
   nextRetry,
   s3Location,
   type FileCreate,
@@ -21,6 +22,8 @@ export interface FileRequest {
   readonly request: FileCreate;
   readonly headers: MessageHeaders;
   readonly original: { readonly value: Buffer | null; readonly headers: IHeaders | undefined };
+  /** When the request reached Kafka (ms since the epoch), passed on for the file's timeline. */
+  readonly publishedAt?: number | undefined;
 }
 
 /** What became of one request: an outcome to announce, or a later try on the retry topic. */
@@ -87,15 +90,20 @@ export function outcomeRecords(
 ): TopicMessages[] {
   const created: Message[] = [];
   const retries: Message[] = [];
-  requests.forEach(({ request, headers, original }, i) => {
+  requests.forEach(({ request, headers, original, publishedAt }, i) => {
     const outcome = outcomes[i];
     if (!outcome) return;
     if (outcome.status === 'retrying') {
-      retries.push({
-        key: String(request.fileId),
-        value: original.value,
-        headers: { ...original.headers, ...retryHeaders(outcome.retry) },
-      });
+      retries.push(
+        withPublishedAt(
+          {
+            key: String(request.fileId),
+            value: original.value,
+            headers: { ...original.headers, ...retryHeaders(outcome.retry) },
+          },
+          publishedAt,
+        ),
+      );
       return;
     }
     const value: FileCreated = {
@@ -108,11 +116,14 @@ export function outcomeRecords(
       ...attemptField(request),
     };
     created.push(
-      encodeRecord(request.fileId, value, {
-        id: deterministicId(headers.id, 'file.created'),
-        type: 'file.created',
-        traceparent: traceparents?.[i] ?? childTraceparent(headers.traceparent),
-      }),
+      withPublishedAt(
+        encodeRecord(request.fileId, value, {
+          id: deterministicId(headers.id, 'file.created'),
+          type: 'file.created',
+          traceparent: traceparents?.[i] ?? childTraceparent(headers.traceparent),
+        }),
+        publishedAt,
+      ),
     );
   });
   return [

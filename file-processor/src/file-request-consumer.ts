@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import {
   createRecordConsumer,
   decodeRecord,
+  publishedAtOf,
   fileCreateSchema,
   type ConsumedRecord,
   type ConsumerMetrics,
@@ -40,6 +41,8 @@ function decodeRequests(records: readonly ConsumedRecord[]): { requests: FileReq
         request: decoded.value,
         headers: decoded.headers,
         original: { value: record.message.value, headers: record.message.headers },
+        // A retry record carries the original's time; a request from file.create has its own.
+        publishedAt: publishedAtOf(record.message.headers)?.getTime() ?? Number(record.message.timestamp),
       });
     }
   }

@@ -4,6 +4,7 @@ import {
   childTraceparent,
   deterministicId,
   encodeRecord,
+  withPublishedAt,
   fileLogFields,
   mapConcurrent,
   outgoingTraceparent,
@@ -79,18 +80,21 @@ export async function processFileRequests(
   // status consumer ignores a `processing` that arrives after it anyway (forward only).
   const announced = deps.producer.send({
     topic: deps.topics.fileProcessing,
-    messages: requests.map(({ request, headers }, i) => {
+    messages: requests.map(({ request, headers, publishedAt }, i) => {
       const processing: FileProcessing = {
         fileId: request.fileId,
         status: 'processing',
         timestamp: deps.now().toISOString(),
         ...attemptField(request),
       };
-      return encodeRecord(request.fileId, processing, {
-        id: deterministicId(headers.id, 'file.processing'),
-        type: 'file.processing',
-        traceparent: traceparents[i] ?? childTraceparent(headers.traceparent),
-      });
+      return withPublishedAt(
+        encodeRecord(request.fileId, processing, {
+          id: deterministicId(headers.id, 'file.processing'),
+          type: 'file.processing',
+          traceparent: traceparents[i] ?? childTraceparent(headers.traceparent),
+        }),
+        publishedAt,
+      );
     }),
   });
 

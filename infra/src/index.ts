@@ -92,3 +92,5 @@ export { isPortOpen } from './ports';
 export { abortHangingTransactionsCommand } from './components/kafka';
 export { SERVICE_NODE_FLAGS } from './config';
 export { runBounded, type BoundedRun } from './process/run-bounded';
+export { ensureDebianTools, which, type DebianTool } from './apt';
+export { consoleReporter } from './log';

@@ -16,6 +16,8 @@ const created = (fileId: number, id: string, status: 'completed' | 'failed' = 'c
   },
   headers: { id, type: 'file.created' },
 });
+/** What a change records of when: the events' own time; no publish time without the header. */
+const times = { reportedAt: new Date('2026-11-24T00:00:00.000Z'), publishedAt: null };
 const plan = (statuses: Array<[number, FileStatus]>, events: ReceivedStatusEvent[]) =>
   planStatusBatch('c', new Map(statuses.map(([id, status]) => [id, { status, attempt: 1 }])), events);
 const ofAttempt = (attempt: number, e: ReceivedStatusEvent): ReceivedStatusEvent => ({
@@ -26,7 +28,7 @@ const ofAttempt = (attempt: number, e: ReceivedStatusEvent): ReceivedStatusEvent
 it('applies forward moves; the last one per file is what is written, with the terminal fields', () => {
   const p = plan([[1, 'pending']], [processing(1, 'a'), created(1, 'b')]);
   expect(p.outcomes).toEqual([{ kind: 'applied' }, { kind: 'applied' }]);
-  expect(p.changes).toEqual([{ id: 1, status: 'completed', s3Location: 's3://b/files/1.txt', error: null }]);
+  expect(p.changes).toEqual([{ id: 1, status: 'completed', s3Location: 's3://b/files/1.txt', error: null, ...times }]);
   expect(p.receipts.map((r) => [r.messageId, r.outcome])).toEqual([
     ['a', 'applied'],
     ['b', 'applied'],
@@ -39,7 +41,7 @@ it('ignores backward moves against the status left by earlier events of the batc
     { kind: 'applied' },
     { kind: 'ignored', reason: 'failed is terminal; processing ignored' },
   ]);
-  expect(p.changes).toEqual([{ id: 1, status: 'failed', s3Location: 's3://b/files/1.txt', error: 'boom' }]);
+  expect(p.changes).toEqual([{ id: 1, status: 'failed', s3Location: 's3://b/files/1.txt', error: 'boom', ...times }]);
   expect(p.receipts[1]).toMatchObject({ outcome: 'ignored', detail: 'failed is terminal; processing ignored' });
 });
 
@@ -47,7 +49,7 @@ it('counts a message repeated in the batch once, with its repeats', () => {
   const p = plan([[2, 'pending']], [processing(2, 'x'), processing(2, 'x'), processing(2, 'x')]);
   expect(p.outcomes.map((o) => o.kind)).toEqual(['applied', 'duplicate', 'duplicate']);
   expect(p.receipts.map((r) => [r.messageId, r.outcome, r.repeats])).toEqual([['x', 'applied', 2]]);
-  expect(p.changes).toEqual([{ id: 2, status: 'processing' }]);
+  expect(p.changes).toEqual([{ id: 2, status: 'processing', ...times }]);
 });
 
 it('decides a message taken before as ignored (its effect is already there), so it changes nothing', () => {
@@ -90,11 +92,28 @@ describe('attempts', () => {
       ofAttempt(2, created(1, 'c2')),
     ]);
     expect(p.outcomes.map((o) => o.kind)).toEqual(['applied', 'ignored', 'applied']);
-    expect(p.changes).toEqual([{ id: 1, status: 'completed', s3Location: 's3://b/files/1.txt', error: null }]);
+    expect(p.changes).toEqual([
+      { id: 1, status: 'completed', s3Location: 's3://b/files/1.txt', error: null, ...times },
+    ]);
   });
 
   it('ignores an event of an attempt the file has not started', () => {
     const p = plan([[1, 'failed']], [ofAttempt(2, created(1, 'future'))]);
     expect(p.outcomes).toEqual([{ kind: 'ignored', reason: 'attempt 2 was never started (the file is on attempt 1)' }]);
   });
+});
+
+it('keeps when the request reached Kafka, from the event that carries it', () => {
+  const publishedAt = new Date('2026-11-23T23:59:59.000Z');
+  const p = plan([[3, 'pending']], [{ ...processing(3, 'p'), publishedAt }, created(3, 'c')]);
+  expect(p.changes).toEqual([
+    {
+      id: 3,
+      status: 'completed',
+      s3Location: 's3://b/files/3.txt',
+      error: null,
+      reportedAt: times.reportedAt,
+      publishedAt,
+    },
+  ]);
 });

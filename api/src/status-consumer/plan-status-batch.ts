@@ -13,6 +13,8 @@ export type StatusEvent = FileCreated | FileProcessing;
 export interface ReceivedStatusEvent {
   readonly event: StatusEvent;
   readonly headers: MessageHeaders;
+  /** When the file's request reached Kafka, as the processor passed it on (a `published-at` header). */
+  readonly publishedAt?: Date | undefined;
 }
 
 export type ApplyOutcome =
@@ -47,7 +49,7 @@ export function planStatusBatch(
   const receipts = new Map<string, InboxReceipt>();
   const outcomes: ApplyOutcome[] = [];
   const changes = new Map<number, FileStatusChange>();
-  for (const { event, headers } of events) {
+  for (const { event, headers, publishedAt } of events) {
     const current = status.get(event.fileId);
     if (current === undefined) {
       outcomes.push({ kind: 'unknown-file' });
@@ -74,11 +76,21 @@ export function planStatusBatch(
       continue;
     }
     status.set(event.fileId, { ...current, status: event.status });
+    const times = {
+      reportedAt: new Date(event.timestamp),
+      publishedAt: publishedAt ?? changes.get(event.fileId)?.publishedAt ?? null,
+    };
     changes.set(
       event.fileId,
       event.status === 'processing'
-        ? { id: event.fileId, status: 'processing' }
-        : { id: event.fileId, status: event.status, s3Location: event.s3Location, error: event.error ?? null },
+        ? { id: event.fileId, status: 'processing', ...times }
+        : {
+            id: event.fileId,
+            status: event.status,
+            s3Location: event.s3Location,
+            error: event.error ?? null,
+            ...times,
+          },
     );
     outcomes.push({ kind: 'applied' });
   }

@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import {
   createGroupCommit,
   createRecordConsumer,
+  publishedAtOf,
   fileLogFields,
   SpanKind,
   SpanStatusCode,
@@ -67,8 +68,15 @@ export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
       for (const record of records) {
         const schema = record.topic === deps.topics.fileProcessing ? fileProcessingSchema : fileCreatedSchema;
         const decoded = decodeRecord(record.message, schema);
-        if (decoded.ok) events.push({ event: decoded.value, headers: decoded.headers, record });
-        else dead.push({ ...record, reason: decoded.reason });
+        if (decoded.ok) {
+          const publishedAt = publishedAtOf(record.message.headers);
+          events.push({
+            event: decoded.value,
+            headers: decoded.headers,
+            record,
+            ...(publishedAt ? { publishedAt } : {}),
+          });
+        } else dead.push({ ...record, reason: decoded.reason });
       }
       // One span per event, child of the traceparent it came with, until its transaction commits.
       const spans = events.map(({ event, headers, record }) =>

@@ -40,6 +40,8 @@ beforeAll(async () => {
     app: {
       auth: { pepper, required: false, findKey: (id) => findApiKeyHash(env.db, id) },
       metrics: createMetricsRegistry('api', { processMetrics: false }),
+      // A stream of a file still in flight ends within Schemathesis's request timeout.
+      events: { pollMs: 100, maxMs: 2_000 },
     },
   });
   server = createHttpServer(pipeline.app, defaultHttpTimeouts);
