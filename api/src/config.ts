@@ -6,6 +6,7 @@ import {
   httpTimeoutsEnvSchema,
   kafkaEnvSchema,
   logEnvSchema,
+  metricsEnvSchema,
   s3EnvSchema,
   topicsEnvSchema,
 } from '@fileflow/common';
@@ -24,6 +25,7 @@ export const apiConfigSchema = z.object({
   ...kafkaEnvSchema.shape,
   ...s3EnvSchema.shape,
   ...logEnvSchema.shape,
+  ...metricsEnvSchema.shape,
   ...faultEnvSchema.shape,
   ...topicsEnvSchema.shape,
   ...inboxRetentionEnvSchema.shape,

@@ -58,11 +58,13 @@ async function main(): Promise<void> {
         })
       : undefined;
   const faults = createFaults(parseFaultPlan(config.FAULT_CRASH_AT));
-  const registry = createMetricsRegistry('api');
-  const lag = consumerLagMetrics(registry, kafka, [
-    { groupId: config.KAFKA_GROUP_ID, topic: topics.fileProcessing },
-    { groupId: config.KAFKA_GROUP_ID, topic: topics.fileCreated },
-  ]);
+  const registry = config.METRICS_ENABLED ? createMetricsRegistry('api') : undefined;
+  const lag =
+    registry &&
+    consumerLagMetrics(registry, kafka, [
+      { groupId: config.KAFKA_GROUP_ID, topic: topics.fileProcessing },
+      { groupId: config.KAFKA_GROUP_ID, topic: topics.fileCreated },
+    ]);
   const statusConsumer = createStatusConsumer({
     kafka,
     db,
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     logger,
     faults,
     cache,
-    metrics: { consumer: consumerMetrics(registry), status: statusMetrics(registry) },
+    metrics: registry && { consumer: consumerMetrics(registry), status: statusMetrics(registry) },
   });
 
   const inboxRetention = createInboxRetention({
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     },
     rateLimit: createRateLimit({ ...config, redis: redis?.client, keyPrefix: config.REDIS_KEY_PREFIX }),
     cache,
-    metrics: registry,
+    ...(registry ? { metrics: registry } : {}),
     idempotencyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600,
     faults,
     readiness: () => {
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
     stopping = true;
     await closeServer(http);
     await statusConsumer.stop();
-    await lag.close();
+    await lag?.close();
     await inboxRetention.stop();
     await idempotencyPurge.stop();
     await redis?.close();

@@ -136,6 +136,14 @@ export function httpTimeoutsFrom(config: z.infer<typeof httpTimeoutsEnvSchema>):
   throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
 }
 
+/** `METRICS_ENABLED=false` leaves a service without metrics (no `/metrics`): the benchmark's baseline. */
+export const metricsEnvSchema = z.object({
+  METRICS_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+});
+
 export const logEnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });

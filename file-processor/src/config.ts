@@ -4,6 +4,7 @@ import {
   httpTimeoutsEnvSchema,
   kafkaEnvSchema,
   logEnvSchema,
+  metricsEnvSchema,
   s3EnvSchema,
   topicsEnvSchema,
 } from '@fileflow/common';
@@ -19,6 +20,7 @@ export const processorConfigSchema = z
     ...kafkaEnvSchema.shape,
     ...s3EnvSchema.shape,
     ...logEnvSchema.shape,
+    ...metricsEnvSchema.shape,
     ...faultEnvSchema.shape,
     ...topicsEnvSchema.shape,
     KAFKA_CLIENT_ID: z.string().min(1).default('file-service'),

@@ -32,11 +32,13 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
   const s3 = createS3Client(s3SettingsFromEnv(config));
   const topics = topicsFromEnv(config);
-  const registry = createMetricsRegistry('file-processor');
-  const lag = consumerLagMetrics(registry, kafka, [
-    { groupId: config.KAFKA_GROUP_ID, topic: topics.fileCreate },
-    { groupId: `${config.KAFKA_GROUP_ID}.retry`, topic: topics.fileCreateRetry },
-  ]);
+  const registry = config.METRICS_ENABLED ? createMetricsRegistry('file-processor') : undefined;
+  const lag =
+    registry &&
+    consumerLagMetrics(registry, kafka, [
+      { groupId: config.KAFKA_GROUP_ID, topic: topics.fileCreate },
+      { groupId: `${config.KAFKA_GROUP_ID}.retry`, topic: topics.fileCreateRetry },
+    ]);
   const consumer = createFileRequestConsumer({
     kafka,
     s3,
@@ -60,8 +62,7 @@ async function main(): Promise<void> {
     now: () => new Date(),
     logger,
     faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
-    metrics: uploadMetrics(registry),
-    consumerMetrics: consumerMetrics(registry),
+    ...(registry ? { metrics: uploadMetrics(registry), consumerMetrics: consumerMetrics(registry) } : {}),
   });
 
   const health = createHealthServer(
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
       });
       return problems;
     },
-    { metrics: registry },
+    registry ? { metrics: registry } : {},
     httpTimeoutsFrom(config),
   );
   const port = await listen(health, config.PORT, config.HOST);
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   onShutdownSignal(async () => {
     stopping = true;
     await consumer.stop();
-    await lag.close();
+    await lag?.close();
     await closeServer(health);
     s3.destroy();
     await telemetry?.shutdown();

@@ -189,7 +189,11 @@ async function main(argv: string[]): Promise<number> {
           `AWS_ENDPOINT=${info.s3Endpoint} (bucket ${info.bucket}, ${info.region}, path-style, ${info.credentials.accessKeyId}/${info.credentials.secretAccessKey})\n` +
           `REDIS_URL=${info.redisUrl}` +
           (connect ? `\nKAFKA_CONNECT_URL=${info.kafkaConnectUrl}` : '') +
-          (args.includes('--services') ? `\nAPI: http://127.0.0.1:3000 (contract /openapi.json, reference /docs)` : ''),
+          (args.includes('--services')
+            ? '\nlive page: http://127.0.0.1:3000/ (API contract /openapi.json, reference /docs)' +
+              '\nmetrics (Prometheus text): http://127.0.0.1:3000/metrics (api), :3001/metrics (file-processor), :3002/metrics (outbox-relay)' +
+              '\ntraces: set OTEL_EXPORTER_OTLP_ENDPOINT before npm start to send them over OTLP/HTTP'
+            : ''),
       );
       return 0;
     }

@@ -5,6 +5,7 @@ import {
   httpTimeoutsEnvSchema,
   kafkaEnvSchema,
   logEnvSchema,
+  metricsEnvSchema,
   topicsEnvSchema,
 } from '@fileflow/common';
 import { z } from 'zod';
@@ -19,6 +20,7 @@ export const relayConfigSchema = z.object({
   ...databaseEnvSchema.shape,
   ...kafkaEnvSchema.shape,
   ...logEnvSchema.shape,
+  ...metricsEnvSchema.shape,
   ...faultEnvSchema.shape,
   ...topicsEnvSchema.shape,
   /** `polling`: this process publishes the outbox. `debezium`: Kafka Connect does, this process registers and watches it. */

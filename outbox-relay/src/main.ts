@@ -25,17 +25,17 @@ async function main(): Promise<void> {
   const config = loadConfig(relayConfigSchema, process.env);
   const logger = createLogger('outbox-relay', config.LOG_LEVEL).child({ mode: config.RELAY_MODE });
   const db = openRelayDb(config.DATABASE_URL, undefined, dbTimeoutsFromEnv(config));
-  const registry = createMetricsRegistry('outbox-relay');
-  outboxMetrics(registry, db);
+  const registry = config.METRICS_ENABLED ? createMetricsRegistry('outbox-relay') : undefined;
+  if (registry) outboxMetrics(registry, db);
   const relay =
     config.RELAY_MODE === 'polling'
       ? await startPollingRelay(config, {
           db,
           logger,
           faults: createFaults(parseFaultPlan(config.FAULT_CRASH_AT)),
-          registry,
+          ...(registry ? { registry } : {}),
         })
-      : startDebeziumRelay(config, { db, logger, registry, tracing: telemetry !== undefined });
+      : startDebeziumRelay(config, { db, logger, ...(registry ? { registry } : {}), tracing: telemetry !== undefined });
 
   const health = createHealthServer(
     async () => {
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       problems.push(...(await relay.readiness()));
       return problems;
     },
-    { metrics: registry, json: { '/stats': () => relay.stats() } },
+    { ...(registry ? { metrics: registry } : {}), json: { '/stats': () => relay.stats() } },
     httpTimeoutsFrom(config),
   );
   const port = await listen(health, config.PORT, config.HOST);

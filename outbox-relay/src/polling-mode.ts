@@ -6,13 +6,13 @@ import type { RelayConfig } from './config';
 import { createOutboxListener } from './outbox-listener';
 import { createRelay } from './relay';
 import { relayMetrics } from './relay-metrics';
-import { withPublishSpans } from './relay-traces';
+import { publishSpans, withPublishSpans } from './relay-traces';
 import type { RunningRelay } from './relay-mode';
 
 /** RELAY_MODE=polling: this process moves the outbox to Kafka. */
 export async function startPollingRelay(
   config: RelayConfig,
-  deps: { db: Db; logger: Logger; faults: Faults; registry: Registry },
+  deps: { db: Db; logger: Logger; faults: Faults; registry?: Registry },
 ): Promise<RunningRelay> {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, deps.logger);
   const producer = kafka.producer(producerSettings);
@@ -28,7 +28,7 @@ export async function startPollingRelay(
     lingerMs: config.RELAY_LINGER_MS,
     errorBackoff: { attempts: Infinity, initialDelayMs: 100, maxDelayMs: 5_000, factor: 2 },
     faults: deps.faults,
-    observer: withPublishSpans(relayMetrics(deps.registry)),
+    observer: deps.registry ? withPublishSpans(relayMetrics(deps.registry)) : publishSpans,
   });
   const listener = createOutboxListener(config.DATABASE_URL, () => relay.notify(), deps.logger);
   let stopping = false;

@@ -36,3 +36,27 @@ export async function scrape(url: string, timeoutMs = 10_000): Promise<Sample[]>
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);
   return parsePrometheusText(await res.text());
 }
+
+/**
+ * Every metric name an exposition declares or carries: sampled ones, and those with only a
+ * `# TYPE` line (a labelled counter nothing has counted yet), a histogram's `_bucket`, `_sum` and
+ * `_count` series included.
+ */
+export function metricNames(text: string): Set<string> {
+  const names = new Set(parsePrometheusText(text).map((s) => s.name));
+  for (const m of text.matchAll(/^# TYPE (\S+) (\w+)$/gm)) {
+    const [, name, kind] = m;
+    if (!name) continue;
+    names.add(name);
+    if (kind === 'histogram' || kind === 'summary')
+      for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
+  }
+  return names;
+}
+
+/** GET `url`'s text (bounded in time). */
+export async function scrapeText(url: string, timeoutMs = 10_000): Promise<string> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);
+  return res.text();
+}

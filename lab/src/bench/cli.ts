@@ -17,6 +17,12 @@ import { createWorld, worldApiKeyPepper, type World } from '../chaos/world';
 import { barChartSvg, svgToPng, type Bar } from './chart';
 import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBacklog, type DrainResult } from './drain';
 import { runEndToEnd } from './e2e-phase';
+import {
+  measureObservabilityCost,
+  observabilitySettings,
+  startTraceSink,
+  type ObservabilityCost,
+} from './observability-cost';
 import { postFilesWithAutocannon, runCannon, type CannonResult } from './load-generators';
 import { cpuProfileNodeOptions, topSelfTime } from './profile';
 import { renderReport, type BenchResults } from './report';
@@ -289,6 +295,30 @@ async function main(o: BenchOptions): Promise<number> {
     }
   }
 
+  let observability: ObservabilityCost[] | undefined;
+  if (o.phases.has('observability')) {
+    const sink = await startTraceSink();
+    try {
+      observability = [];
+      for (const s of observabilitySettings) {
+        log(`observability: ${s.setting}, closed loop for ${o.maxSeconds} s (polling)`);
+        const r = await attempt(`observability ${s.setting}`, errors, () =>
+          withWorld('polling', (w) =>
+            measureObservabilityCost(w, s, {
+              traceUrl: sink.url,
+              connections: o.connections,
+              seconds: o.maxSeconds,
+              drainTimeoutMs: o.drainTimeoutS * 1000,
+            }),
+          ),
+        );
+        if (r) observability.push(r);
+      }
+    } finally {
+      await sink.close();
+    }
+  }
+
   const results: BenchResults = {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     startedAt: new Date(started).toISOString(),
@@ -299,6 +329,7 @@ async function main(o: BenchOptions): Promise<number> {
     stages,
     api,
     apiVariants,
+    ...(observability ? { observability } : {}),
     drains,
     claimPlan,
     apiProfile,

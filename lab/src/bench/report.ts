@@ -1,5 +1,6 @@
 import type { DrainResult } from './drain';
 import type { FixedRateResult, MaxRateResult } from './e2e';
+import type { ObservabilityCost } from './observability-cost';
 import type { CannonResult } from './load-generators';
 import { fmt, type LoopResult } from './measure';
 import { hopRows, lat, mdTable, stepList, textTable, verdict } from './report-format';
@@ -32,6 +33,8 @@ export interface BenchResults {
    * an API key and the rate limit counting in Redis; GET /files/:id without and with the Redis
    * cache. Absent in older saved results.
    */
+  /** The same closed-loop load without metrics, with metrics, with metrics and traces (absent in older results). */
+  readonly observability?: readonly ObservabilityCost[];
   readonly apiVariants?: {
     readonly keyedPost?: CannonResult | undefined;
     readonly getUncached?: CannonResult | undefined;
@@ -178,6 +181,18 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
               : ''
         }unexpected answers: ${x?.non2xx ?? 0}, errors: ${x?.errors ?? 0}`,
       ]),
+    ...(r.observability ?? []).map((x) => {
+      const base = r.observability?.[0];
+      const rss = Object.entries(x.rssMb)
+        .map(([k, v]) => `${k} ${v === undefined ? '?' : Math.round(v)}`)
+        .join(', ');
+      return [
+        `e2e polling max, ${x.setting}: completed files/s`,
+        fmt(x.completedPerSecond),
+        '',
+        `CPU ${x.cpuMsPerFile.toFixed(2)} ms a file (3 services${base && base !== x ? `; ${base.setting}: ${base.cpuMsPerFile.toFixed(2)}` : ''}); ${x.files} files; peak RSS MB: ${rss}`,
+      ];
+    }),
     ...drains.map((d) => [
       `drain ${fmt(d.rows)} rows: ${d.relay}`,
       fmt(d.rate),

@@ -1,4 +1,7 @@
-import { eventually, scrape, sumOf, type Sample } from '@fileflow/testkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually, metricNames, scrape, scrapeText, sumOf, type Sample } from '@fileflow/testkit';
+import { repoRoot } from '../repo-root';
 import { runLoad } from '../chaos/load';
 import { createWorld, waitForQuiescence, type World } from '../chaos/world';
 
@@ -45,3 +48,40 @@ it(`after a burst of ${burst} files, the end-to-end histogram counts ${burst} mo
   // A scrape later still says the same: the histogram counted each file exactly once.
   expect(completed(await metricsOf('api')) - before).toBe(burst);
 });
+
+/** The metric names a PromQL expression reads (every name of ours starts with `fileflow_`). */
+const metricsIn = (expr: string): string[] => [...expr.matchAll(/\bfileflow_[a-z0-9_]+/g)].map((m) => m[0]);
+
+it('every panel of the Grafana dashboard queries metrics the services export (the Debezium ones included)', async () => {
+  const dashboard = JSON.parse(readFileSync(join(repoRoot, 'infra/grafana/dashboards/fileflow.json'), 'utf8')) as {
+    panels: { title: string; targets: { expr: string }[] }[];
+  };
+  const debezium = await createWorld('metricsdbz', 'debezium');
+  try {
+    await debezium.relay.start();
+    const exported = new Set<string>();
+    await eventually(async () => {
+      const ports = [
+        await world.api.port,
+        await world.relay.port,
+        await world.processor.port,
+        await debezium.relay.port,
+      ];
+      const texts = await Promise.all(ports.map((port) => scrapeText(`http://127.0.0.1:${port}/metrics`)));
+      for (const text of texts) for (const name of metricNames(text)) exported.add(name);
+      // The Debezium relay's gauges appear once its connector is registered.
+      expect(exported.has('fileflow_debezium_task_state')).toBe(true);
+    });
+    const missing = dashboard.panels.flatMap((p) =>
+      p.targets.flatMap((t) =>
+        metricsIn(t.expr)
+          .filter((m) => !exported.has(m))
+          .map((m) => `${p.title}: ${m}`),
+      ),
+    );
+    expect(dashboard.panels.length).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
+  } finally {
+    await debezium.dispose();
+  }
+}, 120_000);

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { World } from '../chaos/world';
+import { maxRate, useBrokerTimestamps } from './e2e';
+
+/** How the services ran, and what the same closed-loop load cost them. */
+export interface ObservabilityCost {
+  readonly setting: string;
+  /** Completed files per second (first commit to last completed). */
+  readonly completedPerSecond: number;
+  /** CPU of the three service processes per completed file, in ms. */
+  readonly cpuMsPerFile: number;
+  readonly files: number;
+  readonly rssMb: Record<string, number | undefined>;
+}
+
+/** The settings compared: all off, metrics on, metrics and traces on. */
+export const observabilitySettings = [
+  { setting: 'no metrics, no traces', env: { METRICS_ENABLED: 'false' }, traces: false },
+  { setting: 'metrics', env: {}, traces: false },
+  { setting: 'metrics and traces', env: {}, traces: true },
+] as const;
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * An OTLP/HTTP endpoint that accepts every export and keeps nothing: traces cost the services what
+ * they would cost against a collector, without one to install.
+ */
+export async function startTraceSink(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * One setting on a fresh world: the services started with it, a short unmeasured warm-up at the
+ * maximum, then the closed-loop maximum, with the services' CPU over it.
+ */
+export async function measureObservabilityCost(
+  w: World,
+  s: (typeof observabilitySettings)[number],
+  o: { traceUrl: string; connections: number; seconds: number; drainTimeoutMs: number },
+): Promise<ObservabilityCost> {
+  const env = { ...s.env, ...(s.traces ? { OTEL_EXPORTER_OTLP_ENDPOINT: o.traceUrl } : {}) };
+  await Promise.all([w.api.start(env), w.relay.start(env), w.processor.start(env)]);
+  await useBrokerTimestamps(w);
+  await maxRate(w, { connections: o.connections, seconds: 5, drainTimeoutMs: o.drainTimeoutMs });
+  const pids = [w.api.pid, w.relay.pid, w.processor.pid];
+  const before = pids.map(cpuSeconds);
+  const max = await maxRate(w, { connections: o.connections, seconds: o.seconds, drainTimeoutMs: o.drainTimeoutMs });
+  const cpu = pids.map(cpuSeconds).reduce((sum, c, i) => sum + c - (before[i] ?? 0), 0);
+  const files = max.hops.complete;
+  return {
+    setting: s.setting,
+    completedPerSecond: max.hops.completedPerSecond,
+    cpuMsPerFile: files > 0 ? (cpu * 1000) / files : NaN,
+    files,
+    rssMb: max.rssMb,
+  };
+}
