@@ -22,10 +22,12 @@ import { RELAY_MODE_FILE, readRelayModeState } from './relay-mode/state-file';
 
 const USAGE = `Usage: npx tsx infra/src/cli.ts <command>
 
-  up [--services] [--connect]
-                         start (or keep) postgres, kafka, s3; with --services also run the
+  up [--services] [--connect] [--prometheus]
+                         start (or keep) postgres, kafka, s3, redis; with --services also run the
                          migrations and start api, outbox-relay, file-processor; with --connect
-                         (or RELAY_MODE=debezium in the environment) also Kafka Connect + Debezium
+                         (or RELAY_MODE=debezium in the environment) also Kafka Connect + Debezium;
+                         with --prometheus also Prometheus scraping the services (built from the
+                         Go module proxy on first use, about 7 minutes)
   down                   stop services, then the stack (SIGTERM, bounded wait, then SIGKILL)
   status                 table of components: state, pid, ports, ready, RSS, data size
   logs [name] [-f] [-n N] list logs, or print the last N (200) lines of one, -f to follow
@@ -177,18 +179,21 @@ async function main(argv: string[]): Promise<number> {
   const report = consoleReporter;
   switch (cmd) {
     case 'up': {
-      const unknown = args.filter((a) => a !== '--services' && a !== '--connect');
-      if (unknown.length > 0) throw new Error(`up: unknown option ${unknown.join(' ')} (use --services, --connect)`);
+      const unknown = args.filter((a) => !['--services', '--connect', '--prometheus'].includes(a));
+      if (unknown.length > 0) {
+        throw new Error(`up: unknown option ${unknown.join(' ')} (use --services, --connect, --prometheus)`);
+      }
       // the relay's mode is decided (or refused) before anything starts; Debezium needs Connect
       const relayMode = args.includes('--services') ? relayModeToStart() : undefined;
       const connect = connectWanted(args.includes('--connect') || undefined) || relayMode === 'debezium';
-      const info = await upStack(report, { connect });
+      const info = await upStack(report, { connect, prometheus: args.includes('--prometheus') });
       if (args.includes('--services')) await upServices(info, report);
       console.log(
         `DATABASE_URL=${info.databaseUrl}\nKAFKA_BROKERS=${info.kafkaBrokers.join(',')}\n` +
           `AWS_ENDPOINT=${info.s3Endpoint} (bucket ${info.bucket}, ${info.region}, path-style, ${info.credentials.accessKeyId}/${info.credentials.secretAccessKey})\n` +
           `REDIS_URL=${info.redisUrl}` +
           (connect ? `\nKAFKA_CONNECT_URL=${info.kafkaConnectUrl}` : '') +
+          (args.includes('--prometheus') ? '\nPrometheus: http://127.0.0.1:9090 (query API; no web UI)' : '') +
           (args.includes('--services')
             ? '\nlive page: http://127.0.0.1:3000/ (API contract /openapi.json, reference /docs)' +
               '\nmetrics (Prometheus text): http://127.0.0.1:3000/metrics (api), :3001/metrics (file-processor), :3002/metrics (outbox-relay)' +

@@ -4,12 +4,12 @@
  */
 export const HOST = '127.0.0.1';
 
-export type ComponentName = 'postgres' | 'kafka' | 's3' | 'redis' | 'connect';
+export type ComponentName = 'postgres' | 'kafka' | 's3' | 'redis' | 'connect' | 'prometheus';
 export type ServiceName = 'api' | 'outbox-relay' | 'file-processor';
 export type ProcessName = ComponentName | ServiceName;
 
 /** All components; `connect` (Kafka Connect + Debezium) is optional and starts only when asked for. */
-export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis', 'connect'];
+export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis', 'connect', 'prometheus'];
 /** What `up` always starts. */
 export const CORE_COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis'];
 export const SERVICE_NAMES: readonly ServiceName[] = ['api', 'outbox-relay', 'file-processor'];
@@ -63,6 +63,15 @@ export const KAFKA = {
    * whole pipeline.
    */
   jvm: ['-Xms512m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35'],
+} as const;
+
+/** Prometheus, optional: built from the Go module proxy on first use (see components/prometheus.ts). */
+export const PROMETHEUS = {
+  module: 'github.com/prometheus/prometheus',
+  version: 'v0.316.0',
+  port: 9090,
+  /** Every service's /metrics. */
+  targets: ['127.0.0.1:3000', '127.0.0.1:3001', '127.0.0.1:3002'],
 } as const;
 
 /** Redis: the API's shared rate-limit counters and its cache of files (Debian's redis-server). */
@@ -151,6 +160,7 @@ export const TIMEOUTS = {
   s3: 60_000 * factor,
   connect: 90_000 * factor,
   redis: 30_000 * factor,
+  prometheus: 60_000 * factor,
   service: 90_000 * factor,
   stop: 30_000 * factor,
   serviceStop: 15_000 * factor,

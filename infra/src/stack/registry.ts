@@ -3,6 +3,7 @@ import { COMPONENT_NAMES, SERVICE_NAMES, type ComponentName, type ServiceName } 
 import { connectComponent } from '../components/connect';
 import { kafkaComponent } from '../components/kafka';
 import { postgresComponent } from '../components/postgres';
+import { prometheusComponent } from '../components/prometheus';
 import { redisComponent } from '../components/redis';
 import { s3Component } from '../components/s3';
 import type { LocalComponent } from '../components/types';
@@ -16,6 +17,7 @@ export const components: Record<ComponentName, LocalComponent> = {
   s3: s3Component(),
   redis: redisComponent(),
   connect: connectComponent(),
+  prometheus: prometheusComponent(),
 };
 
 export const isComponentName = (n: string): n is ComponentName => (COMPONENT_NAMES as readonly string[]).includes(n);

@@ -32,6 +32,7 @@ export async function downAll(report: Reporter): Promise<void> {
     await Promise.all(SERVICE_NAMES.map((n) => stopOne(n, report)));
     // Connect before Kafka: its graceful shutdown commits offsets and leaves its group
     await stopOne('connect', report);
+    await stopOne('prometheus', report);
     await Promise.all(CORE_COMPONENT_NAMES.map((n) => stopOne(n, report)));
   }, lockNotice(report));
 }

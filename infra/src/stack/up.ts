@@ -31,6 +31,8 @@ async function allOrThrow(tasks: Promise<void>[]): Promise<void> {
 export interface UpOptions {
   /** Also start Kafka Connect (after Kafka is ready). */
   connect?: boolean;
+  /** Also start Prometheus (built on first use). */
+  prometheus?: boolean;
 }
 
 /** Kafka Connect needs Kafka: start it once Kafka is ready (an error of Kafka's is reported once, by Kafka). */
@@ -48,7 +50,12 @@ export async function upStack(report: Reporter, opts: UpOptions = {}): Promise<S
     ensureStackDirs();
     const t0 = Date.now();
     const info = stackInfo();
-    const names = opts.connect ? COMPONENT_NAMES : CORE_COMPONENT_NAMES;
+    const names = COMPONENT_NAMES.filter(
+      (n) =>
+        CORE_COMPONENT_NAMES.includes(n) ||
+        (n === 'connect' && opts.connect) ||
+        (n === 'prometheus' && opts.prometheus),
+    );
     // Maven runs one download at a time: queue Kafka's jars first (it is the slowest to start).
     for (const n of ['kafka', 's3', 'connect'] as const) {
       const c = components[n];
