@@ -72,37 +72,54 @@ export async function processFileRequests(
   requests: readonly FileRequest[],
 ): Promise<ProcessOutcome[]> {
   if (requests.length === 0) return [];
-  // One span per request, child of the traceparent it came with; what the processor sends about
-  // the request carries it, so the status updates continue the file's trace.
-  const spans = requests.map((r) => processSpan('process file.create', r));
-  const traceparents = requests.map((r, i) => outgoingTraceparent(spans[i], r.headers.traceparent));
-  // `processing` goes out while the uploads run: it only has to precede the outcome, and the
-  // status consumer ignores a `processing` that arrives after it anyway (forward only).
-  const announced = deps.producer.send({
-    topic: deps.topics.fileProcessing,
-    messages: requests.map(({ request, headers, publishedAt }, i) => {
-      const processing: FileProcessing = {
-        fileId: request.fileId,
-        status: 'processing',
-        timestamp: deps.now().toISOString(),
-        ...attemptField(request),
-      };
-      return withPublishedAt(
-        encodeRecord(request.fileId, processing, {
-          id: deterministicId(headers.id, 'file.processing'),
-          type: 'file.processing',
-          traceparent: traceparents[i] ?? childTraceparent(headers.traceparent),
+  return runInSpans(deps, requests, 'process file.create', {
+    // `processing` goes out while the uploads run: it only has to precede the outcome, and the
+    // status consumer ignores a `processing` that arrives after it anyway (forward only).
+    alongside: (traceparents) =>
+      deps.producer.send({
+        topic: deps.topics.fileProcessing,
+        messages: requests.map(({ request, headers, publishedAt }, i) => {
+          const processing: FileProcessing = {
+            fileId: request.fileId,
+            status: 'processing',
+            timestamp: deps.now().toISOString(),
+            ...attemptField(request),
+          };
+          return withPublishedAt(
+            encodeRecord(request.fileId, processing, {
+              id: deterministicId(headers.id, 'file.processing'),
+              type: 'file.processing',
+              traceparent: traceparents[i] ?? childTraceparent(headers.traceparent),
+            }),
+            publishedAt,
+          );
         }),
-        publishedAt,
-      );
-    }),
+      }),
+    upload: (r, traceparent) => uploadInPlace(deps, r, traceparent),
   });
+}
 
+/**
+ * Each request's work in a span of its own (a child of the traceparent it came with), what is
+ * sent about the request carrying that span: `alongside` (given every request's traceparent) runs
+ * beside the uploads, then all outcomes go out in one Kafka request, and the spans end with them.
+ */
+export async function runInSpans<R extends FileRequest>(
+  deps: ProcessFileDeps,
+  requests: readonly R[],
+  spanName: string,
+  work: {
+    alongside?: (traceparents: readonly string[]) => Promise<unknown>;
+    upload: (request: R, traceparent: string | undefined) => Promise<ProcessOutcome>;
+  },
+): Promise<ProcessOutcome[]> {
+  const spans = requests.map((r) => processSpan(spanName, r));
+  const traceparents = requests.map((r, i) => outgoingTraceparent(spans[i], r.headers.traceparent));
   try {
     const [, outcomes] = await Promise.all([
-      announced,
+      work.alongside?.(traceparents),
       mapConcurrent(requests, deps.uploadConcurrency, (r, i) =>
-        withSpan(spans[i]!, () => uploadInPlace(deps, r, traceparents[i])),
+        withSpan(spans[i]!, () => work.upload(r, traceparents[i])),
       ),
     ]);
     await deps.producer.sendBatch({

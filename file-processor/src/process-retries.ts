@@ -1,6 +1,6 @@
-import { fileLogFields, mapConcurrent, outgoingTraceparent, withSpan } from '@fileflow/common';
-import { decideOutcome, locationOf, outcomeRecords, type FileRequest, type ProcessOutcome } from './file-outcome';
-import { endProcessSpans, processSpan, type ProcessFileDeps } from './process-file-requests';
+import { fileLogFields } from '@fileflow/common';
+import { decideOutcome, locationOf, type FileRequest, type ProcessOutcome } from './file-outcome';
+import { runInSpans, type ProcessFileDeps } from './process-file-requests';
 import type { RetryState } from './retry-state';
 import { uploadFile } from './upload-file';
 
@@ -48,21 +48,9 @@ export async function processRetries(
   requests: readonly RetryRequest[],
 ): Promise<ProcessOutcome[]> {
   if (requests.length === 0) return [];
-  const spans = requests.map((r) => processSpan('retry upload file.create', r));
-  const traceparents = requests.map((r, i) => outgoingTraceparent(spans[i], r.headers.traceparent));
-  try {
-    const outcomes = await mapConcurrent(requests, deps.uploadConcurrency, (r, i) =>
-      withSpan(spans[i]!, () => retryOnce(deps, r, traceparents[i])),
-    );
-    await deps.producer.sendBatch({
-      topicMessages: outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes, traceparents),
-    });
-    endProcessSpans(spans, outcomes);
-    return outcomes;
-  } catch (err) {
-    endProcessSpans(spans, undefined);
-    throw err;
-  }
+  return runInSpans(deps, requests, 'retry upload file.create', {
+    upload: (r, traceparent) => retryOnce(deps, r, traceparent),
+  });
 }
 
 async function retryOnce(
