@@ -9,6 +9,7 @@ export type AppErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'gone'
   | 'precondition_failed'
   | 'range_not_satisfiable'
   | 'idempotency_key_reused'
@@ -25,6 +26,7 @@ const statusByCode: Record<AppErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  gone: 410,
   precondition_failed: 412,
   range_not_satisfiable: 416,
   idempotency_key_reused: 422,

@@ -41,6 +41,8 @@ export interface AppDeps {
   readonly cache?: FileCache | undefined;
   /** How long an `Idempotency-Key` is remembered (default: 24 h). */
   readonly idempotencyTtlSeconds?: number;
+  /** The lifetime of a file created without `expiresInSeconds` (default: kept until deleted). */
+  readonly retentionSeconds?: number | undefined;
   /** Fault injection (failure suite): see `createGroupedFileWriter`. */
   readonly faults?: Faults;
   /** Extra readiness problems (e.g. the status consumer is not connected). */

@@ -11,6 +11,7 @@ import {
   topicsEnvSchema,
 } from '@fileflow/common';
 import { z } from 'zod';
+import { expiryEnvSchema } from './expiry-sweep';
 import { inboxRetentionEnvSchema } from './inbox-retention';
 import { rateLimitEnvSchema } from './rate-limit';
 import { redisEnvSchema } from './redis/redis-client';
@@ -29,6 +30,7 @@ export const apiConfigSchema = z.object({
   ...faultEnvSchema.shape,
   ...topicsEnvSchema.shape,
   ...inboxRetentionEnvSchema.shape,
+  ...expiryEnvSchema.shape,
   ...redisEnvSchema.shape,
   ...rateLimitEnvSchema.shape,
   ...apiKeyPepperEnvSchema.shape,

@@ -22,6 +22,8 @@ export interface CreateFileDeps {
   readonly findIdempotencyKey?: (owner: Owner, key: string) => Promise<IdempotencyRecord | undefined>;
   /** How long an idempotency key is remembered, in seconds. */
   readonly idempotencyTtlSeconds?: number;
+  /** The lifetime of a file created without `expiresInSeconds` (none: kept until deleted). */
+  readonly retentionSeconds?: number | undefined;
 }
 
 export interface CreateFileRequest {
@@ -58,7 +60,8 @@ async function createFileIn(span: Span, deps: CreateFileDeps, req: CreateFileReq
   const id = await deps.fileId();
   span.setAttribute('fileflow.file_id', id);
   const owner = req.owner ?? null;
-  const file = { id, ...req.body, owner };
+  const { expiresInSeconds = deps.retentionSeconds, ...body } = req.body;
+  const file = { id, ...body, owner, expiresInSeconds: expiresInSeconds ?? null };
   const message = fileCreateOutboxMessage(file, {
     topics: deps.topics,
     messageId: deps.newId(),
@@ -66,7 +69,12 @@ async function createFileIn(span: Span, deps: CreateFileDeps, req: CreateFileReq
     now: deps.now(),
   });
   const key = req.idempotencyKey;
-  const fingerprint = key === undefined ? undefined : requestFingerprint(req.body);
+  // A text file's fingerprint is that of the design's body, as before formats existed.
+  const { format, ...designBody } = req.body;
+  const fingerprint =
+    key === undefined
+      ? undefined
+      : requestFingerprint(format === undefined || format === 'txt' ? designBody : req.body);
   const idempotency =
     key === undefined || fingerprint === undefined
       ? undefined

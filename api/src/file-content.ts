@@ -41,7 +41,8 @@ const statusOf = (err: unknown): number | undefined =>
 /**
  * Send a completed file's object: its bytes streamed from S3 with its Content-Type,
  * Content-Length, ETag and Last-Modified; `Range` (206 with Content-Range, or 416) and the
- * conditional headers (304, 412) are answered as S3 answers them. A file not completed is a 409.
+ * conditional headers (304, 412) are answered as S3 answers them. A file not completed is a 409; one
+ * whose deletion was asked for, or done, a 410.
  */
 export async function sendFileContent(
   deps: { s3: S3Client; logger: Logger },
@@ -49,6 +50,12 @@ export async function sendFileContent(
   req: Request,
   res: Response,
 ): Promise<void> {
+  if (file.status === 'expired' || file.deletion_requested_at !== null) {
+    throw new AppError(
+      'gone',
+      `file ${file.id} is ${file.status === 'expired' ? 'expired' : 'being deleted'}: its content is gone`,
+    );
+  }
   if (file.status !== 'completed') {
     throw new AppError('conflict', `file ${file.id} is ${file.status}: its content can be read once it is completed`);
   }

@@ -218,10 +218,11 @@ describe('bad input: a precise 4xx problem+json and no row written', () => {
       .get('/nope')
       .expect(404)
       .expect('content-type', /problem\+json/);
-    await request(app)
-      .delete('/files/1')
+    const wrong = await request(app)
+      .put('/files/1')
       .expect(405)
       .expect('content-type', /problem\+json/);
+    expect(wrong.headers.allow).toBe('GET, HEAD, DELETE');
   });
 
   it('GET /files rejects a bad status or limit', async () => {

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Router, type Request } from 'express';
-import { childTraceparent, fileVersion, validTraceparent, type Logger, type Topics } from '@fileflow/common';
+import { childTraceparent, validTraceparent, type Logger, type Topics } from '@fileflow/common';
 import {
   fileTransitions,
   findFileById,
@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { AppError } from './app-error';
 import { ownerOf } from './auth/authenticate';
 import { createFile } from './create-file';
+import { deleteFile } from './delete-file';
 import { sendFileContent } from './file-content';
 import { fileView } from './file-view';
 import { streamFileEvents } from './live/file-events';
@@ -21,7 +22,7 @@ import { timelineOf } from './live/timeline';
 import type { FileWriter } from './file-writer';
 import { parseIdempotencyKey } from './idempotency';
 import { fieldIssues, methodNotAllowed, requireJsonBody } from './problem';
-import type { FileCache } from './redis/file-cache';
+import { cacheVersion, type FileCache } from './redis/file-cache';
 import { retryFile } from './retry-file';
 import { createFileBodySchema, fileIdParamsSchema, listFilesQuerySchema } from './request-schemas';
 
@@ -39,6 +40,8 @@ export interface FilesRouteDeps {
   readonly cache?: FileCache | undefined;
   /** How long an `Idempotency-Key` is remembered, in seconds. */
   readonly idempotencyTtlSeconds: number;
+  /** The lifetime of a file created without `expiresInSeconds` (none: kept until deleted). */
+  readonly retentionSeconds?: number | undefined;
   /** `GET /files/:id/events`: how often it looks, and how long one stream stays open. */
   readonly events: { readonly pollMs: number; readonly maxMs: number };
 }
@@ -56,7 +59,7 @@ const incomingTraceparent = (req: Request): string | undefined => validTracepare
 
 /**
  * `/files`: create (202, the work happens asynchronously), list, get one, read its content, retry
- * a failed one (202). A request sees only its owner's files (`ownerOf`): another owner's file is
+ * a failed one (202), delete one (202: its object is deleted asynchronously, and it ends `expired`). A request sees only its owner's files (`ownerOf`): another owner's file is
  * a 404, as if it did not exist.
  */
 export function filesRouter(deps: FilesRouteDeps): Router {
@@ -132,12 +135,31 @@ export function filesRouter(deps: FilesRouteDeps): Router {
       id,
       ownerOf(res),
     );
-    await deps.cache?.invalidate([{ id, version: fileVersion(file) }]);
+    await deps.cache?.invalidate([{ id, version: cacheVersion({ ...file, deletionRequested: false }) }]);
     res.status(202).location(`/files/${file.id}`).json({ id: file.id, status: file.status, attempt: file.attempt });
   });
 
+  router.delete('/:id', async (req, res) => {
+    const { id } = parse(fileIdParamsSchema, req.params, 'path');
+    const file = await deleteFile(
+      { ...deps, traceparent: () => childTraceparent(incomingTraceparent(req)) },
+      id,
+      ownerOf(res),
+    );
+    await deps.cache?.invalidate([{ id, version: cacheVersion({ ...file, deletionRequested: true }) }]);
+    res
+      .status(202)
+      .location(`/files/${file.id}`)
+      .json({
+        id: file.id,
+        status: file.status,
+        deletionRequestedAt: (file.deletion_requested_at ?? deps.now()).toISOString(),
+      });
+  });
+
   router.all('/', methodNotAllowed('GET', 'HEAD', 'POST'));
-  router.all(['/:id', '/:id/content', '/:id/events', '/:id/timeline'], methodNotAllowed('GET', 'HEAD'));
+  router.all('/:id', methodNotAllowed('GET', 'HEAD', 'DELETE'));
+  router.all(['/:id/content', '/:id/events', '/:id/timeline'], methodNotAllowed('GET', 'HEAD'));
   router.all('/:id/retry', methodNotAllowed('POST'));
 
   return router;

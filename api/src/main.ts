@@ -2,6 +2,7 @@
 import { telemetry } from '@fileflow/common/src/telemetry/register';
 import {
   apiKeyPepperFrom,
+  childTraceparent,
   closeServer,
   ConfigError,
   createFaults,
@@ -27,6 +28,7 @@ import { createApp } from './app';
 import { cachedKeyLookup } from './auth/authenticate';
 import { createBatchedPurge } from './batched-purge';
 import { apiConfigSchema } from './config';
+import { createExpirySweep } from './expiry-sweep';
 import { createInboxRetention } from './inbox-retention';
 import { createRateLimit } from './rate-limit';
 import { createFileCache } from './redis/file-cache';
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     groupId: config.KAFKA_GROUP_ID,
     logger,
     faults,
+    newId,
     cache,
     metrics: registry && { consumer: consumerMetrics(registry), status: statusMetrics(registry) },
   });
@@ -93,6 +96,17 @@ async function main(): Promise<void> {
       const now = new Date();
       return (limit) => deleteExpiredIdempotencyKeys(db, now, limit);
     },
+  });
+
+  const expirySweep = createExpirySweep({
+    db,
+    topics,
+    logger,
+    newId,
+    traceparent: () => childTraceparent(undefined),
+    now: () => new Date(),
+    intervalMs: config.EXPIRY_SWEEP_INTERVAL_MS,
+    batchSize: config.EXPIRY_SWEEP_BATCH_SIZE,
   });
 
   if (pepper === undefined || !config.API_AUTH_REQUIRED) {
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
     cache,
     ...(registry ? { metrics: registry } : {}),
     idempotencyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600,
+    retentionSeconds: config.FILE_RETENTION_SECONDS,
     faults,
     readiness: () => {
       const problem = statusConsumer.problem();
@@ -133,6 +148,7 @@ async function main(): Promise<void> {
   logger.info('api listening', { port, host: config.HOST });
   await inboxRetention.start();
   await idempotencyPurge.start();
+  await expirySweep.start();
 
   // The API accepts requests even while Kafka is down (that is the point of the outbox);
   // the status consumer joins when Kafka is reachable.
@@ -144,6 +160,7 @@ async function main(): Promise<void> {
     await lag?.close();
     await inboxRetention.stop();
     await idempotencyPurge.stop();
+    await expirySweep.stop();
     await redis?.close();
     await db.destroy();
     s3.destroy();

@@ -9,6 +9,7 @@ import {
   problemSchema,
   pipelineSchema,
   retryAcceptedSchema,
+  deleteAcceptedSchema,
   timelineSchema,
 } from './response-schemas';
 
@@ -96,6 +97,7 @@ export function buildOpenApiDocument(o: { serverUrl?: string } = {}) {
           GetFileById: { operationId: 'getFile', parameters: { id: '$response.body#/id' } },
           GetFileContent: { operationId: 'getFileContent', parameters: { id: '$response.body#/id' } },
           RetryFile: { operationId: 'retryFile', parameters: { id: '$response.body#/id' } },
+          DeleteFile: { operationId: 'deleteFile', parameters: { id: '$response.body#/id' } },
         },
       },
       ...common,
@@ -155,6 +157,10 @@ export function buildOpenApiDocument(o: { serverUrl?: string } = {}) {
         },
         content: {
           'text/plain': { schema: { type: 'string' } },
+          'application/pdf': { schema: { type: 'string', format: 'binary' } },
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+            schema: { type: 'string', format: 'binary' },
+          },
           'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
         },
       },
@@ -163,6 +169,10 @@ export function buildOpenApiDocument(o: { serverUrl?: string } = {}) {
         headers: { 'Content-Range': { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } },
         content: {
           'text/plain': { schema: { type: 'string' } },
+          'application/pdf': { schema: { type: 'string', format: 'binary' } },
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+            schema: { type: 'string', format: 'binary' },
+          },
           'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
         },
       },
@@ -170,6 +180,7 @@ export function buildOpenApiDocument(o: { serverUrl?: string } = {}) {
       ...common,
       404: problem("no such file, or not the caller's"),
       409: problem('the file is not completed yet (or failed): there is no content to read'),
+      410: problem('the file is expired, or its deletion was asked for: its content is gone'),
       412: problem('a precondition (`If-Match`, `If-Unmodified-Since`) does not hold'),
       416: problem('the range is outside the content'),
     },
@@ -190,7 +201,29 @@ export function buildOpenApiDocument(o: { serverUrl?: string } = {}) {
       },
       ...common,
       404: problem("no such file, or not the caller's"),
-      409: problem('the file is not failed'),
+      409: problem('the file is not failed, or its deletion was asked for'),
+    },
+  });
+
+  registry.registerPath({
+    method: 'delete',
+    path: '/files/{id}',
+    operationId: 'deleteFile',
+    summary: "End a file's lifetime now: its object is deleted and the file ends expired",
+    description:
+      'Idempotent: asking again changes nothing. The deletion goes through the outbox, Kafka and the processor ' +
+      "like the file's creation, after it: a file still pending or processing is made first, then deleted. From " +
+      'this request on, its content answers 410.',
+    security,
+    request: { params: idParams },
+    responses: {
+      202: {
+        description: 'accepted: the deletion is committed (or was already)',
+        headers: { Location: { schema: { type: 'string' } } },
+        content: { 'application/json': { schema: deleteAcceptedSchema } },
+      },
+      ...common,
+      404: problem("no such file, or not the caller's"),
     },
   });
 

@@ -14,6 +14,7 @@ const titles: Record<AppError['code'], string> = {
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   conflict: 'Conflict with the current state',
+  gone: 'Gone',
   precondition_failed: 'Precondition failed',
   range_not_satisfiable: 'Range not satisfiable',
   idempotency_key_reused: 'Idempotency-Key reused with another request',

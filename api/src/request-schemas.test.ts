@@ -6,6 +6,7 @@ describe('createFileBodySchema', () => {
     expect(createFileBodySchema.parse({ title: ' My Document ', description: 'This is a test document' })).toEqual({
       title: ' My Document ',
       description: 'This is a test document',
+      format: 'txt',
     });
   });
 
@@ -14,11 +15,21 @@ describe('createFileBodySchema', () => {
     expect(createFileBodySchema.parse({ title, description: '\uD83D\uDE00' })).toEqual({
       title,
       description: '\u{1F600}',
+      format: 'txt',
     });
   });
 
   it('defaults a missing description to empty', () => {
-    expect(createFileBodySchema.parse({ title: 't' })).toEqual({ title: 't', description: '' });
+    expect(createFileBodySchema.parse({ title: 't' })).toEqual({ title: 't', description: '', format: 'txt' });
+  });
+
+  it('takes a format and a lifetime', () => {
+    expect(createFileBodySchema.parse({ title: 't', format: 'pdf', expiresInSeconds: 60 })).toEqual({
+      title: 't',
+      description: '',
+      format: 'pdf',
+      expiresInSeconds: 60,
+    });
   });
 
   it.each([
@@ -38,6 +49,12 @@ describe('createFileBodySchema', () => {
     [{ title: 't', description: 5 }, 'description must be a string'],
     [{ title: 't', extra: 1 }, 'unknown field(s): extra'],
     [{ title: 'a\u0000b' }, 'title must not contain the NUL character (U+0000)'],
+    [{ title: 't', format: 'PDF' }, 'format must be one of txt, pdf, docx'],
+    [{ title: 't', format: null }, 'format must be one of txt, pdf, docx'],
+    [{ title: 't', expiresInSeconds: 0 }, 'expiresInSeconds must be at least 1'],
+    [{ title: 't', expiresInSeconds: 1.5 }, 'expiresInSeconds must be a whole number of seconds'],
+    [{ title: 't', expiresInSeconds: '60' }, 'expiresInSeconds must be a number'],
+    [{ title: 't', expiresInSeconds: 315_360_001 }, 'expiresInSeconds must be at most 315360000 (ten years)'],
     [{ title: 't', description: 'a\u0000' }, 'description must not contain the NUL character (U+0000)'],
     [[], 'body must be a JSON object'],
   ])('rejects %j: %s', (body, message) => {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { fileStatuses, fileStatusSchema, maxTitleLength, storableText } from '@fileflow/common';
+import {
+  fileFormats,
+  fileStatuses,
+  type FileFormat,
+  fileStatusSchema,
+  maxTitleLength,
+  storableText,
+} from '@fileflow/common';
 
 /** The most files one page of `GET /files` holds. */
 export const maxPageSize = 200;
@@ -14,6 +21,9 @@ export const maxDescriptionLength = 10_000;
  */
 export const maxBodyBytes = 128 * 1024;
 
+/** The longest lifetime a file can be given: ten years, in seconds. */
+export const maxExpiresInSeconds = 10 * 365 * 86_400;
+
 /**
  * Body of `POST /files`. Unknown fields are rejected rather than silently dropped, and text is
  * stored exactly as sent (no trimming): what a client reads back is what it wrote.
@@ -22,13 +32,29 @@ export const createFileBodySchema = z.strictObject(
   {
     title: storableText('title', { max: maxTitleLength, notBlank: true }),
     description: storableText('description', { max: maxDescriptionLength }).default(''),
+    format: z
+      .enum(fileFormats, { error: `format must be one of ${fileFormats.join(', ')}` })
+      .default('txt')
+      .meta({ description: 'what the file is made as: text (the default), PDF or Word (DOCX)' }),
+    expiresInSeconds: z
+      .number({ error: 'expiresInSeconds must be a number' })
+      .int('expiresInSeconds must be a whole number of seconds')
+      .min(1, 'expiresInSeconds must be at least 1')
+      .max(maxExpiresInSeconds, `expiresInSeconds must be at most ${maxExpiresInSeconds} (ten years)`)
+      .optional()
+      .meta({
+        description:
+          "the file's lifetime from its creation; when it ends the object is deleted and the file is expired " +
+          "(default: the deployment's retention, FILE_RETENTION_SECONDS; none: kept)",
+      }),
   },
   {
     error: (i) =>
       i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : 'body must be a JSON object',
   },
 );
-export type CreateFileBody = z.infer<typeof createFileBodySchema>;
+/** A file request as `createFile` takes it: `format` left out means `txt`. */
+export type CreateFileBody = Omit<z.infer<typeof createFileBodySchema>, 'format'> & { format?: FileFormat };
 
 const maxFileId = 2_147_483_647;
 

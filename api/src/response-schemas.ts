@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fileStatusSchema } from '@fileflow/common';
+import { fileFormatSchema, fileStatusSchema } from '@fileflow/common';
 
 /** The JSON a client sees for a file (`fileView`). */
 export const fileViewSchema = z
@@ -9,12 +9,33 @@ export const fileViewSchema = z
     description: z.string().nullable(),
     status: fileStatusSchema,
     attempt: z.number().int().min(1),
-    s3Location: z.string().nullable().meta({ description: 's3://bucket/key of the object, once completed' }),
+    format: fileFormatSchema,
+    s3Location: z
+      .string()
+      .nullable()
+      .meta({ description: 's3://bucket/key of the object, once completed (null again once expired)' }),
     error: z.string().nullable().meta({ description: 'why the file failed, in words a user can act on' }),
+    expiresAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: 'when its lifetime ends and its object is deleted (null: kept until deleted)' }),
+    deletionRequestedAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: 'when its deletion was asked for (expiry or DELETE); it is expired once done' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
   .meta({ id: 'File' });
+
+/** `202` of `DELETE /files/:id`: the file as it stands, its deletion asked for. */
+export const deleteAcceptedSchema = z
+  .object({
+    id: z.number().int().min(1),
+    status: fileStatusSchema,
+    deletionRequestedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'DeleteAccepted' });
 
 /** `202` of `POST /files`. */
 export const fileAcceptedSchema = z
@@ -58,7 +79,7 @@ export const timelineSchema = z
     attempt: z.number().int().min(1),
     steps: z.array(
       z.object({
-        step: z.enum(['committed', 'published', 'processing', 'uploaded', 'completed', 'failed']),
+        step: z.enum(['committed', 'published', 'processing', 'uploaded', 'completed', 'failed', 'expired']),
         at: z.iso.datetime(),
       }),
     ),
@@ -76,6 +97,7 @@ export const pipelineSchema = z
       processing: z.number().int().min(0),
       completed: z.number().int().min(0),
       failed: z.number().int().min(0),
+      expired: z.number().int().min(0),
     }),
     recentFailures: z.array(
       z.object({ id: z.number().int().min(1), error: z.string().nullable(), at: z.iso.datetime() }),

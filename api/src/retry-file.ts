@@ -23,6 +23,12 @@ export async function retryFile(deps: RetryFileDeps, id: number, owner: Owner = 
   return deps.db.transaction().execute(async (trx) => {
     const file = await lockFile(trx, id);
     if (!file || file.owner !== owner) throw new AppError('not_found', `file ${id} does not exist`);
+    if (file.deletion_requested_at !== null) {
+      throw new AppError(
+        'conflict',
+        `file ${id} cannot be retried: it is ${file.status === 'expired' ? 'expired' : 'being deleted'}`,
+      );
+    }
     const decision = decideRetry({ status: file.status, attempt: file.attempt });
     if (!decision.retry) throw new AppError('conflict', `file ${id} cannot be retried: ${decision.reason}`);
     const row = await startFileAttempt(trx, id, decision.attempt);

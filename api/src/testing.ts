@@ -74,6 +74,7 @@ export async function startTestApi(
     topics: env.topics,
     groupId: env.groupIds.status,
     logger,
+    newId,
     cache,
   });
   if (consume) await statusConsumer.start();

@@ -25,6 +25,14 @@ const attempt = z.number().int().min(1).max(2_147_483_647).optional();
 /** The attempt a message belongs to: its `attempt`, or 1 when it has none. */
 export const attemptOf = (value: { readonly attempt?: number | undefined }): number => value.attempt ?? 1;
 
+/** The formats a file can be made in; `txt` is the design's text file. */
+export const fileFormats = ['txt', 'pdf', 'docx'] as const;
+export const fileFormatSchema = z.enum(fileFormats);
+export type FileFormat = z.infer<typeof fileFormatSchema>;
+
+/** The format a message asks for: its `format`, or `txt` when it has none (the design's messages). */
+export const formatOf = (value: { readonly format?: FileFormat | undefined }): FileFormat => value.format ?? 'txt';
+
 /** Value of a `file.create` record: a request to build the file. */
 export const fileCreateSchema = z.strictObject({
   fileId,
@@ -32,8 +40,44 @@ export const fileCreateSchema = z.strictObject({
   description: z.string(),
   timestamp: isoDateTime,
   attempt,
+  /** Absent means `txt`, so the design's values, and records already in a topic, stay valid. */
+  format: fileFormatSchema.optional(),
 });
 export type FileCreate = z.infer<typeof fileCreateSchema>;
+
+/**
+ * Value of a `file.delete` record: a request to delete the file's object, because its lifetime
+ * ended (`expired`) or its owner asked (`deleted`). It travels on the `file.create` topic, keyed by
+ * the file id like the file's creation, so a processor always takes it after the file's creation.
+ */
+export const fileDeleteSchema = z.strictObject({
+  fileId,
+  format: fileFormatSchema.optional(),
+  /**
+   * Why: its lifetime ended, its owner deleted it, or (`late-upload`) an upload finished after
+   * the file's deletion was asked for, and its object must go again.
+   */
+  reason: z.enum(['expired', 'deleted', 'late-upload']),
+  timestamp: isoDateTime,
+});
+export type FileDelete = z.infer<typeof fileDeleteSchema>;
+
+/**
+ * Value of a `file.deleted` record: the file's object is gone (or never was), so the file is
+ * `expired`. It travels on the `file.created` topic, after what the processor said of the file's
+ * creation.
+ */
+export const fileDeletedSchema = z.strictObject({
+  fileId,
+  status: z.literal('expired'),
+  /** Where the object was. */
+  s3Location: z
+    .string()
+    .max(500)
+    .regex(/^s3:\/\/[^/]+\/.+$/, 'must be s3://bucket/key'),
+  timestamp: isoDateTime,
+});
+export type FileDeleted = z.infer<typeof fileDeletedSchema>;
 
 /** Value of a `file.created` record: the outcome of building the file. */
 export const fileCreatedSchema = z
@@ -85,13 +129,16 @@ export const traceparentSchema = z
 /** Headers every record carries, whichever relay or service produced it. */
 export const messageHeadersSchema = z.object({
   id: z.uuid(),
-  type: z.enum(['file.create', 'file.created', 'file.processing']),
+  type: z.enum(['file.create', 'file.created', 'file.processing', 'file.delete', 'file.deleted']),
   traceparent: traceparentSchema.optional(),
 });
 export type MessageHeaders = z.infer<typeof messageHeadersSchema>;
 export type MessageType = MessageHeaders['type'];
 
-/** The file statuses, in the only order they may move. */
-export const fileStatuses = ['pending', 'processing', 'completed', 'failed'] as const;
+/**
+ * The file statuses, in the only order they may move: `expired` (the file's object deleted, when
+ * its lifetime ended or its owner deleted it) comes last, from any other.
+ */
+export const fileStatuses = ['pending', 'processing', 'completed', 'failed', 'expired'] as const;
 export const fileStatusSchema = z.enum(fileStatuses);
 export type FileStatus = z.infer<typeof fileStatusSchema>;

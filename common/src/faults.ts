@@ -3,7 +3,13 @@
  * cleanup, exactly like `kill -9`) the Nth time it passes a named point. Off unless
  * `FAULT_CRASH_AT` is set, e.g. `FAULT_CRASH_AT=processor.after-upload:25`.
  */
-const points = ['relay.after-publish', 'processor.after-upload', 'status.before-commit', 'api.after-commit'] as const;
+const points = [
+  'relay.after-publish',
+  'processor.after-upload',
+  'processor.after-delete',
+  'status.before-commit',
+  'api.after-commit',
+] as const;
 export type FaultPoint = (typeof points)[number];
 
 export interface Faults {

@@ -16,6 +16,10 @@ describe('decideTransition', () => {
     ['pending', 'failed'],
     ['processing', 'completed'],
     ['processing', 'failed'],
+    ['pending', 'expired'],
+    ['processing', 'expired'],
+    ['completed', 'expired'],
+    ['failed', 'expired'],
   ];
 
   it.each(forward)('applies %s -> %s', (from, to) => {
@@ -41,7 +45,7 @@ describe('decideTransition', () => {
   });
 
   it('knows the terminal statuses', () => {
-    expect(fileStatuses.filter(isTerminal)).toEqual(['completed', 'failed']);
+    expect(fileStatuses.filter(isTerminal)).toEqual(['completed', 'failed', 'expired']);
   });
 });
 
@@ -56,11 +60,22 @@ describe('decideEvent', () => {
   });
 
   it('never lets an event of an earlier attempt change a later one, even a forward move', () => {
-    for (const status of fileStatuses) {
+    for (const status of fileStatuses.filter((s) => s !== 'expired')) {
       expect(decideEvent({ status: 'pending', attempt: 2 }, { status, attempt: 1 })).toEqual({
         apply: false,
         reason: 'attempt 1 is over (the file is on attempt 2)',
       });
+    }
+  });
+
+  it('lets expiry end the file whatever attempt either is on, and nothing follow it', () => {
+    expect(decideEvent({ status: 'processing', attempt: 3 }, { status: 'expired', attempt: 1 })).toEqual({
+      apply: true,
+    });
+    expect(decideEvent({ status: 'failed', attempt: 1 }, { status: 'expired', attempt: 2 })).toEqual({ apply: true });
+    for (const status of fileStatuses) {
+      expect(decideEvent({ status: 'expired', attempt: 1 }, { status, attempt: 1 })).toMatchObject({ apply: false });
+      expect(decideEvent({ status: 'expired', attempt: 1 }, { status, attempt: 2 })).toMatchObject({ apply: false });
     }
   });
 

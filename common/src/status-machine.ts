@@ -5,19 +5,22 @@ import type { FileStatus } from './contracts';
  * only forward. `completed` and `failed` are terminal for the attempt. A transition to the same
  * or an earlier stage is ignored, so late, duplicated or reordered events can never move a file
  * backwards. A failed file can start a new attempt (`decideRetry`), back at `pending`.
+ * `expired` (the file's object deleted) follows any other status, whatever the attempt, and is
+ * final for the file.
  */
-const stage: Record<FileStatus, number> = { pending: 0, processing: 1, completed: 2, failed: 2 };
+const stage: Record<FileStatus, number> = { pending: 0, processing: 1, completed: 2, failed: 2, expired: 3 };
 
 export type TransitionDecision = { apply: true } | { apply: false; reason: string };
 
 export function decideTransition(current: FileStatus, next: FileStatus): TransitionDecision {
   if (current === next) return { apply: false, reason: `already ${current}` };
   if (stage[next] > stage[current]) return { apply: true };
-  if (stage[current] === 2) return { apply: false, reason: `${current} is terminal; ${next} ignored` };
+  if (isTerminal(current)) return { apply: false, reason: `${current} is terminal; ${next} ignored` };
   return { apply: false, reason: `${next} would move ${current} backwards` };
 }
 
-export const isTerminal = (s: FileStatus): boolean => stage[s] === 2;
+/** Whether the status ends an attempt (`completed`, `failed`) or the file (`expired`). */
+export const isTerminal = (s: FileStatus): boolean => stage[s] >= 2;
 
 /** Where a file stands: which attempt it is on, and that attempt's status. */
 export interface FileState {
@@ -41,6 +44,8 @@ export const maxAttempt = 2_147_483_647;
  * attempt can never change a later one.
  */
 export function decideEvent(current: FileState, next: FileState): TransitionDecision {
+  // The file's deletion ends it whatever attempt it is on.
+  if (next.status === 'expired' || current.status === 'expired') return decideTransition(current.status, next.status);
   if (next.attempt < current.attempt) {
     return { apply: false, reason: `attempt ${next.attempt} is over (the file is on attempt ${current.attempt})` };
   }
@@ -55,7 +60,7 @@ export function decideEvent(current: FileState, next: FileState): TransitionDeci
 
 export type RetryDecision = { retry: true; attempt: number } | { retry: false; reason: string };
 
-/** Only a `failed` file can be tried again: as the next attempt, which starts over at `pending`. */
+/** Only a `failed` file can be tried again (never one being deleted: the caller checks that): as the next attempt, which starts over at `pending`. */
 export function decideRetry(current: FileState): RetryDecision {
   if (current.status !== 'failed') {
     return { retry: false, reason: `the file is ${current.status}; only a failed file can be retried` };

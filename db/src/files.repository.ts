@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { FileState, FileStatus } from '@fileflow/common';
+import type { FileFormat, FileState, FileStatus } from '@fileflow/common';
 import type { Db } from './connection';
 import type { NewOutboxMessage } from './outbox.repository';
 import type { FileRow } from './schema';
@@ -32,6 +32,10 @@ export interface NewFileWithOutbox {
     readonly description: string;
     /** The API key that creates it (null: none). */
     readonly owner?: string | null;
+    /** What it is made as (default `txt`). */
+    readonly format?: FileFormat;
+    /** Its lifetime from its creation, in seconds (none: it never expires). */
+    readonly expiresInSeconds?: number | null;
   };
   readonly message: NewOutboxMessage;
   readonly idempotency?: NewIdempotencyKey;
@@ -61,6 +65,8 @@ export async function insertFilesWithOutbox(
       title: file.title,
       description: file.description,
       owner: file.owner ?? null,
+      format: file.format ?? 'txt',
+      expires_in: file.expiresInSeconds ?? null,
       idem_key: k?.key ?? null,
       idem_hash: k?.requestHash.toString('hex') ?? null,
       idem_ttl: k?.ttlSeconds ?? null,
@@ -76,7 +82,7 @@ export async function insertFilesWithOutbox(
   const { rows } = await sql<FileRow>`
     WITH r AS (
       SELECT * FROM jsonb_to_recordset(${doc}::jsonb) AS r(
-        id int, title text, description text, owner text, idem_key text, idem_hash text, idem_ttl int,
+        id int, title text, description text, owner text, format text, expires_in bigint, idem_key text, idem_hash text, idem_ttl int,
         message_id uuid, aggregatetype text, aggregateid text, type text, topic text, payload jsonb,
         traceparent text)
     ), k AS (
@@ -91,8 +97,9 @@ export async function insertFilesWithOutbox(
     ), w AS (
       SELECT * FROM r WHERE idem_key IS NULL OR id IN (SELECT file_id FROM k)
     ), f AS (
-      INSERT INTO files (id, title, description, status, owner)
-      SELECT id, title, description, 'pending', owner FROM w RETURNING *
+      INSERT INTO files (id, title, description, status, owner, format, expires_at)
+      SELECT id, title, description, 'pending', owner, format, now() + make_interval(secs => expires_in) FROM w
+      RETURNING *
     ), o AS (
       INSERT INTO outbox (id, aggregatetype, aggregateid, type, topic, payload, traceparent)
       SELECT message_id, aggregatetype, aggregateid, type, topic, payload, traceparent FROM w
@@ -149,24 +156,81 @@ export async function findFileById(db: Db, id: number, owner?: Owner): Promise<F
   return query.executeTakeFirst();
 }
 
+/** A file's state as the status consumer decides on it. */
+export interface LockedFileState extends FileState {
+  readonly createdAt: Date;
+  readonly format: FileFormat;
+  /** Whether the deletion of its object was asked for. */
+  readonly deletionRequested: boolean;
+}
+
 /**
  * Lock the files' rows for the rest of the transaction, in id order (so two transactions that
- * lock overlapping sets cannot deadlock), and return their states (status and attempt) and when
- * they were created. Ids that do not exist are absent from the result.
+ * lock overlapping sets cannot deadlock), and return their states (status and attempt), when
+ * they were created, their format and whether their deletion was asked for. Ids that do not
+ * exist are absent from the result.
  */
-export async function lockFileStates(
-  db: Db,
-  ids: readonly number[],
-): Promise<Map<number, FileState & { readonly createdAt: Date }>> {
+export async function lockFileStates(db: Db, ids: readonly number[]): Promise<Map<number, LockedFileState>> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('files')
-    .select(['id', 'status', 'attempt', 'created_at'])
+    .select(['id', 'status', 'attempt', 'created_at', 'format', 'deletion_requested_at'])
     .where('id', 'in', [...new Set(ids)])
     .orderBy('id')
     .forUpdate()
     .execute();
-  return new Map(rows.map((r) => [r.id, { status: r.status, attempt: r.attempt, createdAt: r.created_at }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        status: r.status,
+        attempt: r.attempt,
+        createdAt: r.created_at,
+        format: r.format,
+        deletionRequested: r.deletion_requested_at !== null,
+      },
+    ]),
+  );
+}
+
+/**
+ * Mark the files' deletion as asked for (their lifetime, if later or none, ending now); the
+ * caller writes each one's `file.delete` message in the same transaction. Files already marked
+ * keep their first mark.
+ */
+export async function markDeletionRequested(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('files')
+    .set({
+      deletion_requested_at: sql<Date>`now()`,
+      expires_at: sql<Date>`least(coalesce(expires_at, now()), now())`,
+      updated_at: sql<Date>`CURRENT_TIMESTAMP`,
+    })
+    .where('id', 'in', [...ids])
+    .where('deletion_requested_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Up to `limit` files whose lifetime has ended and whose deletion is not asked for yet, their
+ * rows locked for the rest of the transaction; rows another transaction holds are skipped, so
+ * several sweeps share the work.
+ */
+export async function lockDueForDeletion(
+  db: Db,
+  limit: number,
+): Promise<{ readonly id: number; readonly format: FileFormat }[]> {
+  return db
+    .selectFrom('files')
+    .select(['id', 'format'])
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .where('deletion_requested_at', 'is', null)
+    .orderBy('expires_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
 }
 
 /** One file, its row locked for the rest of the transaction. */

@@ -30,7 +30,7 @@ export async function ownerSummary(
   const mine = owner === null ? sql`owner IS NULL` : sql`owner = ${owner}`;
   const { rows } = await sql<{ status: FileStatus; n: string }>`
     SELECT status, count(*) AS n FROM files WHERE ${mine} GROUP BY status`.execute(db);
-  const byStatus: Record<FileStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0 };
+  const byStatus: Record<FileStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0, expired: 0 };
   for (const r of rows) byStatus[r.status] = Number(r.n);
   const { rows: failed } = await sql<{ id: number; error: string | null; at: Date }>`
     SELECT id, error, updated_at AS at FROM files

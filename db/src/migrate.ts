@@ -6,6 +6,7 @@ import * as fileAttempts from './migrations/0004-file-attempts';
 import * as inboxReceivedAt from './migrations/0005-inbox-received-at';
 import * as apiKeysIdempotency from './migrations/0006-api-keys-idempotency';
 import * as reportedTimes from './migrations/0007-reported-times';
+import * as formatsExpiry from './migrations/0008-formats-expiry';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-inbox-received-at': inboxReceivedAt,
   '0006-api-keys-idempotency': apiKeysIdempotency,
   '0007-reported-times': reportedTimes,
+  '0008-formats-expiry': formatsExpiry,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

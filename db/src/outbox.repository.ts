@@ -15,9 +15,15 @@ export interface NewOutboxMessage {
 
 /** Add a message to the outbox; call it inside the transaction that changes the aggregate. */
 export async function insertOutboxMessage(db: Db, m: NewOutboxMessage): Promise<void> {
+  await insertOutboxMessages(db, [m]);
+}
+
+/** Add messages to the outbox in one statement, in order; call it inside the transaction that changes them. */
+export async function insertOutboxMessages(db: Db, messages: readonly NewOutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
   await db
     .insertInto('outbox')
-    .values({ ...m, payload: JSON.stringify(m.payload) })
+    .values(messages.map((m) => ({ ...m, payload: JSON.stringify(m.payload) })))
     .execute();
 }
 

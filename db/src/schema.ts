@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, RawBuilder, Selectable } from 'kysely';
-import type { FileStatus } from '@fileflow/common';
+import type { FileFormat, FileStatus } from '@fileflow/common';
 
 /** `files`: the design's table, plus `error` (why a file failed) and `attempt` (its current attempt, from 1). */
 export interface FilesTable {
@@ -16,6 +16,11 @@ export interface FilesTable {
   reported_at: ColumnType<Date | null, never, Date | null>;
   /** When the file's `file.create` record reached Kafka, as the processor read it. */
   published_at: ColumnType<Date | null, never, Date | null>;
+  format: ColumnType<FileFormat, FileFormat | undefined, never>;
+  /** When the file's lifetime ends (null: never). */
+  expires_at: ColumnType<Date | null, Date | null | undefined, Date | RawBuilder<Date> | null>;
+  /** When the request to delete its object went to the outbox (null: not yet). */
+  deletion_requested_at: ColumnType<Date | null, never, Date | RawBuilder<Date>>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date | RawBuilder<Date>>;
 }

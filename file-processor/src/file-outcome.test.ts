@@ -1,5 +1,11 @@
 import { deterministicId, topicsWithSuffix, type RetryBudget } from '@fileflow/common';
-import { decideOutcome, outcomeRecords, type FileRequest } from './file-outcome';
+import {
+  decideOutcome,
+  deleteOutcomeRecords,
+  outcomeRecords,
+  type DeleteRequest,
+  type FileRequest,
+} from './file-outcome';
 
 const budget: RetryBudget = { budgetMs: 60_000, initialDelayMs: 1_000, maxDelayMs: 8_000, factor: 2 };
 const t0 = Date.parse('2026-12-03T10:00:00.000Z');
@@ -120,5 +126,42 @@ describe('outcomeRecords', () => {
       [{ status: 'failed', error: 'e' }],
     );
     expect(JSON.parse(String(t?.messages[0]?.value))).not.toHaveProperty('attempt');
+  });
+});
+
+describe('deleteOutcomeRecords', () => {
+  const topics = topicsWithSuffix('x');
+  const deletion = (fileId: number): DeleteRequest => ({
+    request: { fileId, format: 'pdf', reason: 'expired', timestamp: '2026-12-03T09:59:59.000Z' },
+    headers: { id: `00000000-0000-4000-8000-00000000000${fileId}`, type: 'file.delete' },
+    original: { value: Buffer.from(`{"fileId":${fileId}}`), headers: { type: 'file.delete' } },
+  });
+
+  it('announces done deletions on file.created as file.deleted, retries the transient ones, and says nothing of the failed', () => {
+    const out = deleteOutcomeRecords(
+      { topics, bucket: 'b', keyPrefix: 'f/', now: new Date(t0) },
+      [deletion(1), deletion(2), deletion(3)],
+      [
+        { status: 'completed', s3Location: 's3://b/f/1.pdf' },
+        { status: 'retrying', retry: { round: 1, firstFailedAt: t0, notBefore: t0 + 500, lastError: 'down' } },
+        { status: 'failed', error: 'denied' },
+      ],
+    );
+    expect(out.map((t) => [t.topic, t.messages.length])).toEqual([
+      [topics.fileCreated, 1],
+      [topics.fileCreateRetry, 1],
+    ]);
+    const deleted = out[0]?.messages[0];
+    expect(JSON.parse(String(deleted?.value))).toEqual({
+      fileId: 1,
+      status: 'expired',
+      s3Location: 's3://b/f/1.pdf',
+      timestamp: '2026-12-03T10:00:00.000Z',
+    });
+    expect(deleted?.headers).toMatchObject({
+      type: 'file.deleted',
+      id: deterministicId('00000000-0000-4000-8000-000000000001', 'file.deleted'),
+    });
+    expect(out[1]?.messages[0]?.headers).toMatchObject({ type: 'file.delete', 'retry-round': '1' });
   });
 });

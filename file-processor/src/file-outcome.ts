@@ -4,27 +4,36 @@ import {
   childTraceparent,
   deterministicId,
   encodeRecord,
+  formatOf,
   withPublishedAt,
   nextRetry,
   s3Location,
   type FileCreate,
   type FileCreated,
+  type FileDelete,
+  type FileDeleted,
+  type FileFormat,
   type MessageHeaders,
   type RetryBudget,
   type Topics,
 } from '@fileflow/common';
 import { objectKeyFor } from './render-file';
 import { retryHeaders, type RetryState } from './retry-state';
-import type { UploadResult } from './upload-file';
+import type { UploadResult } from './s3-request';
 
 /** A decoded request, with the record it came in (forwarded as it is to the retry topic). */
-export interface FileRequest {
-  readonly request: FileCreate;
+export interface ConsumedRequest<T extends FileCreate | FileDelete> {
+  readonly request: T;
   readonly headers: MessageHeaders;
   readonly original: { readonly value: Buffer | null; readonly headers: IHeaders | undefined };
   /** When the request reached Kafka (ms since the epoch), passed on for the file's timeline. */
   readonly publishedAt?: number | undefined;
 }
+
+/** A request to make a file (`file.create`). */
+export type FileRequest = ConsumedRequest<FileCreate>;
+/** A request to delete a file's object (`file.delete`). */
+export type DeleteRequest = ConsumedRequest<FileDelete>;
 
 /** What became of one request: an outcome to announce, or a later try on the retry topic. */
 export type ProcessOutcome =
@@ -32,8 +41,8 @@ export type ProcessOutcome =
   | { status: 'failed'; error: string }
   | { status: 'retrying'; retry: RetryState };
 
-export const locationOf = (bucket: string, keyPrefix: string, fileId: number): string =>
-  s3Location(bucket, objectKeyFor(keyPrefix, fileId));
+export const locationOf = (bucket: string, keyPrefix: string, fileId: number, format: FileFormat = 'txt'): string =>
+  s3Location(bucket, objectKeyFor(keyPrefix, fileId, format));
 
 /**
  * Decide the outcome of an upload that ran `round` (0 = the tries in place, as the request
@@ -94,22 +103,13 @@ export function outcomeRecords(
     const outcome = outcomes[i];
     if (!outcome) return;
     if (outcome.status === 'retrying') {
-      retries.push(
-        withPublishedAt(
-          {
-            key: String(request.fileId),
-            value: original.value,
-            headers: { ...original.headers, ...retryHeaders(outcome.retry) },
-          },
-          publishedAt,
-        ),
-      );
+      retries.push(retryRecord(request.fileId, original, outcome.retry, publishedAt));
       return;
     }
     const value: FileCreated = {
       fileId: request.fileId,
       title: request.title,
-      s3Location: locationOf(ctx.bucket, ctx.keyPrefix, request.fileId),
+      s3Location: locationOf(ctx.bucket, ctx.keyPrefix, request.fileId, formatOf(request)),
       status: outcome.status,
       ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
       timestamp: ctx.now.toISOString(),
@@ -130,6 +130,58 @@ export function outcomeRecords(
     { topic: ctx.topics.fileCreated, messages: created },
     { topic: ctx.topics.fileCreateRetry, messages: retries },
   ].filter((t) => t.messages.length > 0);
+}
+
+/**
+ * The records announcing what became of deletion requests: `file.deleted` (on the `file.created`
+ * topic, after what was said of the file's creation) for the done ones, the request again on the
+ * retry topic for the others. A deletion that failed for good is announced by nothing here: the
+ * caller sends its request to the dead-letter topic. Ids derive from the request id, as for
+ * `outcomeRecords`.
+ */
+export function deleteOutcomeRecords(
+  ctx: { topics: Topics; bucket: string; keyPrefix: string; now: Date },
+  requests: readonly DeleteRequest[],
+  outcomes: readonly ProcessOutcome[],
+  traceparents?: readonly string[],
+): TopicMessages[] {
+  const deleted: Message[] = [];
+  const retries: Message[] = [];
+  requests.forEach(({ request, headers, original, publishedAt }, i) => {
+    const outcome = outcomes[i];
+    if (outcome?.status === 'retrying') retries.push(retryRecord(request.fileId, original, outcome.retry, publishedAt));
+    if (outcome?.status !== 'completed') return;
+    const value: FileDeleted = {
+      fileId: request.fileId,
+      status: 'expired',
+      s3Location: locationOf(ctx.bucket, ctx.keyPrefix, request.fileId, formatOf(request)),
+      timestamp: ctx.now.toISOString(),
+    };
+    deleted.push(
+      encodeRecord(request.fileId, value, {
+        id: deterministicId(headers.id, 'file.deleted'),
+        type: 'file.deleted',
+        traceparent: traceparents?.[i] ?? childTraceparent(headers.traceparent),
+      }),
+    );
+  });
+  return [
+    { topic: ctx.topics.fileCreated, messages: deleted },
+    { topic: ctx.topics.fileCreateRetry, messages: retries },
+  ].filter((t) => t.messages.length > 0);
+}
+
+/** A request back on the retry topic: its record as it came, with where it stands in its retries. */
+function retryRecord(
+  fileId: number,
+  original: ConsumedRequest<FileCreate>['original'],
+  retry: RetryState,
+  publishedAt: number | undefined,
+): Message {
+  return withPublishedAt(
+    { key: String(fileId), value: original.value, headers: { ...original.headers, ...retryHeaders(retry) } },
+    publishedAt,
+  );
 }
 
 /** The request's `attempt`, carried onto what the processor publishes (left out for attempt 1, as it came). */

@@ -6,6 +6,7 @@ import {
   encodeRecord,
   withPublishedAt,
   fileLogFields,
+  formatOf,
   mapConcurrent,
   outgoingTraceparent,
   SpanKind,
@@ -20,18 +21,23 @@ import {
   type RetryPolicy,
   type Topics,
 } from '@fileflow/common';
+import type { TopicMessages } from 'kafkajs';
+import { deleteObject } from './delete-object';
 import {
   attemptField,
   decideOutcome,
+  deleteOutcomeRecords,
   locationOf,
   outcomeRecords,
+  type ConsumedRequest,
+  type DeleteRequest,
   type FileRequest,
   type ProcessOutcome,
 } from './file-outcome';
 import type { UploadMetrics } from './processor-metrics';
 import { uploadFile } from './upload-file';
 
-export type { FileRequest, ProcessOutcome } from './file-outcome';
+export type { DeleteRequest, FileRequest, ProcessOutcome } from './file-outcome';
 
 export interface ProcessFileDeps {
   readonly producer: Producer;
@@ -73,6 +79,7 @@ export async function processFileRequests(
 ): Promise<ProcessOutcome[]> {
   if (requests.length === 0) return [];
   return runInSpans(deps, requests, 'process file.create', {
+    records: (outcomes, traceparents) => outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes, traceparents),
     // `processing` goes out while the uploads run: it only has to precede the outcome, and the
     // status consumer ignores a `processing` that arrives after it anyway (forward only).
     alongside: (traceparents) =>
@@ -100,17 +107,37 @@ export async function processFileRequests(
 }
 
 /**
+ * Handle `file.delete` requests: delete each file's object (`uploadConcurrency` at a time, each
+ * tried a few times in place), then, in one Kafka request, announce `file.deleted` for the done
+ * ones and hand the ones that failed transiently to the retry topic. Ones that failed for good
+ * come back as `failed` outcomes, for the caller to send to the dead-letter topic.
+ */
+export async function processDeleteRequests(
+  deps: ProcessFileDeps,
+  requests: readonly DeleteRequest[],
+): Promise<ProcessOutcome[]> {
+  if (requests.length === 0) return [];
+  return runInSpans(deps, requests, 'process file.delete', {
+    records: (outcomes, traceparents) =>
+      deleteOutcomeRecords({ ...deps, now: deps.now() }, requests, outcomes, traceparents),
+    upload: (r, traceparent) => deleteInPlace(deps, r, traceparent),
+  });
+}
+
+/**
  * Each request's work in a span of its own (a child of the traceparent it came with), what is
  * sent about the request carrying that span: `alongside` (given every request's traceparent) runs
- * beside the uploads, then all outcomes go out in one Kafka request, and the spans end with them.
+ * beside the work, then all outcomes go out in one Kafka request (`records`), and the spans end
+ * with them.
  */
-export async function runInSpans<R extends FileRequest>(
+export async function runInSpans<R extends ConsumedRequest<FileRequest['request'] | DeleteRequest['request']>>(
   deps: ProcessFileDeps,
   requests: readonly R[],
   spanName: string,
   work: {
     alongside?: (traceparents: readonly string[]) => Promise<unknown>;
     upload: (request: R, traceparent: string | undefined) => Promise<ProcessOutcome>;
+    records: (outcomes: readonly ProcessOutcome[], traceparents: readonly string[]) => TopicMessages[];
   },
 ): Promise<ProcessOutcome[]> {
   const spans = requests.map((r) => processSpan(spanName, r));
@@ -122,9 +149,7 @@ export async function runInSpans<R extends FileRequest>(
         withSpan(spans[i]!, () => work.upload(r, traceparents[i])),
       ),
     ]);
-    await deps.producer.sendBatch({
-      topicMessages: outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes, traceparents),
-    });
+    await deps.producer.sendBatch({ topicMessages: work.records(outcomes, traceparents) });
     endProcessSpans(spans, outcomes);
     return outcomes;
   } catch (err) {
@@ -164,8 +189,41 @@ async function uploadInPlace(
   return outcome;
 }
 
+/**
+ * Delete one file's object, tried in place; a transient failure past those tries goes to the
+ * retry topic (by `decideOutcome`, as uploads do), one that can never succeed is `failed`.
+ */
+async function deleteInPlace(
+  deps: ProcessFileDeps,
+  { request, headers }: DeleteRequest,
+  traceparent: string | undefined,
+): Promise<ProcessOutcome> {
+  const log = deps.logger.child({ ...fileLogFields(request.fileId, traceparent), messageId: headers.id });
+  const firstTryAt = deps.now().getTime();
+  const result = await deleteObject(deps, request, deps.uploadRetry, {
+    onRetry: (err, attempt, delayMs) => log.warn('deletion failed, retrying', { attempt, delayMs, err: String(err) }),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  });
+  if (result.ok) deps.faults?.hit('processor.after-delete');
+  else log.warn('deletion failed', { error: result.detail });
+  const outcome = decideOutcome(result, {
+    location: locationOf(deps.bucket, deps.keyPrefix, request.fileId, formatOf(request)),
+    round: 0,
+    firstFailedAt: firstTryAt,
+    now: deps.now().getTime(),
+    budget: deps.retryBudget,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  if (outcome.status === 'completed') log.info('object deleted', { reason: request.reason });
+  if (outcome.status === 'failed') log.error('deletion failed for good', { error: outcome.error });
+  return outcome;
+}
+
 /** The span of one request's processing: a consumer span, child of the request's traceparent. */
-export function processSpan(name: string, { request, headers }: FileRequest): Span {
+export function processSpan(
+  name: string,
+  { request, headers }: ConsumedRequest<FileRequest['request'] | DeleteRequest['request']>,
+): Span {
   return startSpan(name, {
     kind: SpanKind.CONSUMER,
     parent: headers.traceparent,

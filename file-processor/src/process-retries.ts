@@ -1,13 +1,21 @@
-import { fileLogFields } from '@fileflow/common';
-import { decideOutcome, locationOf, type FileRequest, type ProcessOutcome } from './file-outcome';
+import { fileLogFields, formatOf, type FileCreate, type FileDelete } from '@fileflow/common';
+import { deleteObject } from './delete-object';
+import {
+  decideOutcome,
+  deleteOutcomeRecords,
+  locationOf,
+  outcomeRecords,
+  type ConsumedRequest,
+  type ProcessOutcome,
+} from './file-outcome';
 import { runInSpans, type ProcessFileDeps } from './process-file-requests';
 import type { RetryState } from './retry-state';
 import { uploadFile } from './upload-file';
 
 /** A request taken from the retry topic, with where it stands in its retries. */
-export interface RetryRequest extends FileRequest {
+export type RetryRequest<T extends FileCreate | FileDelete = FileCreate> = ConsumedRequest<T> & {
   readonly retry: RetryState;
-}
+};
 
 /** A retry slice gave up waiting: its partition is moving to another consumer, or this one stops. */
 export class RetryWaitAbandoned extends Error {
@@ -49,13 +57,31 @@ export async function processRetries(
 ): Promise<ProcessOutcome[]> {
   if (requests.length === 0) return [];
   return runInSpans(deps, requests, 'retry upload file.create', {
+    records: (outcomes, traceparents) => outcomeRecords({ ...deps, now: deps.now() }, requests, outcomes, traceparents),
+    upload: (r, traceparent) => retryOnce(deps, r, traceparent),
+  });
+}
+
+/**
+ * Deletions from the retry topic, as `processRetries` does uploads: each waits until due, gets one
+ * more try, then `file.deleted` for the done ones and the others back on the retry topic; the
+ * ones failed for good come back `failed`, for the caller to send to the dead-letter topic.
+ */
+export async function processDeleteRetries(
+  deps: ProcessFileDeps & { readonly signal: AbortSignal },
+  requests: readonly RetryRequest<FileDelete>[],
+): Promise<ProcessOutcome[]> {
+  if (requests.length === 0) return [];
+  return runInSpans(deps, requests, 'retry file.delete', {
+    records: (outcomes, traceparents) =>
+      deleteOutcomeRecords({ ...deps, now: deps.now() }, requests, outcomes, traceparents),
     upload: (r, traceparent) => retryOnce(deps, r, traceparent),
   });
 }
 
 async function retryOnce(
   deps: ProcessFileDeps & { readonly signal: AbortSignal },
-  { request, headers, retry }: RetryRequest,
+  { request, headers, retry }: RetryRequest<FileCreate | FileDelete>,
   traceparent: string | undefined,
 ): Promise<ProcessOutcome> {
   const log = deps.logger.child({
@@ -66,22 +92,27 @@ async function retryOnce(
   const waitMs = Math.min(retry.notBefore - deps.now().getTime(), deps.retryBudget.maxDelayMs);
   if (!(await waitFor(waitMs, deps.signal))) throw new RetryWaitAbandoned();
   const startedAt = deps.now().getTime();
-  const result = await uploadFile(deps, request, { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, factor: 1 });
-  deps.metrics?.observe((deps.now().getTime() - startedAt) / 1000, result);
-  if (result.ok) deps.faults?.hit('processor.after-upload');
-  else log.warn('upload failed', { error: result.detail });
+  const once = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0, factor: 1 };
+  const isUpload = headers.type === 'file.create';
+  const result = isUpload
+    ? await uploadFile(deps, request as FileCreate, once)
+    : await deleteObject(deps, request as FileDelete, once);
+  if (isUpload) deps.metrics?.observe((deps.now().getTime() - startedAt) / 1000, result);
+  if (result.ok) deps.faults?.hit(isUpload ? 'processor.after-upload' : 'processor.after-delete');
+  if (!result.ok) log.warn(isUpload ? 'upload failed' : 'deletion failed', { error: result.detail });
   const outcome = decideOutcome(result, {
-    location: locationOf(deps.bucket, deps.keyPrefix, request.fileId),
+    location: locationOf(deps.bucket, deps.keyPrefix, request.fileId, formatOf(request)),
     round: retry.round,
     firstFailedAt: retry.firstFailedAt,
     now: deps.now().getTime(),
     budget: deps.retryBudget,
     ...(deps.random ? { random: deps.random } : {}),
   });
-  if (outcome.status === 'completed') log.info('upload succeeded on retry');
-  if (outcome.status === 'failed') log.error('upload failed for good', { error: outcome.error });
+  const what = isUpload ? 'upload' : 'deletion';
+  if (outcome.status === 'completed') log.info(`${what} succeeded on retry`);
+  if (outcome.status === 'failed') log.error(`${what} failed for good`, { error: outcome.error });
   if (outcome.status === 'retrying') {
-    log.warn('upload failed again; retrying later', {
+    log.warn(`${what} failed again; retrying later`, {
       notBefore: new Date(outcome.retry.notBefore).toISOString(),
       error: outcome.retry.lastError,
     });

@@ -15,5 +15,7 @@ describe('renderFile', () => {
 describe('objectKeyFor', () => {
   it('derives the key from the file id only', () => {
     expect(objectKeyFor('files/', 42)).toBe('files/42.txt');
+    expect(objectKeyFor('files/', 42, 'pdf')).toBe('files/42.pdf');
+    expect(objectKeyFor('files/', 42, 'docx')).toBe('files/42.docx');
   });
 });

@@ -1,3 +1,5 @@
+import type { FileFormat } from '@fileflow/common';
+
 /**
  * The text file for a request: the title, underlined, then the description.
  * Pure and deterministic, so a redelivered request writes the very same bytes.
@@ -7,9 +9,9 @@ export function renderFile(title: string, description: string): string {
 }
 
 /**
- * The object key of a file: derived from the file id only (never from user text), so it is
- * always a safe key and a redelivery overwrites the same object instead of adding another.
+ * The object key of a file: derived from the file id and its format only (never from user text),
+ * so it is always a safe key and a redelivery overwrites the same object instead of adding another.
  */
-export function objectKeyFor(prefix: string, fileId: number): string {
-  return `${prefix}${fileId}.txt`;
+export function objectKeyFor(prefix: string, fileId: number, format: FileFormat = 'txt'): string {
+  return `${prefix}${fileId}.${format}`;
 }

@@ -24,6 +24,7 @@ describe.each([
   ['npm run chaos', 'lab/src/chaos/cli.ts'],
   ['npm run audit', 'ops/src/audit/cli.ts'],
   ['npm run dlq:replay', 'ops/src/dlq/cli.ts'],
+  ['npm run sweep', 'ops/src/sweep/cli.ts'],
   ['npm run keys', 'ops/src/keys/cli.ts'],
   ['npm run bench', 'lab/src/bench/cli.ts'],
   ['npm run migration:run', 'db/src/migrate-cli.ts'],

@@ -9,3 +9,4 @@ export * from './free-port';
 export * from './raw-http';
 export * from './prometheus-text';
 export * from './otlp-receiver';
+export * from './consumer-lag';

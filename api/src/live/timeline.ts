@@ -12,7 +12,7 @@ export interface TransitionRecord {
   readonly publishedAt: Date | null;
 }
 
-export type TimelineStep = 'committed' | 'published' | 'processing' | 'uploaded' | 'completed' | 'failed';
+export type TimelineStep = 'committed' | 'published' | 'processing' | 'uploaded' | 'completed' | 'failed' | 'expired';
 
 export interface Timeline {
   readonly attempt: number;
@@ -23,7 +23,7 @@ export interface Timeline {
  * A file's journey in its current attempt, from what the system keeps (`file_transitions`):
  * committed (the API's transaction), published (its record reached Kafka), processing (the
  * processor began), uploaded (the object written), then completed or failed (the status
- * committed). A step the records do not tell is left out. Pure.
+ * committed), and expired (its object deleted). A step the records do not tell is left out. Pure.
  */
 export function timelineOf(transitions: readonly TransitionRecord[]): Timeline {
   const attempt = transitions.reduce((a, t) => Math.max(a, t.attempt), 1);
@@ -32,12 +32,15 @@ export function timelineOf(transitions: readonly TransitionRecord[]): Timeline {
   const pending = find('pending');
   const processing = find('processing');
   const final = find('completed') ?? find('failed');
+  // Expiry ends the file whatever attempt it is on (the transition keeps the attempt it ended).
+  const expired = mine.find((t) => t.to === 'expired');
   const steps: { step: TimelineStep; at: Date | null | undefined }[] = [
     { step: 'committed', at: pending?.at },
     { step: 'published', at: processing?.publishedAt ?? final?.publishedAt },
     { step: 'processing', at: processing?.reportedAt },
     ...(final?.to === 'completed' ? [{ step: 'uploaded' as const, at: final.reportedAt }] : []),
     ...(final ? [{ step: final.to as 'completed' | 'failed', at: final.at }] : []),
+    { step: 'expired', at: expired?.at },
   ];
   return {
     attempt,

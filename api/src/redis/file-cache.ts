@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
-import { fileVersion, type Logger } from '@fileflow/common';
+import { fileVersion, type FileState, type Logger } from '@fileflow/common';
 import type { FileRow } from '@fileflow/db';
 
 /**
  * A read-through cache of files in Redis, safe against stale writes. Every entry carries the
- * file's version (`fileVersion`: it grows with every status change and attempt), and a write
+ * file's version (`cacheVersion`: it grows with every status change, attempt and deletion request), and a write
  * only lands if the entry holds no newer version. The status consumer, inside the transaction
  * that updates a file and before it commits, writes a marker with the new version (`invalidate`):
  * a reader that read the row before the commit can no longer put its older copy back, and every
@@ -20,6 +20,7 @@ import type { FileRow } from '@fileflow/db';
 export interface FileCache {
   get(id: number): Promise<FileRow | undefined>;
   put(row: FileRow): Promise<void>;
+  /** Mark the files changed: `version` is each one's `cacheVersion` after the change. */
   invalidate(changes: readonly { id: number; version: number }[]): Promise<void>;
 }
 
@@ -38,10 +39,20 @@ type CacheRedis = Redis & {
   fileflowSetIfNotNewer(key: string, version: number, value: string, ttlSeconds: number): Promise<number>;
 };
 
-interface StoredRow extends Omit<FileRow, 'created_at' | 'updated_at'> {
-  created_at: string;
-  updated_at: string;
-}
+type DateColumn = 'created_at' | 'updated_at' | 'reported_at' | 'published_at' | 'expires_at' | 'deletion_requested_at';
+type StoredRow = Omit<FileRow, DateColumn> & Record<DateColumn, string | null>;
+
+const dateOrNull = (v: string | null | undefined): Date | null => (v ? new Date(v) : null);
+
+/**
+ * The version of a file as the cache orders its copies: `fileVersion` (status and attempt), and
+ * whether its deletion was asked for, which changes what a reader sees without changing either.
+ */
+export const cacheVersion = (f: FileState & { readonly deletionRequested: boolean }): number =>
+  fileVersion(f) * 2 + (f.deletionRequested ? 1 : 0);
+
+const rowVersion = (row: FileRow): number =>
+  cacheVersion({ status: row.status, attempt: row.attempt, deletionRequested: row.deletion_requested_at !== null });
 
 export function createFileCache(o: { redis: Redis; keyPrefix: string; ttlSeconds: number; logger: Logger }): FileCache {
   const redis = o.redis as CacheRedis;
@@ -59,10 +70,18 @@ export function createFileCache(o: { redis: Redis; keyPrefix: string; ttlSeconds
       const json = raw.slice(raw.indexOf('|') + 1);
       if (!json) return undefined; // a marker: the file changed since it was cached
       const stored = JSON.parse(json) as StoredRow;
-      return { ...stored, created_at: new Date(stored.created_at), updated_at: new Date(stored.updated_at) };
+      return {
+        ...stored,
+        created_at: new Date(stored.created_at ?? 0),
+        updated_at: new Date(stored.updated_at ?? 0),
+        reported_at: dateOrNull(stored.reported_at),
+        published_at: dateOrNull(stored.published_at),
+        expires_at: dateOrNull(stored.expires_at),
+        deletion_requested_at: dateOrNull(stored.deletion_requested_at),
+      };
     },
     async put(row) {
-      const version = fileVersion({ status: row.status, attempt: row.attempt });
+      const version = rowVersion(row);
       await redis
         .fileflowSetIfNotNewer(key(row.id), version, JSON.stringify(row), o.ttlSeconds)
         .catch(skipped('write'));

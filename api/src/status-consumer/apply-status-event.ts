@@ -1,5 +1,7 @@
-import { fileVersion, noFaults, type Faults, type FileStatus } from '@fileflow/common';
-import { lockFileStates, recordInboxReceipts, updateFileStatuses, type Db } from '@fileflow/db';
+import { childTraceparent, noFaults, type Faults, type FileStatus, type Topics } from '@fileflow/common';
+import { insertOutboxMessages, lockFileStates, recordInboxReceipts, updateFileStatuses, type Db } from '@fileflow/db';
+import { fileDeleteOutboxMessage } from '../file-delete-message';
+import { cacheVersion } from '../redis/file-cache';
 import { planStatusBatch, type ApplyOutcome, type ReceivedStatusEvent } from './plan-status-batch';
 
 /** A file and its version after a change (`fileVersion`). */
@@ -22,7 +24,8 @@ export const statusConsumerName = 'api-status-consumer';
 /**
  * Apply status events to `files`, each at most once, only forward and only to the attempt they
  * belong to, in one transaction of
- * three statements whatever the batch size: lock the files (in id order, so concurrent
+ * three statements whatever the batch size (a fourth when an upload ended after its file's
+ * deletion was asked for: its `file.delete` goes out again, `deleteAgain`): lock the files (in id order, so concurrent
  * transactions cannot deadlock), decide (`planStatusBatch`), write the inbox receipts (a
  * message taken before only raises its duplicate count), write the files' new statuses.
  * Database errors propagate and roll everything back, so the caller does not commit the Kafka
@@ -38,8 +41,11 @@ export async function applyStatusEvents(
     faults = noFaults,
     beforeCommit,
     afterCommit,
+    deleteAgain,
   }: {
     faults?: Faults;
+    /** How the `file.delete` messages of uploads that ended after their file's deletion are made. */
+    deleteAgain?: { topics: Topics; newId: () => string; now: () => Date };
     beforeCommit?: (changed: FileVersion[]) => Promise<void>;
     afterCommit?: (applied: AppliedChange[]) => void;
   } = {},
@@ -54,6 +60,20 @@ export async function applyStatusEvents(
     const plan = planStatusBatch(statusConsumerName, states, events);
     const existed = await recordInboxReceipts(trx, plan.receipts);
     await updateFileStatuses(trx, plan.changes);
+    if (deleteAgain && plan.deleteAgain.length > 0) {
+      await insertOutboxMessages(
+        trx,
+        plan.deleteAgain.map((f) =>
+          fileDeleteOutboxMessage(f, {
+            topics: deleteAgain.topics,
+            messageId: deleteAgain.newId(),
+            traceparent: childTraceparent(f.traceparent),
+            now: deleteAgain.now(),
+            reason: 'late-upload',
+          }),
+        ),
+      );
+    }
     if (plan.changes.length > 0) faults.hit('status.before-commit'); // failure suite: crash with the updates not yet committed
     const outcomes = plan.outcomes.map((o, i): ApplyOutcome =>
       existed.has(events[i]?.headers.id ?? '') && o.kind !== 'unknown-file' ? { kind: 'duplicate' } : o,
@@ -62,7 +82,11 @@ export async function applyStatusEvents(
       await beforeCommit(
         plan.changes.map((c) => ({
           id: c.id,
-          version: fileVersion({ status: c.status, attempt: states.get(c.id)?.attempt ?? 1 }),
+          version: cacheVersion({
+            status: c.status,
+            attempt: states.get(c.id)?.attempt ?? 1,
+            deletionRequested: states.get(c.id)?.deletionRequested ?? false,
+          }),
         })),
       );
     }

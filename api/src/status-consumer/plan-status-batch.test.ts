@@ -20,10 +20,8 @@ const created = (fileId: number, id: string, status: 'completed' | 'failed' = 'c
 const times = { reportedAt: new Date('2026-11-24T00:00:00.000Z'), publishedAt: null };
 const plan = (statuses: Array<[number, FileStatus]>, events: ReceivedStatusEvent[]) =>
   planStatusBatch('c', new Map(statuses.map(([id, status]) => [id, { status, attempt: 1 }])), events);
-const ofAttempt = (attempt: number, e: ReceivedStatusEvent): ReceivedStatusEvent => ({
-  ...e,
-  event: { ...e.event, attempt },
-});
+const ofAttempt = (attempt: number, e: ReceivedStatusEvent): ReceivedStatusEvent =>
+  ({ ...e, event: { ...e.event, attempt } }) as ReceivedStatusEvent;
 
 it('applies forward moves; the last one per file is what is written, with the terminal fields', () => {
   const p = plan([[1, 'pending']], [processing(1, 'a'), created(1, 'b')]);
@@ -116,4 +114,43 @@ it('keeps when the request reached Kafka, from the event that carries it', () =>
       publishedAt,
     },
   ]);
+});
+
+describe('deletion', () => {
+  const deleted = (fileId: number, id: string): ReceivedStatusEvent => ({
+    event: {
+      fileId,
+      status: 'expired',
+      s3Location: `s3://b/files/${fileId}.txt`,
+      timestamp: '2026-11-24T00:00:00.000Z',
+    },
+    headers: { id, type: 'file.deleted' },
+  });
+  const deleting = (status: FileStatus, attempt = 1) =>
+    new Map([[1, { status, attempt, deletionRequested: true, format: 'pdf' as const }]]);
+
+  it('expires a file whatever its status and attempt, keeping no location; nothing moves it after', () => {
+    const p = planStatusBatch('c', deleting('failed', 3), [deleted(1, 'd'), created(1, 'late')]);
+    expect(p.outcomes).toEqual([
+      { kind: 'applied' },
+      { kind: 'ignored', reason: 'expired is terminal; completed ignored' },
+    ]);
+    expect(p.changes).toEqual([{ id: 1, status: 'expired', s3Location: null, ...times }]);
+  });
+
+  it('asks for the deletion again, once, when an upload ends after the deletion was asked for', () => {
+    const p = planStatusBatch('c', deleting('processing'), [created(1, 'a'), created(1, 'a'), deleted(1, 'd')]);
+    expect(p.deleteAgain).toEqual([{ id: 1, format: 'pdf' }]);
+  });
+
+  it('asks again for an upload reported after the file expired, repeats included', () => {
+    expect(planStatusBatch('c', deleting('expired'), [created(1, 'late')]).deleteAgain).toEqual([
+      { id: 1, format: 'pdf' },
+    ]);
+  });
+
+  it('asks nothing again for a failed upload, or for a file whose deletion was not asked for', () => {
+    expect(planStatusBatch('c', deleting('processing'), [created(1, 'f', 'failed')]).deleteAgain).toEqual([]);
+    expect(plan([[1, 'processing']], [created(1, 'a')]).deleteAgain).toEqual([]);
+  });
 });

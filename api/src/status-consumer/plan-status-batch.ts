@@ -2,13 +2,21 @@ import {
   attemptOf,
   decideEvent,
   type FileCreated,
+  type FileDeleted,
+  type FileFormat,
   type FileProcessing,
   type FileState,
   type MessageHeaders,
 } from '@fileflow/common';
 import type { FileStatusChange, InboxReceipt } from '@fileflow/db';
 
-export type StatusEvent = FileCreated | FileProcessing;
+export type StatusEvent = FileCreated | FileProcessing | FileDeleted;
+
+/** A file's state as a batch is decided on it: whether its deletion was asked for, and its format. */
+export interface PlannedFileState extends FileState {
+  readonly deletionRequested?: boolean;
+  readonly format?: FileFormat;
+}
 
 export interface ReceivedStatusEvent {
   readonly event: StatusEvent;
@@ -28,6 +36,11 @@ export interface StatusBatchPlan {
   readonly receipts: InboxReceipt[];
   /** Each file's final change (the latest forward move wins; fields come from the terminal event). */
   readonly changes: FileStatusChange[];
+  /**
+   * Files whose object must be deleted again: an upload ended (`completed`) after their deletion
+   * was asked for, so it may have written the object after the deletion ran. Each once.
+   */
+  readonly deleteAgain: { readonly id: number; readonly format: FileFormat; readonly traceparent?: string }[];
 }
 
 /**
@@ -42,18 +55,27 @@ export interface StatusBatchPlan {
  */
 export function planStatusBatch(
   consumer: string,
-  states: ReadonlyMap<number, FileState>,
+  states: ReadonlyMap<number, PlannedFileState>,
   events: readonly ReceivedStatusEvent[],
 ): StatusBatchPlan {
   const status = new Map(states);
   const receipts = new Map<string, InboxReceipt>();
   const outcomes: ApplyOutcome[] = [];
   const changes = new Map<number, FileStatusChange>();
+  const deleteAgain = new Map<number, StatusBatchPlan['deleteAgain'][number]>();
   for (const { event, headers, publishedAt } of events) {
     const current = status.get(event.fileId);
     if (current === undefined) {
       outcomes.push({ kind: 'unknown-file' });
       continue;
+    }
+    // Whether applied, ignored or a repeat: the upload it reports may have run after the deletion.
+    if (event.status === 'completed' && current.deletionRequested && !deleteAgain.has(event.fileId)) {
+      deleteAgain.set(event.fileId, {
+        id: event.fileId,
+        format: current.format ?? 'txt',
+        ...(headers.traceparent ? { traceparent: headers.traceparent } : {}),
+      });
     }
     const seen = receipts.get(headers.id);
     if (seen) {
@@ -61,7 +83,8 @@ export function planStatusBatch(
       outcomes.push({ kind: 'duplicate' });
       continue;
     }
-    const decision = decideEvent(current, { status: event.status, attempt: attemptOf(event) });
+    const attempt = event.status === 'expired' ? current.attempt : attemptOf(event);
+    const decision = decideEvent(current, { status: event.status, attempt });
     receipts.set(headers.id, {
       consumer,
       messageId: headers.id,
@@ -80,19 +103,20 @@ export function planStatusBatch(
       reportedAt: new Date(event.timestamp),
       publishedAt: publishedAt ?? changes.get(event.fileId)?.publishedAt ?? null,
     };
-    changes.set(
-      event.fileId,
-      event.status === 'processing'
-        ? { id: event.fileId, status: 'processing', ...times }
-        : {
-            id: event.fileId,
-            status: event.status,
-            s3Location: event.s3Location,
-            error: event.error ?? null,
-            ...times,
-          },
-    );
+    changes.set(event.fileId, statusChange(event, times));
     outcomes.push({ kind: 'applied' });
   }
-  return { outcomes, receipts: [...receipts.values()], changes: [...changes.values()] };
+  return {
+    outcomes,
+    receipts: [...receipts.values()],
+    changes: [...changes.values()],
+    deleteAgain: [...deleteAgain.values()],
+  };
+}
+
+/** What an applied event writes to its file: an expired file keeps no location (its object is gone). */
+function statusChange(event: StatusEvent, times: { reportedAt: Date; publishedAt: Date | null }): FileStatusChange {
+  if (event.status === 'processing') return { id: event.fileId, status: 'processing', ...times };
+  if (event.status === 'expired') return { id: event.fileId, status: 'expired', s3Location: null, ...times };
+  return { id: event.fileId, status: event.status, s3Location: event.s3Location, error: event.error ?? null, ...times };
 }

@@ -10,7 +10,10 @@ import {
   decodeRecord,
   fileCreatedSchema,
   fileProcessingSchema,
+  fileDeletedSchema,
+  headerString,
   type ConsumedRecord,
+  type Decoded,
   type ConsumerMetrics,
   type DeadLetter,
   type Faults,
@@ -21,7 +24,7 @@ import {
 import type { Db } from '@fileflow/db';
 import type { FileCache } from '../redis/file-cache';
 import { applyStatusEvents } from './apply-status-event';
-import type { ReceivedStatusEvent } from './plan-status-batch';
+import type { ReceivedStatusEvent, StatusEvent } from './plan-status-batch';
 import type { StatusMetrics } from './status-metrics';
 
 export interface StatusConsumerDeps {
@@ -30,6 +33,8 @@ export interface StatusConsumerDeps {
   readonly topics: Topics;
   readonly groupId: string;
   readonly logger: Logger;
+  /** Ids of the outbox messages it writes (a file's deletion asked for again). */
+  readonly newId: () => string;
   readonly faults?: Faults;
   /** Told of every change before it commits (see `FileCache`). */
   readonly cache?: FileCache | undefined;
@@ -40,7 +45,18 @@ export interface StatusConsumerDeps {
 export type StatusConsumer = WatchedRecordConsumer;
 
 /**
- * Consumes `file.processing` and `file.created` and applies them to `files`, a slice of
+ * A status record by its topic and type: `file.processing`, or on `file.created` either what the
+ * processor said of the file's creation or (`file.deleted`) that its object is gone.
+ */
+function decodeStatusRecord(record: ConsumedRecord, topics: Topics): Decoded<StatusEvent> {
+  if (record.topic === topics.fileProcessing) return decodeRecord(record.message, fileProcessingSchema);
+  return headerString(record.message.headers, 'type') === 'file.deleted'
+    ? decodeRecord(record.message, fileDeletedSchema)
+    : decodeRecord(record.message, fileCreatedSchema);
+}
+
+/**
+ * Consumes `file.processing` and `file.created` (with `file.deleted`) and applies them to `files`, a slice of
  * records per transaction (slices of several partitions that arrive together share one). The offsets are committed only after the transaction committed
  * (and unknown files went to the dead-letter topic), so a crash or a database outage means
  * redelivery, never loss; the inbox makes redelivery harmless.
@@ -54,6 +70,7 @@ export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
       ...(deps.faults ? { faults: deps.faults } : {}),
       ...(cache ? { beforeCommit: (changed) => cache.invalidate(changed) } : {}),
       ...(deps.metrics ? { afterCommit: (applied) => deps.metrics?.status.applied(applied, Date.now()) } : {}),
+      deleteAgain: { topics: deps.topics, newId: deps.newId, now: () => new Date() },
     }),
   );
   return createRecordConsumer({
@@ -66,8 +83,7 @@ export function createStatusConsumer(deps: StatusConsumerDeps): StatusConsumer {
       const dead: DeadLetter[] = [];
       const events: Array<ReceivedStatusEvent & { record: ConsumedRecord }> = [];
       for (const record of records) {
-        const schema = record.topic === deps.topics.fileProcessing ? fileProcessingSchema : fileCreatedSchema;
-        const decoded = decodeRecord(record.message, schema);
+        const decoded = decodeStatusRecord(record, deps.topics);
         if (decoded.ok) {
           const publishedAt = publishedAtOf(record.message.headers);
           events.push({

@@ -7,8 +7,9 @@ export interface StatusMetrics {
 }
 
 /**
- * Status transitions by from and to, and the end-to-end time of every file that reaches a final
- * status: from its creation (the API's transaction) to the commit of that status.
+ * Status transitions by from and to (expirations included), and the end-to-end time of every
+ * attempt that ends (`completed` or `failed`): from the file's creation (the API's transaction) to
+ * the commit of that status.
  */
 export function statusMetrics(registry: Registry): StatusMetrics {
   const transitions = counter(registry, 'fileflow_status_transitions_total', 'file status changes applied', [
@@ -26,7 +27,9 @@ export function statusMetrics(registry: Registry): StatusMetrics {
     applied(changes, now) {
       for (const c of changes) {
         transitions.inc({ from: c.from, to: c.to });
-        if (isTerminal(c.to)) endToEnd.observe({ status: c.to }, Math.max(0, now - c.createdAt.getTime()) / 1000);
+        // An attempt's end; expiry ends the file's lifetime, which is not the pipeline's latency.
+        if (isTerminal(c.to) && c.to !== 'expired')
+          endToEnd.observe({ status: c.to }, Math.max(0, now - c.createdAt.getTime()) / 1000);
       }
     },
   };

@@ -1,8 +1,9 @@
+import type { FileFormat } from '@fileflow/common';
 import { renderFile } from '../render-file';
 import { renderDocx } from './render-docx';
 import { renderPdf } from './render-pdf';
 
-export type FileFormat = 'txt' | 'pdf' | 'docx';
+export type { FileFormat } from '@fileflow/common';
 
 export interface RenderedFile {
   readonly body: Buffer;

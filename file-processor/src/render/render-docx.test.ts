@@ -1,25 +1,8 @@
 import fc from 'fast-check';
 import { strFromU8, unzipSync } from 'fflate';
+import { docxParagraphs as paragraphs } from './read-docx';
 import { renderDocx } from './render-docx';
 import { awkwardDescriptions, awkwardText, awkwardTitles, sampleTitle } from './test-inputs';
-
-/** The text of each paragraph of word/document.xml: w:t texts, a w:tab a tab, a w:br a line feed. */
-function paragraphs(docx: Buffer): { text: string; bidi: boolean }[] {
-  const xml = strFromU8(unzipSync(docx)['word/document.xml']!);
-  return [...xml.matchAll(/<w:p>(.*?)<\/w:p>/gs)].map(([, p = '']) => ({
-    bidi: p.includes('<w:bidi/>'),
-    text: [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:tab\/>|<w:br\/>/g)]
-      .map(([tag, t]) => (tag === '<w:tab/>' ? '\t' : tag === '<w:br/>' ? '\n' : unescapeXml(t ?? '')))
-      .join(''),
-  }));
-}
-
-function unescapeXml(s: string): string {
-  return s.replace(
-    /&(lt|gt|quot|apos|amp);/g,
-    (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!,
-  );
-}
 
 /** Title, then the description's lines, as read back. */
 async function readBack(title: string, description: string) {

@@ -19,6 +19,7 @@ import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBackl
 import { runEndToEnd } from './e2e-phase';
 import {
   measureObservabilityCost,
+  formatSettings,
   observabilitySettings,
   startTraceSink,
   type ObservabilityCost,
@@ -295,6 +296,25 @@ async function main(o: BenchOptions): Promise<number> {
     }
   }
 
+  let formats: ObservabilityCost[] | undefined;
+  if (o.phases.has('formats')) {
+    formats = [];
+    for (const s of formatSettings) {
+      log(`formats: ${s.setting}, closed loop for ${o.maxSeconds} s (polling)`);
+      const r = await attempt(`formats ${s.setting}`, errors, () =>
+        withWorld('polling', (w) =>
+          measureObservabilityCost(w, s, {
+            traceUrl: '',
+            connections: o.connections,
+            seconds: o.maxSeconds,
+            drainTimeoutMs: o.drainTimeoutS * 1000,
+          }),
+        ),
+      );
+      if (r) formats.push(r);
+    }
+  }
+
   let observability: ObservabilityCost[] | undefined;
   if (o.phases.has('observability')) {
     const sink = await startTraceSink();
@@ -330,6 +350,7 @@ async function main(o: BenchOptions): Promise<number> {
     api,
     apiVariants,
     ...(observability ? { observability } : {}),
+    ...(formats ? { formats } : {}),
     drains,
     claimPlan,
     apiProfile,

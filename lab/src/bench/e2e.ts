@@ -246,10 +246,12 @@ export async function maxRate(
     drainTimeoutMs: number;
     extraPids?: Record<string, number | undefined>;
     csvPath?: string | undefined;
+    /** More fields of each POST's body (a format). */
+    extraBody?: Record<string, unknown>;
   },
 ): Promise<MaxRateResult> {
   const before = await maxFileId(world);
-  const load = await postFilesWithAutocannon(await world.baseUrl(), o.connections, o.seconds);
+  const load = await postFilesWithAutocannon(await world.baseUrl(), o.connections, o.seconds, {}, o.extraBody);
   const drained = await waitForDrain(world, o.drainTimeoutMs);
   const rssMb: Record<string, number | undefined> = {
     api: peakRssMb(world.api.pid),

@@ -68,14 +68,16 @@ export function runCannon(url: string, r: CannonRequest, connections: number, se
   });
 }
 
-/** `runCannon` of POST /files (`headers` added, e.g. an API key). */
+/** `runCannon` of POST /files (`headers` added, e.g. an API key; `extra` fields in the body). */
 export function postFilesWithAutocannon(
   url: string,
   connections: number,
   seconds: number,
   headers: Record<string, string> = {},
+  /** More fields of the body (a format). */
+  extra: Record<string, unknown> = {},
 ): Promise<CannonResult> {
-  const body = JSON.stringify({ title: 'bench file', description: 'posted by autocannon' });
+  const body = JSON.stringify({ title: 'bench file', description: 'posted by autocannon', ...extra });
   return runCannon(url, { method: 'POST', path: () => '/files', headers, body, okStatus: 202 }, connections, seconds);
 }
 

@@ -14,12 +14,29 @@ export interface ObservabilityCost {
   readonly rssMb: Record<string, number | undefined>;
 }
 
+/** How the services run, and what they are asked to make, for one closed-loop measurement. */
+export interface CostSetting {
+  readonly setting: string;
+  readonly env: Record<string, string>;
+  readonly traces: boolean;
+  /** More fields of each POST's body (a format). */
+  readonly body?: Record<string, unknown>;
+}
+
 /** The settings compared: all off, metrics on, metrics and traces on. */
-export const observabilitySettings = [
+export const observabilitySettings: readonly CostSetting[] = [
   { setting: 'no metrics, no traces', env: { METRICS_ENABLED: 'false' }, traces: false },
   { setting: 'metrics', env: {}, traces: false },
   { setting: 'metrics and traces', env: {}, traces: true },
-] as const;
+];
+
+/** The formats compared (the services as they run by default: metrics on, no traces). */
+export const formatSettings: readonly CostSetting[] = (['txt', 'pdf', 'docx'] as const).map((format) => ({
+  setting: `format ${format}`,
+  env: {},
+  traces: false,
+  body: { format },
+}));
 
 /** CPU seconds a process has used (user + system), from /proc. */
 function cpuSeconds(pid: number | undefined): number {
@@ -56,16 +73,22 @@ export async function startTraceSink(): Promise<{ url: string; close(): Promise<
  */
 export async function measureObservabilityCost(
   w: World,
-  s: (typeof observabilitySettings)[number],
+  s: CostSetting,
   o: { traceUrl: string; connections: number; seconds: number; drainTimeoutMs: number },
 ): Promise<ObservabilityCost> {
   const env = { ...s.env, ...(s.traces ? { OTEL_EXPORTER_OTLP_ENDPOINT: o.traceUrl } : {}) };
   await Promise.all([w.api.start(env), w.relay.start(env), w.processor.start(env)]);
   await useBrokerTimestamps(w);
-  await maxRate(w, { connections: o.connections, seconds: 5, drainTimeoutMs: o.drainTimeoutMs });
+  const extraBody = s.body ?? {};
+  await maxRate(w, { connections: o.connections, seconds: 5, drainTimeoutMs: o.drainTimeoutMs, extraBody });
   const pids = [w.api.pid, w.relay.pid, w.processor.pid];
   const before = pids.map(cpuSeconds);
-  const max = await maxRate(w, { connections: o.connections, seconds: o.seconds, drainTimeoutMs: o.drainTimeoutMs });
+  const max = await maxRate(w, {
+    connections: o.connections,
+    seconds: o.seconds,
+    drainTimeoutMs: o.drainTimeoutMs,
+    extraBody,
+  });
   const cpu = pids.map(cpuSeconds).reduce((sum, c, i) => sum + c - (before[i] ?? 0), 0);
   const files = max.hops.complete;
   return {

@@ -1,6 +1,6 @@
 import { nonNegativeNumber, UsageError, type CommandLine, type CommandSpec } from '@fileflow/common';
 
-const phaseNames = ['stages', 'api', 'drain', 'e2e', 'observability'] as const;
+const phaseNames = ['stages', 'api', 'drain', 'e2e', 'observability', 'formats'] as const;
 const modeNames = ['polling', 'debezium'] as const;
 
 const options = {
@@ -47,7 +47,7 @@ export const benchCommand: CommandSpec<typeof options> = {
     'no-stack': 'leave the stack alone (it must be running), e.g. beside another suite',
     render: 're-render the report of a saved results.json; measures nothing',
     profile: 'run the API and processor under node --cpu-prof and print their top functions',
-    only: `phases to run, comma-separated: ${phaseNames.join(', ')} (observability: the cost of metrics and traces)`,
+    only: `phases to run, comma-separated: ${phaseNames.join(', ')} (observability: the cost of metrics and traces; formats: the rate of each file format)`,
     modes: `relay modes of the end-to-end phase: ${modeNames.join(', ')}`,
     'stage-seconds': 'measured seconds per stage (default 10; quick 3)',
     'stage-warmup-seconds': 'unmeasured seconds before each stage (default 5; quick 1)',

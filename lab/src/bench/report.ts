@@ -35,6 +35,8 @@ export interface BenchResults {
    */
   /** The same closed-loop load without metrics, with metrics, with metrics and traces (absent in older results). */
   readonly observability?: readonly ObservabilityCost[];
+  /** The same closed loop making each file format. */
+  readonly formats?: readonly ObservabilityCost[];
   readonly apiVariants?: {
     readonly keyedPost?: CannonResult | undefined;
     readonly getUncached?: CannonResult | undefined;
@@ -191,6 +193,15 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
         fmt(x.completedPerSecond),
         '',
         `CPU ${x.cpuMsPerFile.toFixed(2)} ms a file (3 services${base && base !== x ? `; ${base.setting}: ${base.cpuMsPerFile.toFixed(2)}` : ''}); ${x.files} files; peak RSS MB: ${rss}`,
+      ];
+    }),
+    ...(r.formats ?? []).map((x) => {
+      const base = r.formats?.[0];
+      return [
+        `e2e polling max, ${x.setting}: completed files/s`,
+        fmt(x.completedPerSecond),
+        '',
+        `CPU ${x.cpuMsPerFile.toFixed(2)} ms a file (3 services${base && base !== x ? `; ${base.setting}: ${base.cpuMsPerFile.toFixed(2)}` : ''}); ${x.files} files`,
       ];
     }),
     ...drains.map((d) => [

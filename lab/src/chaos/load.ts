@@ -24,6 +24,8 @@ export interface LoadOptions {
   readonly requestTimeoutMs?: number;
   readonly title?: (i: number) => string;
   readonly description?: (i: number) => string;
+  /** More fields of each request's body (a format, a lifetime). */
+  readonly extra?: (i: number) => Record<string, unknown>;
   /** Called after each acceptance (scenarios trigger faults on progress). */
   readonly onAccepted?: (count: number) => void;
 }
@@ -48,6 +50,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const body = JSON.stringify({
       title: (o.title ?? ((n) => `chaos file ${n}`))(i),
       description: (o.description ?? ((n) => `load item ${n}`))(i),
+      ...o.extra?.(i),
     });
     while (Date.now() < deadline) {
       try {

@@ -16,6 +16,8 @@ export interface ScenarioReport {
   readonly accepted: number;
   readonly completed: number;
   readonly failed: number;
+  /** Accepted files whose object was deleted (by expiry or DELETE). */
+  readonly expired: number;
   /** Accepted (202) files with no row (must be 0). */
   readonly lost: number;
   /** Accepted files whose row is not final after quiescence, or its timeout (must be 0). */
@@ -109,6 +111,7 @@ export async function runScenario(
       : [];
     const completed = rows.filter((r) => r.status === 'completed').length;
     const failed = rows.filter((r) => r.status === 'failed');
+    const expired = rows.filter((r) => r.status === 'expired').length;
     const failedReasons: Record<string, number> = {};
     for (const f of failed) {
       const reason = (f.error ?? 'NO REASON')
@@ -119,7 +122,7 @@ export async function runScenario(
     }
     // Lost: accepted, and no row says so; stuck: a row that is not final once all is quiet.
     const lost = accepted.length - rows.length;
-    const stuck = rows.length - completed - failed.length;
+    const stuck = rows.length - completed - failed.length - expired;
     const appliedTwice = audit.violations.filter((v) => v.kind === 'applied-twice').length;
     const checks = outcome.checks ?? {};
     stackAfter = await settledStackProblems(infra, relayMode, settleMs);
@@ -138,6 +141,7 @@ export async function runScenario(
       accepted: accepted.length,
       completed,
       failed: failed.length,
+      expired,
       lost,
       stuck,
       appliedTwice,
@@ -183,6 +187,7 @@ export function formatTable(reports: readonly ScenarioReport[]): string {
     'accepted',
     'completed',
     'failed',
+    'expired',
     'lost',
     'stuck',
     'applied twice',
@@ -197,6 +202,7 @@ export function formatTable(reports: readonly ScenarioReport[]): string {
     String(r.accepted),
     String(r.completed),
     String(r.failed),
+    String(r.expired),
     String(r.lost),
     String(r.stuck),
     String(r.appliedTwice),

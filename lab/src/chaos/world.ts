@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
-import { renderFile } from '@fileflow/file-processor';
-import { collectFacts, judge, type AuditReport } from '@fileflow/ops';
+import { collectFacts, expectedContents, judge, type AuditReport } from '@fileflow/ops';
 import { removeConnectorAtCleanup } from '@fileflow/outbox-relay/src/testing';
-import { createTestEnv, eventually, stackSettings, type TestEnv } from '@fileflow/testkit';
+import { consumerLag, createTestEnv, eventually, stackSettings, type TestEnv } from '@fileflow/testkit';
 import type { RelayMode } from '../harness';
 import { ServiceProcess } from './service-process';
 
@@ -126,33 +125,66 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
   };
 }
 
-/** Wait until every accepted file is terminal and the outbox is empty; resolves with when. */
+/**
+ * Wait until every accepted file is terminal, every deletion asked for is done, the outbox is
+ * empty and every consumer group has committed past every record (so nothing is still on its way,
+ * e.g. a deletion asked for again after a late upload); resolves with when.
+ */
 export async function waitForQuiescence(
   world: World,
   accepted: readonly number[],
   timeoutMs = 120_000,
 ): Promise<number> {
-  await eventually(
-    async () => {
-      const open = await world.env.db
-        .selectFrom('files')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('status', 'in', ['pending', 'processing'])
-        .executeTakeFirstOrThrow();
-      const outbox = await world.env.db.selectFrom('outbox').select('id').limit(1).execute();
-      const known = accepted.length
-        ? await world.env.db
-            .selectFrom('files')
-            .select('id')
-            .where('id', 'in', [...accepted])
-            .execute()
-        : [];
-      if (Number(open.n) > 0 || outbox.length > 0 || known.length !== accepted.length) {
-        throw new Error(`not quiescent: ${String(open.n)} files open, outbox ${outbox.length ? 'not ' : ''}empty`);
-      }
-    },
-    { timeoutMs, intervalMs: 250 },
-  );
+  const { env } = world;
+  const groups = [
+    { groupId: env.groupIds.processor, topic: env.topics.fileCreate, transactional: world.relayMode === 'debezium' },
+    { groupId: `${env.groupIds.processor}.retry`, topic: env.topics.fileCreateRetry },
+    { groupId: env.groupIds.status, topic: env.topics.fileProcessing },
+    { groupId: env.groupIds.status, topic: env.topics.fileCreated },
+  ];
+  const admin = env.kafka.admin();
+  await admin.connect();
+  try {
+    await eventually(
+      async () => {
+        const open = await env.db
+          .selectFrom('files')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('status', 'in', ['pending', 'processing'])
+          .executeTakeFirstOrThrow();
+        const deleting = await env.db
+          .selectFrom('files')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('deletion_requested_at', 'is not', null)
+          .where('status', '!=', 'expired')
+          .executeTakeFirstOrThrow();
+        const outbox = await env.db.selectFrom('outbox').select('id').limit(1).execute();
+        const known = accepted.length
+          ? await env.db
+              .selectFrom('files')
+              .select('id')
+              .where('id', 'in', [...accepted])
+              .execute()
+          : [];
+        const lag = await consumerLag(admin, groups);
+        if (
+          Number(open.n) > 0 ||
+          Number(deleting.n) > 0 ||
+          outbox.length > 0 ||
+          known.length !== accepted.length ||
+          lag > 0
+        ) {
+          throw new Error(
+            `not quiescent: ${String(open.n)} files open, ${String(deleting.n)} deletions under way, ` +
+              `outbox ${outbox.length ? 'not ' : ''}empty, ${lag} records not yet consumed`,
+          );
+        }
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+  } finally {
+    await admin.disconnect();
+  }
   return Date.now();
 }
 
@@ -165,5 +197,6 @@ export async function auditWorld(world: World): Promise<AuditReport> {
     keyPrefix: world.env.keyPrefix,
     kafka: { client: world.env.kafka, topics: world.env.topics },
   });
-  return judge(facts, { maxNonTerminalAgeMs: 10 * 60_000, maxOutboxAgeMs: 10 * 60_000 }, renderFile);
+  const expected = await expectedContents(facts);
+  return judge(facts, { maxNonTerminalAgeMs: 10 * 60_000, maxOutboxAgeMs: 10 * 60_000 }, (f) => expected.get(f.id));
 }

@@ -62,7 +62,7 @@ it('serves the contract it is fuzzed against', async () => {
   await request(pipeline.app).get('/docs').expect(200).expect('content-type', /html/);
 });
 
-it(`passes Schemathesis ${schemathesisVersion} with every check, stateful links included`, async () => {
+it(`passes Schemathesis ${schemathesisVersion} with every check but use_after_free, stateful links included`, async () => {
   const st = await ensureSchemathesis((line) => console.log(line));
   const result = await runSchemathesis(
     st,
@@ -75,6 +75,9 @@ it(`passes Schemathesis ${schemathesisVersion} with every check, stateful links 
       baseUrl,
       '--checks',
       'all',
+      // A deleted file stays readable, expired (lab/contract/schemathesis.toml says why).
+      '--exclude-checks',
+      'use_after_free',
       '--phases',
       'examples,coverage,fuzzing,stateful',
       '--max-examples',

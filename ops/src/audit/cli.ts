@@ -13,8 +13,8 @@ import {
   topicsFromEnv,
 } from '@fileflow/common';
 import { createDb } from '@fileflow/db';
-import { renderFile } from '@fileflow/file-processor';
 import { collectFacts } from './collect';
+import { expectedContents } from './expected-contents';
 import { formatReport } from './format-report';
 import { judge } from './judge';
 
@@ -68,7 +68,8 @@ runCommand(
         keyPrefix: config.S3_KEY_PREFIX,
         ...(kafka ? { kafka } : {}),
       });
-      const report = judge(facts, limits, renderFile);
+      const expected = await expectedContents(facts);
+      const report = judge(facts, limits, (f) => expected.get(f.id));
       console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
       return report.violations.length === 0 ? 0 : 1;
     } finally {

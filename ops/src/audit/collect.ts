@@ -8,7 +8,7 @@ import type { AuditFacts } from './facts';
 import { readDeadLetters } from './read-dead-letters';
 
 /** Every object key under `prefix` (all pages). */
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
@@ -42,11 +42,14 @@ export async function collectFacts(deps: {
            coalesce(sum(duplicates), 0) AS duplicates
     FROM inbox`.execute(db);
   const keys = await listKeys(s3, bucket, keyPrefix);
-  const completed = new Set(files.filter((f) => f.status === 'completed').map((f) => objectKeyFor(keyPrefix, f.id)));
+  const completed = new Set(
+    files.filter((f) => f.status === 'completed').map((f) => objectKeyFor(keyPrefix, f.id, f.format)),
+  );
   const contents = await mapConcurrent(keys, 8, async (key) => {
     if (!completed.has(key)) return [key, undefined] as const;
     const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return [key, await obj.Body?.transformToString('utf-8')] as const;
+    const bytes = await obj.Body?.transformToByteArray();
+    return [key, bytes && Buffer.from(bytes)] as const;
   });
   const inbox = inboxRows[0];
   const deadLetters = deps.kafka ? await readDeadLetters(deps.kafka.client, topicList(deps.kafka.topics)) : undefined;
@@ -61,9 +64,11 @@ export async function collectFacts(deps: {
       title: f.title,
       description: f.description,
       status: f.status,
+      format: f.format,
       s3Location: f.s3_location,
       error: f.error,
       createdAt: f.created_at,
+      deletionRequestedAt: f.deletion_requested_at,
     })),
     transitions: transitions.map((t) => ({
       fileId: t.file_id,

@@ -1,4 +1,4 @@
-import type { FileStatus } from '@fileflow/common';
+import type { FileFormat, FileStatus } from '@fileflow/common';
 
 /** A record in a dead-letter topic, as it concerns a file. */
 export interface DeadLetterFact {
@@ -9,6 +9,8 @@ export interface DeadLetterFact {
   /** The attempt it belongs to (1 when it says none). */
   readonly attempt: number;
   readonly reason: string;
+  /** Its `type` header (`file.create`, `file.delete`, …), when it has one. */
+  readonly type?: string | undefined;
 }
 
 /** What the audit reads from Postgres, S3 and the outbox, before judging anything. */
@@ -19,14 +21,17 @@ export interface AuditFacts {
     title: string;
     description: string | null;
     status: FileStatus;
+    format: FileFormat;
     s3Location: string | null;
     error: string | null;
     createdAt: Date;
+    /** When its deletion was asked for (null: not). */
+    deletionRequestedAt: Date | null;
   }[];
   /** Every status change in order; `attempt` is the file's attempt after it. */
   readonly transitions: readonly { fileId: number; from: FileStatus | null; to: FileStatus; attempt: number }[];
   /** Objects under the audited prefix: key -> content (undefined when not fetched). */
-  readonly objects: ReadonlyMap<string, string | undefined>;
+  readonly objects: ReadonlyMap<string, Buffer | undefined>;
   readonly outbox: { count: number; oldestAgeMs: number | null };
   readonly inbox: { applied: number; ignored: number; duplicatesSeen: number };
   /** Records in the services' dead-letter topics (undefined: Kafka was not read). */
@@ -43,6 +48,7 @@ export type ViolationKind =
   | 'object-missing'
   | 'object-content-mismatch'
   | 'orphan-object'
+  | 'expired-object-present'
   | 'status-regression'
   | 'applied-twice'
   | 'failed-without-reason'

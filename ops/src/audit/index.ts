@@ -2,3 +2,5 @@ export * from './facts';
 export { judge, type AuditLimits } from './judge';
 export { collectFacts } from './collect';
 export { formatReport } from './format-report';
+export { expectedContents } from './expected-contents';
+export { orphanObjects } from './orphans';

@@ -1,7 +1,7 @@
 import type { AuditFacts } from './facts';
 import { judge } from './judge';
 
-const render = (t: string, d: string) => `${t}|${d}`;
+const render = (f: { title: string; description: string | null }) => Buffer.from(`${f.title}|${f.description ?? ''}`);
 const now = new Date('2026-11-24T12:00:00Z');
 const limits = { maxNonTerminalAgeMs: 60_000, maxOutboxAgeMs: 30_000 };
 
@@ -17,6 +17,8 @@ function facts(patch: Partial<AuditFacts> = {}): AuditFacts {
         s3Location: 's3://b/p/1.txt',
         error: null,
         createdAt: now,
+        format: 'txt' as const,
+        deletionRequestedAt: null,
       },
       {
         id: 2,
@@ -26,6 +28,8 @@ function facts(patch: Partial<AuditFacts> = {}): AuditFacts {
         s3Location: 's3://b/p/2.txt',
         error: 'boom',
         createdAt: now,
+        format: 'txt' as const,
+        deletionRequestedAt: null,
       },
     ],
     transitions: [
@@ -35,7 +39,7 @@ function facts(patch: Partial<AuditFacts> = {}): AuditFacts {
       { fileId: 2, from: null, to: 'pending', attempt: 1 },
       { fileId: 2, from: 'pending', to: 'failed', attempt: 1 },
     ],
-    objects: new Map([['p/1.txt', 'a|x']]),
+    objects: new Map([['p/1.txt', Buffer.from('a|x')]]),
     outbox: { count: 0, oldestAgeMs: null },
     inbox: { applied: 3, ignored: 0, duplicatesSeen: 2 },
     bucket: 'b',
@@ -63,7 +67,9 @@ describe('judge', () => {
   });
 
   it('finds a corrupted object', () => {
-    expect(kinds(facts({ objects: new Map([['p/1.txt', 'tampered']]) }))).toEqual(['object-content-mismatch']);
+    expect(kinds(facts({ objects: new Map([['p/1.txt', Buffer.from('tampered')]]) }))).toEqual([
+      'object-content-mismatch',
+    ]);
   });
 
   it('finds an object with no file', () => {
@@ -71,12 +77,38 @@ describe('judge', () => {
       kinds(
         facts({
           objects: new Map([
-            ['p/1.txt', 'a|x'],
-            ['p/9.txt', 'z'],
+            ['p/1.txt', Buffer.from('a|x')],
+            ['p/9.txt', Buffer.from('z')],
           ]),
         }),
       ),
     ).toEqual(['orphan-object']);
+  });
+
+  it('finds an expired file whose object is still there, and counts it an orphan', () => {
+    const f = facts();
+    const expired = { ...f.files[0]!, status: 'expired' as const, s3Location: null, deletionRequestedAt: now };
+    expect(kinds({ ...f, files: [expired, f.files[1]!] })).toEqual(['expired-object-present', 'orphan-object']);
+  });
+
+  it('does not count the object of a file being deleted missing, nor its object an orphan', () => {
+    const f = facts();
+    const deleting = { ...f.files[0]!, deletionRequestedAt: now };
+    expect(kinds({ ...f, files: [deleting, f.files[1]!] })).toEqual([]);
+    expect(kinds({ ...f, files: [deleting, f.files[1]!], objects: new Map() })).toEqual([]);
+  });
+
+  it('finds a deletion asked for long ago and not done', () => {
+    const f = facts();
+    const old = new Date(now.getTime() - 120_000);
+    expect(kinds({ ...f, files: [{ ...f.files[0]!, deletionRequestedAt: old }, f.files[1]!] })).toEqual(['stuck']);
+  });
+
+  it('checks a PDF file under its own key, and counts the text key of it an orphan', () => {
+    const f = facts();
+    const pdf = { ...f.files[0]!, format: 'pdf' as const, s3Location: 's3://b/p/1.pdf' };
+    expect(kinds({ ...f, files: [pdf, f.files[1]!], objects: new Map([['p/1.pdf', Buffer.from('a|x')]]) })).toEqual([]);
+    expect(kinds({ ...f, files: [pdf, f.files[1]!] })).toEqual(['object-missing', 'orphan-object']);
   });
 
   it('finds a status that moved backwards', () => {
@@ -139,8 +171,28 @@ describe('judge', () => {
     const old = new Date(now.getTime() - 120_000);
     const f = facts({
       files: [
-        { id: 3, title: 'c', description: '', status: 'pending', s3Location: null, error: null, createdAt: old },
-        { id: 4, title: 'd', description: '', status: 'failed', s3Location: null, error: null, createdAt: now },
+        {
+          id: 3,
+          title: 'c',
+          description: '',
+          status: 'pending',
+          s3Location: null,
+          error: null,
+          createdAt: old,
+          format: 'txt' as const,
+          deletionRequestedAt: null,
+        },
+        {
+          id: 4,
+          title: 'd',
+          description: '',
+          status: 'failed',
+          s3Location: null,
+          error: null,
+          createdAt: now,
+          format: 'txt' as const,
+          deletionRequestedAt: null,
+        },
       ],
       transitions: [],
       objects: new Map(),
@@ -158,6 +210,8 @@ describe('judge', () => {
       s3Location: null,
       error: null,
       createdAt: now,
+      format: 'txt' as const,
+      deletionRequestedAt: null,
     };
     const base = facts();
     const withFile = {

@@ -1,5 +1,7 @@
 import { decideRetry, decideTransition, isTerminal, type FileStatus } from '@fileflow/common';
+import { objectKeyFor } from '@fileflow/file-processor';
 import type { AuditFacts, AuditReport, Violation } from './facts';
+import { orphanObjects } from './orphans';
 
 export interface AuditLimits {
   /** A file not terminal for longer than this is stuck. */
@@ -10,35 +12,46 @@ export interface AuditLimits {
 
 /**
  * Judge the facts: pure, so every rule is unit-tested with planted violations.
- * `render` builds the content a completed file's object must have.
+ * `render` gives the content a completed file's object must have (`expectedContents`).
  */
 export function judge(
   facts: AuditFacts,
   limits: AuditLimits,
-  render: (title: string, description: string) => string,
+  /** The bytes a completed file's object must hold (undefined: not checked). */
+  render: (file: AuditFacts['files'][number]) => Buffer | undefined,
 ): AuditReport {
   const violations: Violation[] = [];
-  const byStatus: Record<FileStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0 };
+  const byStatus: Record<FileStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0, expired: 0 };
   let oldestNonTerminalAgeMs: number | null = null;
-  const fileIds = new Set<number>();
   const prefix = `s3://${facts.bucket}/${facts.keyPrefix}`;
 
   for (const f of facts.files) {
-    fileIds.add(f.id);
     byStatus[f.status] += 1;
-    if (!isTerminal(f.status)) {
-      const age = facts.now.getTime() - f.createdAt.getTime();
+    const key = objectKeyFor(facts.keyPrefix, f.id, f.format);
+    // Not final: an attempt still open, or a deletion asked for and not done.
+    const openSince = !isTerminal(f.status) ? f.createdAt : f.status !== 'expired' ? f.deletionRequestedAt : null;
+    if (openSince) {
+      const age = facts.now.getTime() - openSince.getTime();
       oldestNonTerminalAgeMs = Math.max(oldestNonTerminalAgeMs ?? 0, age);
       if (age > limits.maxNonTerminalAgeMs) {
-        violations.push({ kind: 'stuck', fileId: f.id, detail: `${f.status} for ${Math.round(age / 1000)} s` });
+        const what = isTerminal(f.status) ? `${f.status}, its deletion asked for` : f.status;
+        violations.push({ kind: 'stuck', fileId: f.id, detail: `${what} for ${Math.round(age / 1000)} s` });
       }
     }
     if (f.status === 'failed' && !f.error) {
       violations.push({ kind: 'failed-without-reason', fileId: f.id, detail: 'failed with no error recorded' });
     }
-    if (f.status === 'completed') {
-      const key = `${facts.keyPrefix}${f.id}.txt`;
-      if (f.s3Location !== `${prefix}${f.id}.txt` || !facts.objects.has(key)) {
+    if (f.status === 'expired' && facts.objects.has(key)) {
+      violations.push({
+        kind: 'expired-object-present',
+        fileId: f.id,
+        key,
+        detail: `expired, yet s3://${facts.bucket}/${key} exists`,
+      });
+    }
+    // A file whose deletion is under way may have lost its object already: only the others are checked.
+    if (f.status === 'completed' && f.deletionRequestedAt === null) {
+      if (f.s3Location !== `${prefix}${f.id}.${f.format}` || !facts.objects.has(key)) {
         violations.push({
           kind: 'object-missing',
           fileId: f.id,
@@ -47,23 +60,21 @@ export function judge(
         });
       } else {
         const content = facts.objects.get(key);
-        if (content !== undefined && content !== render(f.title, f.description ?? '')) {
+        const expected = render(f);
+        if (content !== undefined && expected !== undefined && !content.equals(expected)) {
           violations.push({
             kind: 'object-content-mismatch',
             fileId: f.id,
             key,
-            detail: 'content differs from title/description',
+            detail: `content differs from the ${f.format} rendering of its title and description`,
           });
         }
       }
     }
   }
 
-  for (const key of facts.objects.keys()) {
-    const m = /^(\d+)\.txt$/.exec(key.slice(facts.keyPrefix.length));
-    const id = m ? Number(m[1]) : undefined;
-    if (id === undefined || !fileIds.has(id))
-      violations.push({ kind: 'orphan-object', key, detail: 'object with no file' });
+  for (const key of orphanObjects(facts.files, facts.objects.keys(), facts.keyPrefix)) {
+    violations.push({ kind: 'orphan-object', key, detail: 'object that no file owns' });
   }
 
   const reached = new Map<string, { fileId: number; attempt: number; status: FileStatus; n: number }>();
@@ -94,11 +105,19 @@ export function judge(
   }
 
   // A file not final whose request (or outcome) of its current attempt sits in a dead-letter
-  // topic will not move until someone replays it: stranded, whatever its age.
+  // topic will not move until someone replays it: stranded, whatever its age. So is a file whose
+  // deletion's request sits there.
   const open = new Map(facts.files.filter((f) => !isTerminal(f.status)).map((f) => [f.id, f.status]));
+  const deleting = new Map(
+    facts.files.filter((f) => f.deletionRequestedAt !== null && f.status !== 'expired').map((f) => [f.id, f.status]),
+  );
   for (const d of facts.deadLetters ?? []) {
-    const status = d.fileId === undefined ? undefined : open.get(d.fileId);
-    if (d.fileId === undefined || status === undefined || d.attempt !== (attemptOf.get(d.fileId) ?? 1)) continue;
+    if (d.fileId === undefined) continue;
+    const stranded =
+      (open.has(d.fileId) && d.attempt === (attemptOf.get(d.fileId) ?? 1)) ||
+      (deleting.has(d.fileId) && d.type === 'file.delete');
+    const status = open.get(d.fileId) ?? deleting.get(d.fileId);
+    if (!stranded || status === undefined) continue;
     violations.push({
       kind: 'request-dead-lettered',
       fileId: d.fileId,

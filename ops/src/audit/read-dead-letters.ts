@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IHeaders, Kafka } from 'kafkajs';
-import { deadLetterOrigin, deadLetterTopic } from '@fileflow/common';
+import { deadLetterOrigin, deadLetterTopic, headerString } from '@fileflow/common';
 import { readToEnd } from '../kafka/read-to-end';
 import type { DeadLetterFact } from './facts';
 
-/** What a dead letter says about its file: the id (its key, else the value's), attempt and reason. */
+/** What a dead letter says about its file: the id (its key, else the value's), attempt, reason and type. */
 export function deadLetterFact(
   originalTopic: string,
   m: { key: Buffer | null; value: Buffer | null; headers?: IHeaders },
@@ -23,6 +23,7 @@ export function deadLetterFact(
     topic: originalTopic,
     attempt: typeof value.attempt === 'number' && Number.isInteger(value.attempt) ? value.attempt : 1,
     reason: deadLetterOrigin(m.headers).reason ?? 'no reason recorded',
+    ...(headerString(m.headers, 'type') !== undefined ? { type: headerString(m.headers, 'type') } : {}),
   };
 }
 

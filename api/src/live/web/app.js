@@ -3,7 +3,7 @@
 'use strict';
 
 const stored = 'fileflow.files';
-const final = new Set(['completed', 'failed']);
+const final = new Set(['completed', 'failed', 'expired']);
 const stepNames = {
   committed: 'committed (API transaction)',
   published: 'published to Kafka',
@@ -11,6 +11,7 @@ const stepNames = {
   uploaded: 'uploaded to S3',
   completed: 'completed',
   failed: 'failed',
+  expired: 'expired (object deleted)',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -112,7 +113,7 @@ async function submit(e) {
     const res = await fetch('/files', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-      body: JSON.stringify({ title, description: $('description').value }),
+      body: JSON.stringify({ title, description: $('description').value, format: $('format').value }),
     });
     const body = await res.json();
     if (res.status !== 202) {

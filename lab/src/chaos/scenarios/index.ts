@@ -3,6 +3,7 @@ import type { RelayMode } from '../world';
 import { kafkaRestart, postgresRestart, s3OutagePastBudget, s3OutageWithinBudget } from './infra-faults';
 import { poisonMessages, replayFileCreated } from './message-faults';
 import { connectCrash } from './connect-crash';
+import { deletionCrash, expiryRetryRace } from './deletions';
 import { gracefulShutdown } from './graceful-shutdown';
 import { maxSizeBurst } from './max-size-burst';
 import { networkFaults } from './network-faults';
@@ -24,6 +25,8 @@ export const scenarios: readonly Scenario[] = [
   networkFaults,
   gracefulShutdown,
   maxSizeBurst,
+  deletionCrash,
+  expiryRetryRace,
 ];
 
 /** (scenario, relay mode) pairs to run; CHAOS_RELAY_MODES=polling limits the modes. */

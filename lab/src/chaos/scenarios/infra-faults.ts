@@ -45,7 +45,7 @@ export const kafkaRestart: Scenario = {
 };
 
 /** Evidence that the fault is real: one S3 request, not retried, fails. */
-async function s3Unreachable(world: World): Promise<boolean> {
+export async function s3Unreachable(world: World): Promise<boolean> {
   try {
     await world.env.s3.send(new HeadBucketCommand({ Bucket: world.env.bucket }), {
       abortSignal: AbortSignal.timeout(3_000),
@@ -57,7 +57,7 @@ async function s3Unreachable(world: World): Promise<boolean> {
 }
 
 /** How many records `topic` holds (its partitions' high watermarks summed). */
-async function recordsIn(world: World, topic: string): Promise<number> {
+export async function recordsIn(world: World, topic: string): Promise<number> {
   const admin = world.env.kafka.admin();
   await admin.connect();
   try {
