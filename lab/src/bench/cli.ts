@@ -297,16 +297,20 @@ async function main(o: BenchOptions): Promise<number> {
   }
 
   let formats: ObservabilityCost[] | undefined;
+  const formatSeconds = Math.min(o.maxSeconds, 4);
   if (o.phases.has('formats')) {
     formats = [];
     for (const s of formatSettings) {
-      log(`formats: ${s.setting}, closed loop for ${o.maxSeconds} s (polling)`);
+      // A few seconds of intake: a PDF takes the processor some 50 ms of CPU, so a long intake
+      // would leave minutes of backlog to work off.
+      log(`formats: ${s.setting}, closed loop for ${formatSeconds} s (polling)`);
       const r = await attempt(`formats ${s.setting}`, errors, () =>
         withWorld('polling', (w) =>
           measureObservabilityCost(w, s, {
             traceUrl: '',
             connections: o.connections,
-            seconds: o.maxSeconds,
+            seconds: formatSeconds,
+            warmupSeconds: 1,
             drainTimeoutMs: o.drainTimeoutS * 1000,
           }),
         ),

@@ -69,18 +69,23 @@ export async function startTraceSink(): Promise<{ url: string; close(): Promise<
 
 /**
  * One setting on a fresh world: the services started with it, a short unmeasured warm-up at the
- * maximum, then the closed-loop maximum, with the services' CPU over it.
+ * maximum (`warmupSeconds`, default 5), then the closed-loop maximum, with the services' CPU over it.
  */
 export async function measureObservabilityCost(
   w: World,
   s: CostSetting,
-  o: { traceUrl: string; connections: number; seconds: number; drainTimeoutMs: number },
+  o: { traceUrl: string; connections: number; seconds: number; drainTimeoutMs: number; warmupSeconds?: number },
 ): Promise<ObservabilityCost> {
   const env = { ...s.env, ...(s.traces ? { OTEL_EXPORTER_OTLP_ENDPOINT: o.traceUrl } : {}) };
   await Promise.all([w.api.start(env), w.relay.start(env), w.processor.start(env)]);
   await useBrokerTimestamps(w);
   const extraBody = s.body ?? {};
-  await maxRate(w, { connections: o.connections, seconds: 5, drainTimeoutMs: o.drainTimeoutMs, extraBody });
+  await maxRate(w, {
+    connections: o.connections,
+    seconds: o.warmupSeconds ?? 5,
+    drainTimeoutMs: o.drainTimeoutMs,
+    extraBody,
+  });
   const pids = [w.api.pid, w.relay.pid, w.processor.pid];
   const before = pids.map(cpuSeconds);
   const max = await maxRate(w, {
