@@ -14,8 +14,8 @@ export interface FileEventsOptions {
 
 /**
  * `text/event-stream` of one file's status: a `status` event with the file's view now, then one
- * each time its status or attempt changes, until it is final (the stream then ends) or `maxMs`
- * passes. It looks every `pollMs`, so it shows changes made by any API instance. Closed by the
+ * each time its status, attempt or deletion request changes, until it is final (expired, or an
+ * attempt's end with no deletion under way: the stream then ends) or `maxMs` passes. It looks every `pollMs`, so it shows changes made by any API instance. Closed by the
  * client, it stops looking.
  */
 export async function streamFileEvents(req: Request, res: Response, o: FileEventsOptions): Promise<void> {
@@ -33,12 +33,13 @@ export async function streamFileEvents(req: Request, res: Response, o: FileEvent
     while (open && Date.now() < deadline) {
       const file = await o.read();
       if (!file) break;
-      const state = `${file.status}/${file.attempt}`;
+      const state = `${file.status}/${file.attempt}/${file.deletion_requested_at ? 'deleting' : ''}`;
       if (state !== last) {
         last = state;
         res.write(`event: status\ndata: ${JSON.stringify(fileView(file))}\n\n`);
       }
-      if (isTerminal(file.status)) break;
+      // Final: expired, or an attempt's end with no deletion under way.
+      if (file.status === 'expired' || (isTerminal(file.status) && file.deletion_requested_at === null)) break;
       await new Promise((r) => setTimeout(r, Math.min(o.pollMs, Math.max(0, deadline - Date.now()))));
     }
   } finally {

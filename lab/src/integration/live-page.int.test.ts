@@ -102,3 +102,24 @@ it('submits a file, watches it reach completed without a reload, opens its conte
   expect(await content.text()).toBe(renderFile(title, description));
   expect(await page.locator('body').innerText()).toContain(description);
 }, 120_000);
+
+it('makes a PDF, then deletes it from the page and watches it reach expired without a reload', async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  await page.goto(baseUrl);
+  await page.getByLabel(/^Title/).fill('A PDF to delete');
+  await page.getByLabel('Format').selectOption('pdf');
+  await page.getByRole('button', { name: 'Create file' }).click();
+
+  const item = page.locator('#files > li').first();
+  await item.getByRole('status').filter({ hasText: 'completed' }).waitFor();
+  const id = Number((await item.getAttribute('id'))?.replace('file-', ''));
+  expect(await item.locator('.format').innerText()).toBe('PDF');
+  await item.getByRole('button', { name: `Delete file #${id}` }).click();
+  await item.getByRole('status').filter({ hasText: 'expired' }).waitFor();
+  await item.locator('.timeline li').filter({ hasText: 'expired' }).waitFor();
+  expect(await item.getByRole('link', { name: 'Open its content' }).isHidden()).toBe(true);
+  expect(await env.db.selectFrom('files').select('status').where('id', '=', id).executeTakeFirst()).toEqual({
+    status: 'expired',
+  });
+}, 120_000);

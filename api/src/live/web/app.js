@@ -3,7 +3,9 @@
 'use strict';
 
 const stored = 'fileflow.files';
-const final = new Set(['completed', 'failed', 'expired']);
+const ended = new Set(['completed', 'failed']);
+/** Nothing more will happen to it: expired, or an attempt's end with no deletion under way. */
+const isFinal = (file) => file.status === 'expired' || (ended.has(file.status) && !file.deletionRequestedAt);
 const stepNames = {
   committed: 'committed (API transaction)',
   published: 'published to Kafka',
@@ -35,9 +37,11 @@ function item(id) {
   li.innerHTML =
     '<div class="file-head"><strong class="name"></strong>' +
     '<span>status: <span class="status" role="status" aria-live="polite"></span></span>' +
-    '<span class="attempt"></span><a class="content" hidden>Open its content</a></div>' +
+    '<span class="format"></span><span class="attempt"></span><a class="content" hidden>Open its content</a>' +
+    '<button type="button" class="delete" hidden>Delete</button></div>' +
     '<p class="error" hidden></p><ol class="timeline" aria-label="Journey"></ol>';
   li.querySelector('.name').textContent = `#${id}`;
+  li.querySelector('.delete').addEventListener('click', () => void remove(id));
   $('files').prepend(li);
   $('no-files').hidden = true;
   return li;
@@ -50,15 +54,31 @@ function show(file) {
   status.textContent = file.status;
   status.className = `status status-${file.status}`;
   li.querySelector('.attempt').textContent = file.attempt > 1 ? `attempt ${file.attempt}` : '';
+  li.querySelector('.format').textContent = file.format ? file.format.toUpperCase() : '';
   const content = li.querySelector('.content');
-  content.hidden = file.status !== 'completed';
+  content.hidden = file.status !== 'completed' || Boolean(file.deletionRequestedAt);
+  const del = li.querySelector('.delete');
+  del.hidden = file.status === 'expired' || Boolean(file.deletionRequestedAt);
+  del.setAttribute('aria-label', `Delete file #${file.id}`);
   content.href = `/files/${file.id}/content`;
   const error = li.querySelector('.error');
   error.hidden = !file.error;
   error.textContent = file.error ? `Why: ${file.error}` : '';
-  if (final.has(file.status)) {
+  if (isFinal(file)) {
     void timeline(file.id);
     void health();
+  }
+}
+
+/** Ask for a file's deletion, then follow it to `expired`. */
+async function remove(id) {
+  const li = item(id);
+  li.querySelector('.delete').disabled = true;
+  try {
+    const res = await fetch(`/files/${id}`, { method: 'DELETE' });
+    if (res.status === 202) follow(id);
+  } finally {
+    li.querySelector('.delete').disabled = false;
   }
 }
 
@@ -84,7 +104,7 @@ function follow(id) {
   events.addEventListener('status', (e) => {
     const file = JSON.parse(e.data);
     show(file);
-    if (final.has(file.status)) events.close();
+    if (isFinal(file)) events.close();
   });
   events.onerror = async () => {
     // A 404 (the file is not this browser's owner's, or gone) ends the stream for good.
@@ -121,7 +141,7 @@ async function submit(e) {
       return;
     }
     remember(body.id);
-    show({ id: body.id, title, status: body.status, attempt: 1, error: null });
+    show({ id: body.id, title, status: body.status, attempt: 1, error: null, format: $('format').value });
     follow(body.id);
     form.reset();
     $('title').focus();
@@ -166,7 +186,7 @@ for (const id of ids().slice().reverse()) {
     .then((file) => {
       if (!file) return;
       show(file);
-      if (!final.has(file.status)) follow(id);
+      if (!isFinal(file)) follow(id);
     })
     .catch(() => undefined);
 }
