@@ -10,25 +10,46 @@ import { runPeriodically, type Logger, type Runnable } from '@fileflow/common';
  *
  * That holds only while the slot exists and has not lost WAL: `guard` says why not to delete
  * (no slot yet, slot invalidated), and then nothing is deleted.
+ *
+ * Rows go in batches of `batchSize` (oldest first), each its own short statement, until a batch
+ * comes back short or `maxBatchesPerRun` ran: a backlog left by a long pause is worked off over
+ * several runs, never in one long transaction that would hold back the rest of the database.
  */
 export function createOutboxCleanup(deps: {
   db: Db;
   logger: Logger;
   intervalMs: number;
   guard: () => Promise<string | undefined>;
+  /** Rows per delete statement (default 5,000). */
+  batchSize?: number;
+  /** Statements per run at most (default 100). */
+  maxBatchesPerRun?: number;
   onDeleted?: (n: number) => void;
 }): Runnable & {
   cleanOnce(): Promise<number>;
 } {
   let lastRefusal: string | undefined;
+  const batchSize = deps.batchSize ?? 5_000;
+  const maxBatches = deps.maxBatchesPerRun ?? 100;
+  const deleteBatch = async (): Promise<number> => {
+    const result = await sql`
+      DELETE FROM outbox WHERE ctid = ANY (ARRAY(
+        SELECT ctid FROM outbox WHERE txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq LIMIT ${batchSize}
+      ))`.execute(deps.db);
+    return Number(result.numAffectedRows ?? 0);
+  };
   const cleanOnce = async (): Promise<number> => {
     const refusal = await deps.guard();
     if (refusal !== lastRefusal && refusal) deps.logger.warn('outbox cleanup paused', { reason: refusal });
     lastRefusal = refusal;
     if (refusal) return 0;
-    const result = await sql`DELETE FROM outbox WHERE txid < pg_snapshot_xmin(pg_current_snapshot())`.execute(deps.db);
-    const n = Number(result.numAffectedRows ?? 0);
-    if (n) deps.onDeleted?.(n);
+    let n = 0;
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const deleted = await deleteBatch();
+      n += deleted;
+      if (deleted) deps.onDeleted?.(deleted);
+      if (deleted < batchSize) break;
+    }
     return n;
   };
 
