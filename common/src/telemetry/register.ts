@@ -4,7 +4,8 @@
  * `pg` and the AWS SDK as they are required). It imports nothing of the project's own.
  *
  * With `OTEL_EXPORTER_OTLP_ENDPOINT` set, spans go out over OTLP/HTTP in batches (the standard
- * `OTEL_*` variables apply: `OTEL_SERVICE_NAME`, `OTEL_BSP_SCHEDULE_DELAY`, …). Without it nothing
+ * `OTEL_*` variables apply: `OTEL_SERVICE_NAME`, `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_TRACES_SAMPLER` and
+ * `OTEL_TRACES_SAMPLER_ARG` (`samplerFromEnv`), …). Without it nothing
  * is set up and every span the code asks for is a no-op that costs next to nothing.
  */
 import { context, propagation, trace } from '@opentelemetry/api';
@@ -18,6 +19,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { samplerFromEnv } from './sampler';
 
 /** Requests that are not the system's work: health checks and scrapes make no traces. */
 const quietPaths = /^\/(health\/|metrics$|stats$|docs|openapi\.json$|favicon)/;
@@ -28,6 +30,7 @@ function start(): { shutdown(): Promise<void> } | undefined {
     process.env.OTEL_SERVICE_NAME ?? process.argv[1]?.match(/([\w-]+)\/src\/main\.ts$/)?.[1] ?? 'fileflow';
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
+    sampler: samplerFromEnv(process.env),
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ timeoutMillis: 10_000 }) })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
