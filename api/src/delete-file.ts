@@ -32,7 +32,8 @@ export async function deleteFile(deps: DeleteFileDeps, id: number, owner: Owner 
     const file = await lockFile(trx, id);
     if (!file || file.owner !== owner) throw new AppError('not_found', `file ${id} does not exist`);
     if (file.deletion_requested_at !== null) return file;
-    await markDeletionRequested(trx, [id]);
+    const [row] = await markDeletionRequested(trx, [id]);
+    if (!row) throw new Error(`file ${id} was not marked inside its transaction`);
     await insertOutboxMessage(
       trx,
       fileDeleteOutboxMessage(file, {
@@ -43,8 +44,6 @@ export async function deleteFile(deps: DeleteFileDeps, id: number, owner: Owner 
         reason: 'deleted',
       }),
     );
-    const row = await lockFile(trx, id);
-    if (!row) throw new Error(`file ${id} vanished inside its transaction`);
     return row;
   });
 }

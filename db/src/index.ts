@@ -2,6 +2,7 @@ export * from './schema';
 export * from './connection';
 export * from './migrate';
 export * from './files.repository';
+export * from './file-deletion.repository';
 export * from './file-id-allocator';
 export * from './outbox.repository';
 export * from './outbox-dead-letters.repository';
