@@ -30,6 +30,8 @@ export interface DbOptions {
   readonly planEachExecution?: boolean;
   /** Defaults: DATABASE_TIMEOUT_DEFAULTS (0 = no limit). */
   readonly timeouts?: Partial<DbTimeouts>;
+  /** The sessions' `application_name` (what `pg_stat_activity` shows). */
+  readonly applicationName?: string;
 }
 
 /** How long each step of a database call may take, in ms (see DATABASE_TIMEOUT_DEFAULTS). */
@@ -57,6 +59,7 @@ export function createDb(databaseUrl: string, poolSize = 10, o: DbOptions = {}):
   const t: DbTimeouts = { ...DATABASE_TIMEOUT_DEFAULTS, ...o.timeouts };
   const pool = new pg.Pool({
     connectionString: databaseUrl,
+    ...(o.applicationName !== undefined ? { application_name: o.applicationName } : {}),
     options: [
       '-c timezone=UTC',
       `-c statement_timeout=${t.statementTimeoutMs}`,

@@ -52,16 +52,28 @@ export interface ClaimLimit {
 export const recordOverheadBytes = 64;
 
 /**
+ * The `application_name` of the polling relays' database sessions (`openRelayDb`). A claim
+ * leaves out of its gap-free bound the transactions of sessions so named: relays never write
+ * outbox rows, so no row can hide behind one, and one relay's claim, open while it waits for
+ * its broker, does not hold back the rows written meanwhile from the other relays.
+ */
+export const relayApplicationName = 'fileflow-outbox-relay';
+
+/**
  * Take up to `limit.rows` rows to publish: select them and delete them in one statement, inside
  * the caller's transaction. The caller publishes them, then commits; if publishing fails or the
  * process dies first, the transaction rolls back and the rows are still there (at least once).
  *
- * - Gap-free: only rows written by transactions older than every transaction still running
- *   (`txid < pg_snapshot_xmin(pg_current_snapshot())`) are eligible. A row whose
- *   transaction commits late becomes eligible later; none is ever passed over for good.
+ * - Gap-free: only rows written by transactions older than every writer's transaction still
+ *   running are eligible: below the oldest transaction in progress in the statement's snapshot
+ *   that is not a relay's (sessions named `relayApplicationName`, as `pg_stat_activity` shows
+ *   them; a session the relay's role may not see counts as a writer, which only holds rows back
+ *   longer). A row whose transaction commits late becomes eligible later; none is ever passed
+ *   over for good.
  * - Ordered per aggregate: a row is taken only when no older row (by `seq`) of the same
  *   aggregate remains, so a file's events leave in the order they were written even with
- *   several relays. The rows come back in `seq` order.
+ *   several relays (a row another relay has taken but not yet committed is still there for
+ *   this check). The rows come back in `seq` order.
  * - Bounded in bytes: the rows taken are the longest prefix (by `seq`) whose records fit in
  *   `limit.bytes`, and always at least one, so a batch fits the broker's request limit and a row
  *   too large on its own is still tried (and refused) alone. Rows locked but not taken stay in
@@ -72,19 +84,27 @@ export const recordOverheadBytes = 64;
  * same row, so both relays produce identical records.
  */
 export const takeOutboxBatchQuery = (limit: ClaimLimit) => sql<ClaimedOutboxRow>`
-    WITH claimed AS (
+    WITH bound AS MATERIALIZED (
+      SELECT coalesce(
+               (SELECT min(x) FROM pg_snapshot_xip(snap.s) x
+                 WHERE (x::text::bigint % 4294967296) NOT IN (
+                   SELECT backend_xid::text::bigint FROM pg_stat_activity
+                   WHERE application_name = ${relayApplicationName} AND backend_xid IS NOT NULL)),
+               pg_snapshot_xmax(snap.s)) AS xid
+      FROM (SELECT pg_current_snapshot() AS s) snap
+    ), claimed AS (
       SELECT o.id, o.seq,
              octet_length(o.payload::text) + octet_length(o.aggregateid) + octet_length(o.id::text)
                + octet_length(o.type) + coalesce(octet_length(o.traceparent), 0) + ${recordOverheadBytes} AS bytes
       FROM outbox o
-      WHERE o.txid < pg_snapshot_xmin(pg_current_snapshot())
+      WHERE o.txid < (SELECT xid FROM bound)
         AND NOT EXISTS (
           SELECT 1 FROM outbox p
           WHERE p.aggregatetype = o.aggregatetype AND p.aggregateid = o.aggregateid AND p.seq < o.seq
         )
       ORDER BY o.seq
       LIMIT ${limit.rows}
-      FOR UPDATE SKIP LOCKED
+      FOR UPDATE OF o SKIP LOCKED
     ), fitting AS (
       SELECT id, sum(bytes) OVER (ORDER BY seq) AS running, row_number() OVER (ORDER BY seq) AS n FROM claimed
     ), taken AS (
@@ -112,6 +132,19 @@ export async function outboxBacklog(db: Db): Promise<{ count: number; oldestAgeM
 }
 
 /**
+ * What a relay with nothing to claim needs to know before it sleeps, in one statement: whether
+ * any row is left (claimable or not), and whether the wake-up request stands (raised by this
+ * relay or another; several relays share it, so none keeps its state in memory).
+ */
+export async function outboxIdleState(db: Db): Promise<{ rowsWaiting: boolean; wakeupRaised: boolean }> {
+  const { rows } = await sql<{ rows_waiting: boolean; wakeup_raised: boolean | null }>`
+    SELECT EXISTS (SELECT 1 FROM outbox) AS rows_waiting,
+           (SELECT requested FROM outbox_wakeup) AS wakeup_raised`.execute(db);
+  const r = rows[0];
+  return { rowsWaiting: r?.rows_waiting ?? false, wakeupRaised: r?.wakeup_raised ?? false };
+}
+
+/**
  * A relay about to sleep asks writers to NOTIFY. In one statement (so one transaction): take the
  * wake-up lock exclusively, then raise the flag. Writers hold the same lock *shared* from the
  * moment their trigger reads the flag until they commit, so when the lock is ours every writer
@@ -130,7 +163,11 @@ export async function requestWakeup(db: Db): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** A relay that is awake lowers the flag: writers stop notifying (call it in the claim transaction). */
+/**
+ * A relay under load lowers the flag: writers stop notifying. A statement of its own (not inside
+ * a claim's transaction), so the flag's row is locked only for that statement; when the flag is
+ * already lowered it matches no row and locks nothing.
+ */
 export async function cancelWakeup(db: Db): Promise<void> {
   await db.updateTable('outbox_wakeup').set({ requested: false }).where('requested', '=', true).execute();
 }

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { fileLogFields, type Faults, type Logger } from '@fileflow/common';
-import { cancelWakeup, deadLetterOutboxRows, takeOutboxBatch, type ClaimedOutboxRow, type Db } from '@fileflow/db';
+import { deadLetterOutboxRows, takeOutboxBatch, type ClaimedOutboxRow, type Db } from '@fileflow/db';
 import { fullBatch, nextBatchLimit, type BatchLimitState } from './batch-limit';
 import { refusalReason } from './publish-refusal';
 import { groupByTopic } from './to-kafka-record';
@@ -58,13 +58,14 @@ type BatchDone =
 export interface BatchPublisher {
   /**
    * One batch in one transaction: take rows (select and delete them in one statement, see
-   * `takeOutboxBatch`), publish them, wait for the broker's acknowledgement (acks=all), commit;
-   * with `withdrawWakeup`, lower the wake-up request in the same transaction. Resolves to how
+   * `takeOutboxBatch`), publish them, wait for the broker's acknowledgement (acks=all), commit.
+   * The transaction touches outbox rows only, so while it waits for the broker it holds locks on
+   * the rows it took and nothing else. Resolves to how
    * many rows left the outbox: published, or one dead-lettered when the broker refused it alone.
    * A refused batch of several rows rejects with `BatchRefusedError` and is rolled back; the
    * next claim takes fewer rows (`batch-limit.ts`). Any other failure rolls back too.
    */
-  publish(withdrawWakeup: boolean): Promise<number>;
+  publish(): Promise<number>;
   /** Rows the next claim may take. */
   claimRows(): number;
   stats(): PublisherStats;
@@ -78,9 +79,8 @@ export function createBatchPublisher(deps: BatchPublisherDeps): BatchPublisher {
   const stats = { published: 0, batches: 0, refusals: 0, deadLettered: 0 };
   let limit: BatchLimitState = fullBatch(deps.batchSize);
 
-  const publish = async (withdrawWakeup: boolean): Promise<number> => {
+  const publish = async (): Promise<number> => {
     const done = await deps.db.transaction().execute(async (trx): Promise<BatchDone> => {
-      if (withdrawWakeup) await cancelWakeup(trx); // under load: writers can stop notifying
       const rows = await takeOutboxBatch(trx, { rows: limit.rows, bytes: deps.maxBatchBytes() }); // deleted, uncommitted
       if (rows.length === 0) return { kind: 'published', rows, sentAt: 0, ackedAt: 0 };
       const sentAt = Date.now();

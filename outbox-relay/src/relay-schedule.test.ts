@@ -1,4 +1,4 @@
-import { firstAction, initialSchedule, nextStep, type ScheduleConfig, type ScheduleState } from './relay-schedule';
+import { firstAction, initialSchedule, nextStep, type ScheduleConfig } from './relay-schedule';
 
 const config: ScheduleConfig = {
   batchSize: 100,
@@ -7,9 +7,14 @@ const config: ScheduleConfig = {
   errorBackoff: { attempts: Infinity, initialDelayMs: 100, maxDelayMs: 5_000, factor: 2 },
   random: () => 0.5,
 };
-const requested: ScheduleState = { ...initialSchedule, wakeupRequested: true };
-const claimed = (rows: number, o: { notified?: boolean; withdrew?: boolean } = {}) =>
-  ({ kind: 'claimed', rows, notified: o.notified ?? false, withdrew: o.withdrew ?? false }) as const;
+const claimed = (rows: number, o: { notified?: boolean; stood?: boolean; withdrew?: boolean } = {}) =>
+  ({
+    kind: 'claimed',
+    rows,
+    notified: o.notified ?? false,
+    requestStood: (o.stood ?? false) || (o.notified ?? false),
+    withdrew: o.withdrew ?? false,
+  }) as const;
 
 describe('nextStep', () => {
   it('starts with a claim that keeps the wake-up request as it is', () => {
@@ -18,50 +23,76 @@ describe('nextStep', () => {
 
   describe('after a claim', () => {
     it('looks for held-back rows when it took none', () => {
-      expect(nextStep({ ...requested, failures: 2 }, claimed(0), config)).toEqual({
-        state: { ...requested, failures: 0 },
+      expect(nextStep({ ...initialSchedule, failures: 2 }, claimed(0), config)).toEqual({
+        state: initialSchedule,
         action: { kind: 'look' },
       });
     });
 
-    it('under load (3+ rows, batch not full) marks the request for withdrawal and lingers, deaf to notifications', () => {
-      const { state, action } = nextStep({ ...requested, idleRetries: 4 }, claimed(3), config);
-      expect(state).toEqual({ ...requested, withdrawRequest: true, idleRetries: 0 });
+    it('under load (3+ rows, batch not full) with notifications marks the request for withdrawal and lingers, deaf to notifications', () => {
+      const { state, action } = nextStep(
+        { ...initialSchedule, idleRetries: 4 },
+        claimed(3, { notified: true }),
+        config,
+      );
+      expect(state).toEqual({ ...initialSchedule, withdrawRequest: true, idleRetries: 0 });
       expect(action).toEqual({ kind: 'wait', ms: 8, wakeOnNotify: false });
-      // ... and the claim after the linger lowers the request in its transaction.
+      // ... and the claim after the linger lowers the request first.
       expect(nextStep(state, { kind: 'waited' }, config).action).toEqual({ kind: 'claim', withdraw: true });
     });
 
+    it('under load without notifications (the request is lowered already) withdraws nothing', () => {
+      const { state, action } = nextStep(initialSchedule, claimed(100), config);
+      expect(state.withdrawRequest).toBe(false);
+      expect(action).toEqual({ kind: 'claim', withdraw: false });
+    });
+
+    it('a notification that woke it before the claim counts as the request standing', () => {
+      expect(nextStep(initialSchedule, claimed(100, { stood: true }), config).action).toEqual({
+        kind: 'claim',
+        withdraw: true,
+      });
+      // ... but does not make a trickle claim again: only one during the claim says rows came.
+      expect(nextStep(initialSchedule, claimed(1, { stood: true }), config).action).toEqual({ kind: 'look' });
+    });
+
     it('claims again at once after a full batch (a backlog) or without linger', () => {
-      expect(nextStep(requested, claimed(100), config).action).toEqual({ kind: 'claim', withdraw: true });
-      expect(nextStep(requested, claimed(5), { ...config, lingerMs: 0 }).action).toEqual({
+      expect(nextStep(initialSchedule, claimed(100, { notified: true }), config).action).toEqual({
+        kind: 'claim',
+        withdraw: true,
+      });
+      expect(nextStep(initialSchedule, claimed(5, { notified: true }), { ...config, lingerMs: 0 }).action).toEqual({
         kind: 'claim',
         withdraw: true,
       });
     });
 
-    it('forgets the request once a claim withdrew it', () => {
-      const withdrawing = { ...requested, withdrawRequest: true };
+    it('forgets the withdrawal once a claim made it, and makes it again if writers still notify', () => {
+      const withdrawing = { ...initialSchedule, withdrawRequest: true };
       const { state, action } = nextStep(withdrawing, claimed(100, { withdrew: true }), config);
-      expect(state).toEqual({ ...initialSchedule, withdrawRequest: true });
+      expect(state).toEqual(initialSchedule);
       expect(action).toEqual({ kind: 'claim', withdraw: false });
+      // A writer that read the request before it was lowered still notifies: lower it again (a no-op).
+      expect(nextStep(withdrawing, claimed(100, { withdrew: true, notified: true }), config).action).toEqual({
+        kind: 'claim',
+        withdraw: true,
+      });
     });
 
-    it('under a trickle (1-2 rows) with the request raised, claims again only if notified', () => {
-      expect(nextStep(requested, claimed(2), config)).toEqual({ state: requested, action: { kind: 'look' } });
-      expect(nextStep(requested, claimed(1, { notified: true }), config).action).toEqual({
+    it('under a trickle (1-2 rows) claims again only if notified, and otherwise looks', () => {
+      expect(nextStep(initialSchedule, claimed(2), config)).toEqual({
+        state: initialSchedule,
+        action: { kind: 'look' },
+      });
+      expect(nextStep(initialSchedule, claimed(1, { notified: true }), config).action).toEqual({
         kind: 'claim',
         withdraw: false,
       });
     });
 
-    it('under a trickle without a request (writers do not notify), claims again at once', () => {
-      expect(nextStep(initialSchedule, claimed(1), config).action).toEqual({ kind: 'claim', withdraw: false });
-    });
-
     it('with a batch size under 3, a full batch is load', () => {
       const small = { ...config, batchSize: 2 };
-      const { state, action } = nextStep(requested, claimed(2), small);
+      const { state, action } = nextStep(initialSchedule, claimed(2, { notified: true }), small);
       expect(state.withdrawRequest).toBe(true);
       expect(action).toEqual({ kind: 'claim', withdraw: true });
     });
@@ -72,22 +103,30 @@ describe('nextStep', () => {
       let state = initialSchedule;
       const delays: number[] = [];
       for (let i = 0; i < 8; i++) {
-        const next = nextStep(state, { kind: 'looked', rowsWaiting: true }, config);
+        const next = nextStep(state, { kind: 'looked', rowsWaiting: true, wakeupRaised: false }, config);
         state = next.state;
         if (next.action.kind === 'wait') delays.push(next.action.ms);
         expect(next.action).toMatchObject({ kind: 'wait', wakeOnNotify: true });
       }
       expect(delays).toEqual([2, 4, 8, 16, 32, 64, 64, 64]);
       expect(
-        nextStep(initialSchedule, { kind: 'looked', rowsWaiting: true }, { ...config, pollIntervalMs: 1 }).action,
+        nextStep(
+          initialSchedule,
+          { kind: 'looked', rowsWaiting: true, wakeupRaised: false },
+          { ...config, pollIntervalMs: 1 },
+        ).action,
       ).toMatchObject({ ms: 1 });
     });
 
-    it('with no rows left raises the request, or sleeps until notified if it stands', () => {
-      expect(nextStep(initialSchedule, { kind: 'looked', rowsWaiting: false }, config).action).toEqual({
+    it('with no rows left raises the request, or sleeps until notified if it stands (whoever raised it)', () => {
+      expect(
+        nextStep(initialSchedule, { kind: 'looked', rowsWaiting: false, wakeupRaised: false }, config).action,
+      ).toEqual({
         kind: 'request-wakeup',
       });
-      expect(nextStep(requested, { kind: 'looked', rowsWaiting: false }, config).action).toEqual({
+      expect(
+        nextStep(initialSchedule, { kind: 'looked', rowsWaiting: false, wakeupRaised: true }, config).action,
+      ).toEqual({
         kind: 'wait',
         ms: 1_000,
         wakeOnNotify: true,
@@ -102,7 +141,7 @@ describe('nextStep', () => {
         { kind: 'wakeup-requested', raised: true },
         config,
       );
-      expect(state).toEqual({ ...initialSchedule, wakeupRequested: true });
+      expect(state).toEqual(initialSchedule);
       expect(action).toEqual({ kind: 'claim', withdraw: false });
     });
 
@@ -114,8 +153,8 @@ describe('nextStep', () => {
   });
 
   it('claims again at once after a refusal', () => {
-    expect(nextStep(requested, { kind: 'refused' }, config)).toEqual({
-      state: requested,
+    expect(nextStep(initialSchedule, { kind: 'refused' }, config)).toEqual({
+      state: initialSchedule,
       action: { kind: 'claim', withdraw: false },
     });
   });

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { errorKind, type Faults, type Logger, type RetryPolicy, type Runnable } from '@fileflow/common';
-import { requestWakeup, type Db } from '@fileflow/db';
+import { cancelWakeup, outboxIdleState, requestWakeup, type Db } from '@fileflow/db';
 import { batchByteBudget, kafkaDefaultMessageMaxBytes } from './broker-limits';
 import { BatchRefusedError, createBatchPublisher, type PublishObserver, type PublisherStats } from './publish-batch';
 import {
@@ -106,8 +106,8 @@ export function createRelay(deps: RelayDeps): Relay {
     });
 
   /** One batch; a batch that went through (or found nothing) ends a run of failures. */
-  const claim = async (withdraw: boolean): Promise<number> => {
-    const rows = await publisher.publish(withdraw);
+  const claim = async (): Promise<number> => {
+    const rows = await publisher.publish();
     failingSince = undefined;
     return rows;
   };
@@ -116,13 +116,17 @@ export function createRelay(deps: RelayDeps): Relay {
   const perform = async (action: ScheduleAction): Promise<ScheduleEvent> => {
     switch (action.kind) {
       case 'claim': {
+        // Lowered in a statement of its own: the flag's row lock is never held across a send,
+        // so another relay raising or lowering it never waits for this relay's broker.
+        if (action.withdraw) await cancelWakeup(deps.db);
+        const before = pending;
         pending = false;
-        const rows = await claim(action.withdraw);
-        return { kind: 'claimed', rows, notified: pending, withdrew: action.withdraw };
+        const rows = await claim();
+        return { kind: 'claimed', rows, notified: pending, requestStood: before || pending, withdrew: action.withdraw };
       }
       case 'look': {
-        const row = await deps.db.selectFrom('outbox').select('id').limit(1).executeTakeFirst();
-        return { kind: 'looked', rowsWaiting: row !== undefined };
+        const { rowsWaiting, wakeupRaised } = await outboxIdleState(deps.db);
+        return { kind: 'looked', rowsWaiting, wakeupRaised };
       }
       case 'request-wakeup':
         return { kind: 'wakeup-requested', raised: await requestWakeup(deps.db) };
@@ -176,7 +180,7 @@ export function createRelay(deps: RelayDeps): Relay {
       pending = true;
       wake?.();
     },
-    drainOnce: () => claim(false),
+    drainOnce: claim,
     readiness() {
       if (failingSince === undefined) return [];
       const ms = now() - failingSince;
