@@ -143,7 +143,12 @@ async function main(argv: string[]): Promise<number> {
       const signal = (args[1] ?? 'SIGKILL').toUpperCase();
       const sig = (signal.startsWith('SIG') ? signal : `SIG${signal}`) as NodeJS.Signals;
       const pids = await signalNamed(name, sig);
-      report(name, `sent ${sig} to pid ${pids.join(', ')} and their child processes`);
+      report(
+        name,
+        pids.length === 1
+          ? `sent ${sig} to pid ${pids.join('')} and its child processes`
+          : `sent ${sig} to pids ${pids.join(', ')} and their child processes`,
+      );
       return 0;
     }
     case 'env':

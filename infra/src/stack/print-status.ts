@@ -13,7 +13,7 @@ export function pad(s: string, n: number): string {
 export async function printStatus(): Promise<void> {
   const rows = await statusAll();
   const header = ['NAME', 'STATE', 'PID', 'PORTS', 'READY', 'RSS', 'DATA', 'WHAT'];
-  const widths = [16, 12, 9, 12, 7, 10, 10, 0];
+  const widths = [18, 12, 9, 12, 7, 10, 10, 0];
   const line = (cols: string[]): string =>
     cols
       .map((c, i) => pad(c, widths[i] ?? 0))
