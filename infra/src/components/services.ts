@@ -154,6 +154,18 @@ export async function runMigrations(info: StackInfo, report: Reporter): Promise<
   report('migrate', `done in ${fmtSecs(Date.now() - t0)}`);
 }
 
+/** The environment a process was started with (`/proc/<pid>/environ`); empty when unreadable. */
+function envOfProcess(pid: number): Record<string, string> {
+  try {
+    const entries = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return Object.fromEntries(
+      entries.filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    );
+  } catch {
+    return {};
+  }
+}
+
 /** Refuse a shared port held by anything but our own instances of the same service. */
 function checkSharedPort(def: InstanceDef): void {
   if (def.sharedPort === undefined) return;
@@ -178,6 +190,14 @@ export async function ensureService(
   const entryAbs = path.join(REPO_ROOT, def.entry);
   const existing = runningPid(def.name);
   if (existing !== undefined) {
+    const started = envOfProcess(existing);
+    const own = started.ADMIN_PORT ?? started.PORT;
+    if (own !== undefined && own !== String(def.port)) {
+      throw new Error(
+        `[${def.name}] pid ${existing} runs on port ${own}, not ${def.port} (started before several instances were possible?): ` +
+          `restart it (\`npm run stack -- stop ${def.name}\`, then start)`,
+      );
+    }
     await waitFor(() => probeHttp(readyUrl(def)), {
       what: `[${def.name}]`,
       timeoutMs: TIMEOUTS.service,
