@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HOST, jvmFlags, KAFKA, TIMEOUTS, kafkaPartitions, type StackInfo } from '../config';
-import { partitionShortfalls } from '../partitions/shortfall';
+import { partitionShortfall } from '../partitions/shortfall';
 import { type Reporter, fmtSecs } from '../log';
 import { ensureMavenDeps, javaCommand } from '../maven';
 import { CACHE_DIR, CONF_DIR, INFRA_DIR, dataDir, ensureDir, logFile } from '../paths';
@@ -166,7 +166,8 @@ async function setup(info: StackInfo, report: Reporter, fresh: boolean): Promise
     wanted,
   );
   if (created.length > 0) report('kafka', `created topics ${created.join(', ')} (${wanted} partitions each)`);
-  for (const warning of partitionShortfalls(partitions, KAFKA.topics, wanted)) report('kafka', `WARNING: ${warning}`);
+  const shortfall = partitionShortfall(partitions, KAFKA.topics, wanted);
+  if (shortfall !== undefined) report('kafka', `WARNING: ${shortfall}`);
   if (fresh) {
     const t0 = Date.now();
     await kafkaRoundTrip(info.kafkaBrokers, 60_000);
