@@ -51,8 +51,23 @@ export interface AppDeps {
   readonly degraded?: () => string[];
   /** The process's metrics, served at `GET /metrics` with every request counted (default: none). */
   readonly metrics?: Registry;
+  /** Which instance this is (`INSTANCE_ID`), named in the health answers (default: none named). */
+  readonly instance?: string;
   /** `GET /files/:id/events` (default: look every 250 ms, end a stream after 30 s). */
   readonly events?: { readonly pollMs: number; readonly maxMs: number };
+}
+
+/** The API's readiness: the database answers, and whatever `readiness` adds (the status consumer). */
+export function apiReadiness(deps: Pick<AppDeps, 'db' | 'logger' | 'readiness'>): () => Promise<string[]> {
+  return async () => {
+    const problems: string[] = [];
+    await sql`SELECT 1`.execute(deps.db).catch((err: unknown) => {
+      deps.logger.warn('readiness: database unreachable', { err: String(err) });
+      problems.push('database: unreachable');
+    });
+    if (deps.readiness) problems.push(...(await deps.readiness()));
+    return problems;
+  };
 }
 
 /** Paths answered outside the routers, named as themselves in the request metrics. */
@@ -90,15 +105,10 @@ export function createApp(deps: AppDeps): Express {
     });
   }
   app.use(
-    healthEndpoints(async () => {
-      const problems: string[] = [];
-      await sql`SELECT 1`.execute(deps.db).catch((err: unknown) => {
-        deps.logger.warn('readiness: database unreachable', { err: String(err) });
-        problems.push('database: unreachable');
-      });
-      if (deps.readiness) problems.push(...(await deps.readiness()));
-      return problems;
-    }, deps.degraded),
+    healthEndpoints(apiReadiness(deps), {
+      ...(deps.degraded ? { degraded: deps.degraded } : {}),
+      ...(deps.instance !== undefined ? { instance: deps.instance } : {}),
+    }),
   );
   app.use(docsRouter(buildOpenApiDocument()));
   app.use(livePage());

@@ -4,6 +4,7 @@ import {
   databaseEnvSchema,
   httpEnvSchema,
   httpTimeoutsEnvSchema,
+  instanceEnvSchema,
   kafkaEnvSchema,
   logEnvSchema,
   metricsEnvSchema,
@@ -34,6 +35,17 @@ export const apiConfigSchema = z.object({
   ...redisEnvSchema.shape,
   ...rateLimitEnvSchema.shape,
   ...apiKeyPepperEnvSchema.shape,
+  ...instanceEnvSchema('api').shape,
+  /**
+   * Listen on PORT with SO_REUSEPORT, so that several API processes (each with it on) share the
+   * port and the kernel spreads connections over them.
+   */
+  HTTP_REUSE_PORT: flag.default(false),
+  /**
+   * A port of this instance's own (unset: none) answering only /health/live, /health/ready and
+   * /metrics: with several instances on one shared PORT, the one place to probe or scrape this one.
+   */
+  ADMIN_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('api-service'),
   KAFKA_GROUP_ID: z.string().min(1).default('api-service-group'),
   /** Refuse requests without an API key (401). Off: they are served as the anonymous owner. */

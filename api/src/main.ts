@@ -6,6 +6,7 @@ import {
   closeServer,
   ConfigError,
   createFaults,
+  createHealthServer,
   createHttpServer,
   createKafka,
   createLogger,
@@ -24,7 +25,7 @@ import {
   topicsFromEnv,
 } from '@fileflow/common';
 import { createDb, dbTimeoutsFromEnv, deleteExpiredIdempotencyKeys, findApiKeyHash } from '@fileflow/db';
-import { createApp } from './app';
+import { apiReadiness, createApp } from './app';
 import { cachedKeyLookup } from './auth/authenticate';
 import { createBatchedPurge } from './batched-purge';
 import { apiConfigSchema } from './config';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     throw new ConfigError(['API_AUTH_REQUIRED: keys are required but no API_KEY_PEPPER (or _FILE) is set']);
   }
   const httpTimeouts = httpTimeoutsFrom(config);
-  const logger = createLogger('api', config.LOG_LEVEL);
+  const logger = createLogger('api', config.LOG_LEVEL, { instance: config.INSTANCE_ID });
   const topics = topicsFromEnv(config);
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { timeouts: dbTimeoutsFromEnv(config) });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
@@ -109,6 +110,10 @@ async function main(): Promise<void> {
     batchSize: config.EXPIRY_SWEEP_BATCH_SIZE,
   });
 
+  const readiness = (): Promise<string[]> => {
+    const problem = statusConsumer.problem();
+    return Promise.resolve(problem ? [`status consumer: ${problem}`] : []);
+  };
   if (pepper === undefined || !config.API_AUTH_REQUIRED) {
     logger.warn(
       pepper === undefined
@@ -134,18 +139,29 @@ async function main(): Promise<void> {
     idempotencyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600,
     retentionSeconds: config.FILE_RETENTION_SECONDS,
     faults,
-    readiness: () => {
-      const problem = statusConsumer.problem();
-      return Promise.resolve(problem ? [`status consumer: ${problem}`] : []);
-    },
+    readiness,
+    instance: config.INSTANCE_ID,
     degraded: () => {
       const problem = redis?.problem();
       return problem ? [`redis: ${problem}`] : [];
     },
   });
   const http = createHttpServer(app, httpTimeouts);
-  const port = await listen(http, config.PORT, config.HOST);
-  logger.info('api listening', { port, host: config.HOST });
+  const port = await listen(http, config.PORT, config.HOST, { reusePort: config.HTTP_REUSE_PORT });
+  logger.info('api listening', { port, host: config.HOST, reusePort: config.HTTP_REUSE_PORT });
+  // this instance's own port: health and metrics of this one, whoever else shares PORT
+  const admin =
+    config.ADMIN_PORT === undefined
+      ? undefined
+      : createHealthServer(
+          apiReadiness({ db, logger, readiness }),
+          { instance: config.INSTANCE_ID, ...(registry ? { metrics: registry } : {}) },
+          httpTimeouts,
+        );
+  if (admin && config.ADMIN_PORT !== undefined) {
+    const adminPort = await listen(admin, config.ADMIN_PORT, config.HOST);
+    logger.info('api admin port listening (health, metrics)', { port: adminPort, host: config.HOST });
+  }
   await inboxRetention.start();
   await idempotencyPurge.start();
   await expirySweep.start();
@@ -156,6 +172,7 @@ async function main(): Promise<void> {
   onShutdownSignal(async () => {
     stopping = true;
     await closeServer(http);
+    if (admin) await closeServer(admin);
     await statusConsumer.stop();
     await lag?.close();
     await inboxRetention.stop();

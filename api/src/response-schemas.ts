@@ -69,6 +69,7 @@ export const healthSchema = z
     node: z.string().optional(),
     problems: z.array(z.string()).optional().meta({ description: 'what is down, by name' }),
     degraded: z.array(z.string()).optional().meta({ description: 'optional dependencies that are down' }),
+    instance: z.string().optional().meta({ description: 'which instance answered (`INSTANCE_ID`)' }),
   })
   .meta({ id: 'Health' });
 

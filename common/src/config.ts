@@ -144,6 +144,18 @@ export const metricsEnvSchema = z.object({
     .transform((v) => v === 'true'),
 });
 
+/**
+ * Which instance of `service` this process is, when several run: written into every log line
+ * and every health answer, so a reader can tell which one spoke. Default: the service's name.
+ */
+export const instanceEnvSchema = (service: string) =>
+  z.object({
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, 'letters, digits, _, . and - only (at most 64)')
+      .default(service),
+  });
+
 export const logEnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });

@@ -126,3 +126,41 @@ describe('GET /metrics', () => {
     }
   });
 });
+
+describe('health answers', () => {
+  it('name the instance when one is given, and keep their shape', async () => {
+    const named = createHealthServer(() => Promise.resolve(['db: down']), { instance: 'file-processor.2' });
+    const plain = createHealthServer(() => Promise.resolve([]));
+    const [namedPort, plainPort] = [await listen(named, 0, '127.0.0.1'), await listen(plain, 0, '127.0.0.1')];
+    try {
+      const live = await (await fetch(`http://127.0.0.1:${namedPort}/health/live`)).json();
+      expect(live).toEqual({ status: 'ok', node: process.version, instance: 'file-processor.2' });
+      const ready = await fetch(`http://127.0.0.1:${namedPort}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({
+        status: 'unavailable',
+        problems: ['db: down'],
+        instance: 'file-processor.2',
+      });
+      expect(await (await fetch(`http://127.0.0.1:${plainPort}/health/ready`)).json()).toEqual({
+        status: 'ok',
+        problems: [],
+      });
+    } finally {
+      await closeServer(named);
+      await closeServer(plain);
+    }
+  });
+
+  it('let two servers with reusePort share one port', async () => {
+    const a = createHealthServer(() => Promise.resolve([]), { instance: 'a' });
+    const b = createHealthServer(() => Promise.resolve([]), { instance: 'b' });
+    const port = await listen(a, 0, '127.0.0.1', { reusePort: true });
+    try {
+      await expect(listen(b, port, '127.0.0.1', { reusePort: true })).resolves.toBe(port);
+    } finally {
+      await closeServer(a);
+      await closeServer(b);
+    }
+  });
+});

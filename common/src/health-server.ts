@@ -31,17 +31,27 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+export interface HealthOptions {
+  /** Optional dependencies that are down: named in the answer, without making the process unready. */
+  readonly degraded?: () => string[];
+  /** Which instance answers (`INSTANCE_ID`), in every answer when set. */
+  readonly instance?: string;
+}
+
 /**
  * `GET /health/live` (the process answers, and on which Node) and `GET /health/ready` (200 when
  * `ready` reports no problems, else 503 with them; `degraded` names optional dependencies that
- * are down, without making the process unready); any other request goes on to `next`. Every
- * service answers its health through this, the API as Express middleware.
+ * are down, without making the process unready); both name the `instance` when given. Any other
+ * request goes on to `next`. Every service answers its health through this, the API as Express
+ * middleware.
  */
-export function healthEndpoints(ready: ReadinessCheck, degraded: () => string[] = () => []): Handler {
+export function healthEndpoints(ready: ReadinessCheck, o: HealthOptions = {}): Handler {
+  const degraded = o.degraded ?? (() => []);
+  const who = o.instance === undefined ? {} : { instance: o.instance };
   return (req, res, next) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    if (path === '/health/live') return sendJson(res, 200, { status: 'ok', node: process.version });
+    if (path === '/health/live') return sendJson(res, 200, { status: 'ok', node: process.version, ...who });
     if (path !== '/health/ready') return next();
     ready().then(
       (problems) => {
@@ -50,25 +60,27 @@ export function healthEndpoints(ready: ReadinessCheck, degraded: () => string[] 
           status: problems.length ? 'unavailable' : 'ok',
           problems,
           ...(optional.length ? { degraded: optional } : {}),
+          ...who,
         });
       },
-      (err: unknown) => sendJson(res, 503, { status: 'unavailable', problems: [String(err)] }),
+      (err: unknown) => sendJson(res, 503, { status: 'unavailable', problems: [String(err)], ...who }),
     );
     return undefined;
   };
 }
 
 /**
- * A minimal HTTP server for processes without an API: the health endpoints, `GET /metrics` (the
- * registry's metrics in the Prometheus text format, with this server's own requests counted), and
- * `json` paths answered with the JSON their function returns.
+ * A minimal HTTP server for processes without an API (and for the API's own admin port): the
+ * health endpoints, `GET /metrics` (the registry's metrics in the Prometheus text format, with
+ * this server's own requests counted), and `json` paths answered with the JSON their function
+ * returns.
  */
 export function createHealthServer(
   ready: ReadinessCheck,
-  o: { metrics?: Registry; json?: Record<string, () => unknown> } = {},
+  o: { metrics?: Registry; json?: Record<string, () => unknown> } & HealthOptions = {},
   timeouts: HttpTimeouts = defaultHttpTimeouts,
 ): Server {
-  const health = healthEndpoints(ready);
+  const health = healthEndpoints(ready, o);
   const extra = o.json ?? {};
   const registry = o.metrics;
   const requests = registry ? httpMetrics(registry) : undefined;
@@ -105,11 +117,17 @@ export function createHealthServer(
   }, timeouts);
 }
 
-/** Listen and resolve with the bound port (0 picks a free one). */
-export function listen(server: Server, port: number, host: string): Promise<number> {
+/**
+ * Listen and resolve with the bound port (0 picks a free one). With `reusePort` (Linux
+ * SO_REUSEPORT) several processes, each listening so, share the port and the kernel spreads new
+ * connections over them: several instances behind one address with no proxy.
+ */
+export function listen(server: Server, port: number, host: string, o: { reusePort?: boolean } = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+    server.listen({ port, host, ...(o.reusePort ? { reusePort: true } : {}) }, () =>
+      resolve((server.address() as AddressInfo).port),
+    );
   });
 }
 

@@ -64,6 +64,9 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
 
 /** How long HTTP requests took, by method, route (the pattern, not the path) and status. */
 export function httpMetrics(registry: Registry): Histogram<'method' | 'route' | 'status'> {
+  // one histogram per registry, however many servers of the process count into it
+  const existing = registry.getSingleMetric('fileflow_http_request_duration_seconds');
+  if (existing) return existing as Histogram<'method' | 'route' | 'status'>;
   return histogram(registry, 'fileflow_http_request_duration_seconds', 'HTTP requests by route and status', [
     'method',
     'route',

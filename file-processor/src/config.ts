@@ -2,6 +2,7 @@ import {
   faultEnvSchema,
   httpEnvSchema,
   httpTimeoutsEnvSchema,
+  instanceEnvSchema,
   kafkaEnvSchema,
   logEnvSchema,
   metricsEnvSchema,
@@ -23,6 +24,7 @@ export const processorConfigSchema = z
     ...metricsEnvSchema.shape,
     ...faultEnvSchema.shape,
     ...topicsEnvSchema.shape,
+    ...instanceEnvSchema('file-processor').shape,
     KAFKA_CLIENT_ID: z.string().min(1).default('file-service'),
     KAFKA_GROUP_ID: z.string().min(1).default('file-service-group'),
     /** Quick upload attempts in place, and the backoff between them (an S3 hiccup costs no round trip). */

@@ -28,7 +28,7 @@ import { uploadMetrics } from './processor-metrics';
 /** The file processor: consumes file.create, writes to S3, publishes file.created. */
 async function main(): Promise<void> {
   const config = loadConfig(processorConfigSchema, process.env);
-  const logger = createLogger('file-processor', config.LOG_LEVEL);
+  const logger = createLogger('file-processor', config.LOG_LEVEL, { instance: config.INSTANCE_ID });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }, logger);
   const s3 = createS3Client(s3SettingsFromEnv(config));
   const topics = topicsFromEnv(config);
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       });
       return problems;
     },
-    registry ? { metrics: registry } : {},
+    { instance: config.INSTANCE_ID, ...(registry ? { metrics: registry } : {}) },
     httpTimeoutsFrom(config),
   );
   const port = await listen(health, config.PORT, config.HOST);

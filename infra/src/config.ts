@@ -7,6 +7,10 @@ export const HOST = '127.0.0.1';
 export type ComponentName = 'postgres' | 'kafka' | 's3' | 'redis' | 'connect' | 'prometheus';
 export type ServiceName = 'api' | 'outbox-relay' | 'file-processor';
 export type ProcessName = ComponentName | ServiceName;
+/** One running copy of a service: the service's own name for instance 1, `<service>.<k>` for instance k > 1. */
+export type InstanceName = ServiceName | `${ServiceName}.${number}`;
+/** Whatever has a pid file and a log: a component or a service instance. */
+export type RunName = ComponentName | InstanceName;
 
 /** All components; `connect` (Kafka Connect + Debezium) is optional and starts only when asked for. */
 export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis', 'connect', 'prometheus'];
@@ -43,7 +47,8 @@ export const KAFKA = {
    */
   faultyPort: 9094,
   faultyProxyPort: 9095,
-  partitions: 3,
+  /** Partitions of the pipeline's topics unless FILEFLOW_KAFKA_PARTITIONS says (see kafkaPartitions). */
+  defaultPartitions: 3,
   /**
    * The largest record batch the broker takes (`message.max.bytes`, Kafka's default written out)
    * and the largest request (`socket.request.max.bytes`). The polling relay reads the former from
@@ -65,13 +70,28 @@ export const KAFKA = {
   jvm: ['-Xms512m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35'],
 } as const;
 
+/** The most partitions a topic of the stack may be given. */
+export const MAX_PARTITIONS = 1_000;
+
+/**
+ * Partitions of the pipeline's topics (and the broker's `num.partitions`): FILEFLOW_KAFKA_PARTITIONS,
+ * or 3. Only new topics get them: an existing topic is never given more (see partitionShortfalls).
+ */
+export function kafkaPartitions(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FILEFLOW_KAFKA_PARTITIONS;
+  if (raw === undefined || raw === '') return KAFKA.defaultPartitions;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= MAX_PARTITIONS)) {
+    throw new Error(`FILEFLOW_KAFKA_PARTITIONS: expected a whole number from 1 to ${MAX_PARTITIONS}, got "${raw}"`);
+  }
+  return n;
+}
+
 /** Prometheus, optional: built from the Go module proxy on first use (see components/prometheus.ts). */
 export const PROMETHEUS = {
   module: 'github.com/prometheus/prometheus',
   version: 'v0.316.0',
   port: 9090,
-  /** Every service's /metrics. */
-  targets: ['127.0.0.1:3000', '127.0.0.1:3001', '127.0.0.1:3002'],
 } as const;
 
 /** Redis: the API's shared rate-limit counters and its cache of files (Debian's redis-server). */

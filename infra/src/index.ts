@@ -6,8 +6,15 @@
  *   await startComponent('kafka');              // restarts it, data intact
  *   await ensureStack({ connect: true });       // + Kafka Connect with the Debezium plugin
  */
-import { connectWanted, stackInfo, type ProcessName, type ServiceName, type StackInfo } from './config';
-import { SERVICES, serviceEnv as serviceEnvFor } from './components/services';
+import {
+  connectWanted,
+  stackInfo,
+  type InstanceName,
+  type ProcessName,
+  type ServiceName,
+  type StackInfo,
+} from './config';
+import { SERVICES, instanceDef, serviceEnv as serviceEnvFor } from './components/services';
 import { makeReporter } from './log';
 import { CACHE_DIR } from './paths';
 import { type StopResult } from './process/stop';
@@ -16,7 +23,7 @@ import { statusAll, type ProcessStatus } from './stack/status';
 import { downAll, stopNamed } from './stack/stop';
 import { startNamed, upServices, upStack } from './stack/up';
 
-export type { ComponentName, ProcessName, ServiceName, StackInfo } from './config';
+export type { ComponentName, InstanceName, ProcessName, ServiceName, StackInfo } from './config';
 export type { ProcessStatus } from './stack/status';
 export type { StopResult } from './process/stop';
 
@@ -58,22 +65,32 @@ export function getStackInfo(): StackInfo {
 }
 
 /** Gracefully stop one component or service (its data stays). */
-export function stopComponent(name: ProcessName, opts: LauncherOptions = { quiet: true }): Promise<StopResult> {
+export function stopComponent(
+  name: ProcessName | InstanceName,
+  opts: LauncherOptions = { quiet: true },
+): Promise<StopResult> {
   return stopNamed(name, makeReporter(opts.quiet));
 }
 
 /** Start one component or service (no-op if running and ready); resolves when ready. */
-export function startComponent(name: ProcessName, opts: LauncherOptions = { quiet: true }): Promise<void> {
+export function startComponent(
+  name: ProcessName | InstanceName,
+  opts: LauncherOptions = { quiet: true },
+): Promise<void> {
   return startNamed(name, makeReporter(opts.quiet));
 }
 
 /**
  * Signal a running component/service and all its child processes, e.g. 'SIGKILL' (crash),
  * 'SIGSTOP'/'SIGCONT' (freeze/thaw). For SIGKILL/SIGTERM/SIGINT it resolves once all of them are
- * gone. Returns the main pid.
+ * gone. A service name signals every instance of it. Returns the main pid (the first one signalled).
  */
-export function killComponent(name: ProcessName, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
-  return signalNamed(name, signal);
+export async function killComponent(
+  name: ProcessName | InstanceName,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<number> {
+  const [pid] = await signalNamed(name, signal);
+  return pid ?? -1;
 }
 
 /** Status rows as shown by `status`. */
@@ -83,7 +100,7 @@ export function stackStatus(): Promise<ProcessStatus[]> {
 
 /** Environment a service gets when the launcher starts it (process.env + defaults). */
 export function serviceEnv(name?: ServiceName): NodeJS.ProcessEnv {
-  return serviceEnvFor(stackInfo(), name ? SERVICES.find((s) => s.name === name) : undefined);
+  return serviceEnvFor(stackInfo(), name ? instanceDef({ service: name, index: 1 }) : undefined);
 }
 export { logFile } from './paths';
 /** Where the launcher keeps downloads (jars, tools) across runs and checkouts. */

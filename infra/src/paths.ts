@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { ProcessName } from './config';
+import type { RunName } from './config';
 
 /** Repo root = two levels above infra/src (independent of the caller's cwd and of symlinks). */
 export const REPO_ROOT = path.resolve(fs.realpathSync(__dirname), '..', '..');
@@ -21,8 +21,8 @@ export const CACHE_DIR =
 export const MAVEN_REPO = path.join(CACHE_DIR, 'm2');
 
 export const logFile = (name: string): string => path.join(LOGS_DIR, `${name}.log`);
-export const pidFile = (name: ProcessName): string => path.join(PIDS_DIR, `${name}.pid`);
-export const dataDir = (name: ProcessName): string => path.join(DATA_DIR, name);
+export const pidFile = (name: RunName): string => path.join(PIDS_DIR, `${name}.pid`);
+export const dataDir = (name: RunName): string => path.join(DATA_DIR, name);
 
 export function ensureDir(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });

@@ -3,6 +3,7 @@ import {
   faultEnvSchema,
   httpEnvSchema,
   httpTimeoutsEnvSchema,
+  instanceEnvSchema,
   kafkaEnvSchema,
   logEnvSchema,
   metricsEnvSchema,
@@ -23,6 +24,7 @@ export const relayConfigSchema = z.object({
   ...metricsEnvSchema.shape,
   ...faultEnvSchema.shape,
   ...topicsEnvSchema.shape,
+  ...instanceEnvSchema('outbox-relay').shape,
   /** `polling`: this process publishes the outbox. `debezium`: Kafka Connect does, this process registers and watches it. */
   RELAY_MODE: z.enum(relayModes).default('polling'),
   KAFKA_CLIENT_ID: z.string().min(1).default('outbox-relay'),

@@ -23,7 +23,9 @@ import { outboxMetrics } from './relay-metrics';
 /** The relay process: RELAY_MODE=polling (default) or debezium; health and metrics on PORT. */
 async function main(): Promise<void> {
   const config = loadConfig(relayConfigSchema, process.env);
-  const logger = createLogger('outbox-relay', config.LOG_LEVEL).child({ mode: config.RELAY_MODE });
+  const logger = createLogger('outbox-relay', config.LOG_LEVEL, { instance: config.INSTANCE_ID }).child({
+    mode: config.RELAY_MODE,
+  });
   const db = openRelayDb(config.DATABASE_URL, undefined, dbTimeoutsFromEnv(config));
   const registry = config.METRICS_ENABLED ? createMetricsRegistry('outbox-relay') : undefined;
   if (registry) outboxMetrics(registry, db);
@@ -47,7 +49,11 @@ async function main(): Promise<void> {
       problems.push(...(await relay.readiness()));
       return problems;
     },
-    { ...(registry ? { metrics: registry } : {}), json: { '/stats': () => relay.stats() } },
+    {
+      ...(registry ? { metrics: registry } : {}),
+      json: { '/stats': () => relay.stats() },
+      instance: config.INSTANCE_ID,
+    },
     httpTimeoutsFrom(config),
   );
   const port = await listen(health, config.PORT, config.HOST);

@@ -7,7 +7,8 @@ import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { HOST, jvmFlags, KAFKA, TIMEOUTS, type StackInfo } from '../config';
+import { HOST, jvmFlags, KAFKA, TIMEOUTS, kafkaPartitions, type StackInfo } from '../config';
+import { partitionShortfall } from '../partitions/shortfall';
 import { type Reporter, fmtSecs } from '../log';
 import { ensureMavenDeps, javaCommand } from '../maven';
 import { CACHE_DIR, CONF_DIR, INFRA_DIR, dataDir, ensureDir, logFile } from '../paths';
@@ -36,7 +37,7 @@ export function serverProperties(): string {
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,FAULTY:PLAINTEXT',
     `log.dirs=${DATA}`,
-    `num.partitions=${KAFKA.partitions}`,
+    `num.partitions=${kafkaPartitions()}`,
     'default.replication.factor=1',
     'auto.create.topics.enable=true',
     'offsets.topic.replication.factor=1',
@@ -158,8 +159,15 @@ async function spawnKafka(): Promise<number> {
 }
 
 async function setup(info: StackInfo, report: Reporter, fresh: boolean): Promise<void> {
-  const created = await ensureKafkaTopics(info.kafkaBrokers, [...KAFKA.topics, KAFKA.healthTopic], KAFKA.partitions);
-  if (created.length > 0) report('kafka', `created topics ${created.join(', ')}`);
+  const wanted = kafkaPartitions();
+  const { created, partitions } = await ensureKafkaTopics(
+    info.kafkaBrokers,
+    [...KAFKA.topics, KAFKA.healthTopic],
+    wanted,
+  );
+  if (created.length > 0) report('kafka', `created topics ${created.join(', ')} (${wanted} partitions each)`);
+  const shortfall = partitionShortfall(partitions, KAFKA.topics, wanted);
+  if (shortfall !== undefined) report('kafka', `WARNING: ${shortfall}`);
   if (fresh) {
     const t0 = Date.now();
     await kafkaRoundTrip(info.kafkaBrokers, 60_000);

@@ -2,19 +2,22 @@
  * The application services, run from source with tsx as detached processes:
  * `node --import tsx <svc>/src/main.ts` (what `npx tsx <svc>/src/main.ts` runs, minus the npx and
  * tsx-cli wrapper processes, so the pid file points at the service itself and signals reach it
- * directly). Ready = GET http://127.0.0.1:<port>/health/ready answers 200.
+ * directly). Ready = GET http://127.0.0.1:<own port>/health/ready answers 200. Several instances of
+ * a service each get their own pid file, log, INSTANCE_ID, Kafka client id and port.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ensurePepperFile } from '../secrets';
 import { spawn } from 'child_process';
-import { HOST, SERVICE_NODE_FLAGS, TIMEOUTS, type ServiceName, type StackInfo } from '../config';
+import { HOST, SERVICE_NODE_FLAGS, TIMEOUTS, type InstanceName, type ServiceName, type StackInfo } from '../config';
 import { type Reporter, fmtSecs } from '../log';
 import { REPO_ROOT, logFile } from '../paths';
 import { runningPid } from '../process/pid-file';
 import { spawnDetached } from '../process/spawn';
 import { stopProcess, type StopResult } from '../process/stop';
-import { isPortOpen, describeListeners } from '../ports';
+import { describeListeners, findListeners, isPortOpen } from '../ports';
+import { instanceClientId, instanceName, instancePorts, type InstanceRef } from '../scale/scale';
+import { runningInstances } from '../scale/scale-file';
 import { probeHttp } from '../readiness/http';
 import { tailFile, waitFor } from '../readiness/wait';
 
@@ -52,10 +55,46 @@ export function serviceDef(name: ServiceName): ServiceDef {
   return def;
 }
 
-export const readyUrl = (def: ServiceDef): string => `http://${HOST}:${def.port}/health/ready`;
+/** One instance of a service as the launcher runs it (see scale/scale.ts for names and ports). */
+export interface InstanceDef {
+  name: InstanceName;
+  service: ServiceName;
+  index: number;
+  entry: string;
+  /** Its own port: where it is probed and scraped. */
+  port: number;
+  /** The port it shares with the other instances (the API's, with SO_REUSEPORT). */
+  sharedPort?: number;
+  clientId: string;
+  groupId: string;
+}
 
-/** process.env, plus defaults for the shared settings; per-service PORT and Kafka ids. */
-export function serviceEnv(info: StackInfo, def?: ServiceDef): NodeJS.ProcessEnv {
+export function instanceDef(ref: InstanceRef): InstanceDef {
+  const svc = serviceDef(ref.service);
+  const ports = instancePorts(ref);
+  return {
+    name: instanceName(ref),
+    service: ref.service,
+    index: ref.index,
+    entry: svc.entry,
+    port: ports.own,
+    ...(ports.shared !== undefined ? { sharedPort: ports.shared } : {}),
+    clientId: instanceClientId(svc.clientId, ref.index),
+    groupId: svc.groupId,
+  };
+}
+
+/** The ports an instance listens on, the shared one first. */
+export const instancePortList = (def: InstanceDef): number[] =>
+  def.sharedPort !== undefined ? [def.sharedPort, def.port] : [def.port];
+
+export const readyUrl = (def: InstanceDef): string => `http://${HOST}:${def.port}/health/ready`;
+
+/**
+ * process.env, plus defaults for the shared settings; per instance PORT, INSTANCE_ID and the Kafka
+ * ids (the API's instances: PORT is the shared one, with HTTP_REUSE_PORT, and ADMIN_PORT their own).
+ */
+export function serviceEnv(info: StackInfo, def?: InstanceDef): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: process.env.DATABASE_URL ?? info.databaseUrl,
@@ -74,7 +113,12 @@ export function serviceEnv(info: StackInfo, def?: ServiceDef): NodeJS.ProcessEnv
       : {}),
   };
   if (def) {
-    env.PORT = String(def.port);
+    env.PORT = String(def.sharedPort ?? def.port);
+    if (def.sharedPort !== undefined) {
+      env.HTTP_REUSE_PORT = 'true';
+      env.ADMIN_PORT = String(def.port);
+    }
+    env.INSTANCE_ID = def.name;
     env.KAFKA_CLIENT_ID = def.clientId;
     env.KAFKA_GROUP_ID = def.groupId;
   }
@@ -110,9 +154,33 @@ export async function runMigrations(info: StackInfo, report: Reporter): Promise<
   report('migrate', `done in ${fmtSecs(Date.now() - t0)}`);
 }
 
-/** Start (or keep) one service and wait for /health/ready; `env` is added to what it gets from serviceEnv. */
+/** The environment a process was started with (`/proc/<pid>/environ`); empty when unreadable. */
+function envOfProcess(pid: number): Record<string, string> {
+  try {
+    const entries = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return Object.fromEntries(
+      entries.filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    );
+  } catch {
+    return {};
+  }
+}
+
+/** Refuse a shared port held by anything but our own instances of the same service. */
+function checkSharedPort(def: InstanceDef): void {
+  if (def.sharedPort === undefined) return;
+  const ours = new Set(runningInstances(def.service).map((i) => i.pid));
+  const foreign = findListeners(def.sharedPort).filter((l) => !ours.has(l.pid));
+  if (foreign.length > 0) {
+    throw new Error(
+      `[${def.name}] port ${def.sharedPort} is held by ${describeListeners(def.sharedPort)}, not by an instance of ${def.service}`,
+    );
+  }
+}
+
+/** Start (or keep) one instance and wait for /health/ready; `env` is added to what it gets from serviceEnv. */
 export async function ensureService(
-  def: ServiceDef,
+  def: InstanceDef,
   info: StackInfo,
   report: Reporter,
   env: NodeJS.ProcessEnv = {},
@@ -122,6 +190,14 @@ export async function ensureService(
   const entryAbs = path.join(REPO_ROOT, def.entry);
   const existing = runningPid(def.name);
   if (existing !== undefined) {
+    const started = envOfProcess(existing);
+    const own = started.ADMIN_PORT ?? started.PORT;
+    if (own !== undefined && own !== String(def.port)) {
+      throw new Error(
+        `[${def.name}] pid ${existing} runs on port ${own}, not ${def.port} (started before several instances were possible?): ` +
+          `restart it (\`npm run stack -- stop ${def.name}\`, then start)`,
+      );
+    }
     await waitFor(() => probeHttp(readyUrl(def)), {
       what: `[${def.name}]`,
       timeoutMs: TIMEOUTS.service,
@@ -137,7 +213,11 @@ export async function ensureService(
       `[${def.name}] port ${def.port} is already in use by ${describeListeners(def.port)}, not started by this launcher`,
     );
   }
-  report(def.name, `starting ${def.entry} on port ${def.port}`);
+  checkSharedPort(def);
+  report(
+    def.name,
+    `starting ${def.entry} on port ${def.sharedPort !== undefined ? `${def.sharedPort} (shared) and ${def.port}` : def.port}`,
+  );
   const pid = await spawnDetached({
     name: def.name,
     command: process.execPath,
@@ -157,7 +237,7 @@ export async function ensureService(
   return pid;
 }
 
-export async function stopService(def: ServiceDef): Promise<StopResult> {
+export async function stopService(def: InstanceDef): Promise<StopResult> {
   const pid = runningPid(def.name);
   if (pid === undefined) return 'not-running';
   return stopProcess(pid, TIMEOUTS.serviceStop);

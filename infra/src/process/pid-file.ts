@@ -1,6 +1,6 @@
 /** Pid files (.stack/pids/<name>.pid): the pid, the marker its command line must contain, how it started. */
 import * as fs from 'fs';
-import type { ProcessName } from '../config';
+import type { RunName } from '../config';
 import { PIDS_DIR, ensureDir, pidFile } from '../paths';
 import { isOurs } from './liveness';
 
@@ -12,7 +12,7 @@ export interface PidRecord {
   startedAt: string;
 }
 
-export function readPidRecord(name: ProcessName): PidRecord | undefined {
+export function readPidRecord(name: RunName): PidRecord | undefined {
   try {
     const parsed: unknown = JSON.parse(fs.readFileSync(pidFile(name), 'utf8'));
     if (typeof parsed !== 'object' || parsed === null) return undefined;
@@ -24,17 +24,17 @@ export function readPidRecord(name: ProcessName): PidRecord | undefined {
   }
 }
 
-export function writePidRecord(name: ProcessName, rec: PidRecord): void {
+export function writePidRecord(name: RunName, rec: PidRecord): void {
   ensureDir(PIDS_DIR);
   fs.writeFileSync(pidFile(name), JSON.stringify(rec, null, 2) + '\n');
 }
 
-export function removePidRecord(name: ProcessName): void {
+export function removePidRecord(name: RunName): void {
   fs.rmSync(pidFile(name), { force: true });
 }
 
 /** The pid from the pid file if that process is alive and still ours; removes stale pid files. */
-export function runningPid(name: ProcessName): number | undefined {
+export function runningPid(name: RunName): number | undefined {
   const rec = readPidRecord(name);
   if (!rec) return undefined;
   if (isOurs(rec.pid, rec.marker)) return rec.pid;

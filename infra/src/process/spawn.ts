@@ -2,7 +2,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ProcessName } from '../config';
+import type { RunName } from '../config';
 import { ensureDir } from '../paths';
 import { writePidRecord } from './pid-file';
 
@@ -18,7 +18,7 @@ function rotateLog(file: string): void {
 }
 
 export interface SpawnOptions {
-  name: ProcessName;
+  name: RunName;
   command: string;
   args: string[];
   logFile: string;

@@ -5,14 +5,18 @@ export async function probeHttp(url: string): Promise<void> {
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);
 }
 
-/** The Node version a service says it runs on (`GET /health/live`), or undefined if it does not say. */
-export async function probeNodeVersion(liveUrl: string): Promise<string | undefined> {
+/** What a service says of itself on `GET /health/live`: its Node version and instance, when it says. */
+export async function probeLive(liveUrl: string): Promise<{ node?: string; instance?: string }> {
   try {
     const res = await fetch(liveUrl, { signal: AbortSignal.timeout(3_000) });
     const body: unknown = await res.json();
-    const node = typeof body === 'object' && body !== null ? (body as { node?: unknown }).node : undefined;
-    return typeof node === 'string' ? node : undefined;
+    if (typeof body !== 'object' || body === null) return {};
+    const { node, instance } = body as { node?: unknown; instance?: unknown };
+    return {
+      ...(typeof node === 'string' ? { node } : {}),
+      ...(typeof instance === 'string' ? { instance } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }

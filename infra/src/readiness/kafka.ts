@@ -12,7 +12,8 @@ type KafkaModule = typeof KafkaTypes;
 const loadKafka = (): KafkaModule => require('kafkajs') as KafkaModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-function kafkaClient(brokers: string[], retries: number): InstanceType<KafkaModule['Kafka']> {
+/** A short-lived client of the launcher's own (kafkajs loaded on first use, so `status` stays fast). */
+export function kafkaClient(brokers: string[], retries: number): InstanceType<KafkaModule['Kafka']> {
   const { Kafka, logLevel } = loadKafka();
   return new Kafka({
     clientId: 'fileflow-infra',
@@ -39,13 +40,13 @@ export async function probeKafka(brokers: string[]): Promise<void> {
 
 /**
  * Creates the missing topics and waits until every partition of every topic (created now or
- * before) is served by its leader; returns the names created.
+ * before) is served by its leader; returns the names created and each topic's partition count.
  */
 export async function ensureKafkaTopics(
   brokers: string[],
   topics: readonly string[],
   partitions: number,
-): Promise<string[]> {
+): Promise<{ created: string[]; partitions: Record<string, number> }> {
   const admin = kafkaClient(brokers, 5).admin();
   await admin.connect();
   try {
@@ -62,7 +63,8 @@ export async function ensureKafkaTopics(
         configEntries: topic === KAFKA.healthTopic ? [{ name: 'retention.ms', value: '3600000' }] : [],
       })),
     );
-    return missing;
+    const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
+    return { created: missing, partitions: Object.fromEntries(meta.map((t) => [t.name, t.partitions.length])) };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

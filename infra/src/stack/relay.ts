@@ -1,23 +1,25 @@
 /** The outbox-relay in the stack's relay mode: start it, or switch the stack to the other mode. */
 import { stackInfo, type StackInfo } from '../config';
-import { ensureService, serviceDef, serviceEnv, stopService } from '../components/services';
+import { ensureService, instanceDef, serviceEnv, stopService } from '../components/services';
 import type { Reporter } from '../log';
-import { removePidRecord, runningPid } from '../process/pid-file';
+import { removePidRecord } from '../process/pid-file';
 import { withStackLock } from '../process/stack-lock';
 import { decideRelayStart, decideSwitch, type RelayFacts, type RelayMode } from '../relay-mode/decide';
 import { RelayModeRefusal } from '../relay-mode/refusal';
 import { retireConnector } from '../relay-mode/retire-connector';
 import { modeOfProcess, requestedMode } from '../relay-mode/running-mode';
 import { readRelayModeState, writeRelayModeState } from '../relay-mode/state-file';
+import { readScale, runningInstances } from '../scale/scale-file';
 import { ensureComponent } from './ensure-component';
 import { lockNotice } from './lock-notice';
 import { components } from './registry';
 
-const RELAY = serviceDef('outbox-relay');
+const RELAY = instanceDef({ service: 'outbox-relay', index: 1 });
 
 /** What the decisions need: the remembered mode, RELAY_MODE of the caller, the running relay's mode. */
 export function relayFacts(env: NodeJS.ProcessEnv = process.env): RelayFacts {
-  const pid = runningPid(RELAY.name);
+  // any instance: they all run in the stack's mode
+  const pid = runningInstances('outbox-relay')[0]?.pid;
   return {
     remembered: readRelayModeState()?.mode,
     requested: requestedMode(env),
@@ -32,26 +34,42 @@ export function relayModeToStart(env: NodeJS.ProcessEnv = process.env): RelayMod
   return d.mode;
 }
 
-async function startRelayIn(mode: RelayMode, info: StackInfo, report: Reporter, remember = true): Promise<void> {
+async function startRelayIn(
+  mode: RelayMode,
+  info: StackInfo,
+  report: Reporter,
+  remember = true,
+  index = 1,
+): Promise<void> {
   // the Debezium relay registers its connector with Kafka Connect, which needs Kafka
   if (mode === 'debezium') {
     await ensureComponent(components.kafka, info, report);
     await ensureComponent(components.connect, info, report);
   }
   if (remember) writeRelayModeState(mode);
-  await ensureService(RELAY, info, report, { RELAY_MODE: mode });
+  await ensureService(instanceDef({ service: 'outbox-relay', index }), info, report, { RELAY_MODE: mode });
 }
 
-/** Start (or keep) the outbox-relay in the stack's mode (see decideRelayStart). */
+/**
+ * Start (or keep) instance `index` of the outbox-relay in the stack's mode (see decideRelayStart).
+ * In debezium mode Kafka Connect publishes and the relay only looks after the connector: one is
+ * all there is to run, so a second is refused.
+ */
 export async function ensureRelay(
   info: StackInfo,
   report: Reporter,
   env: NodeJS.ProcessEnv = process.env,
+  index = 1,
 ): Promise<void> {
   const d = decideRelayStart(relayFacts(env));
   if (d.kind === 'refuse') throw new RelayModeRefusal(d.reason);
+  if (d.mode === 'debezium' && index > 1) {
+    throw new RelayModeRefusal(
+      'outbox-relay: one instance in debezium mode (Kafka Connect publishes); several relays need polling mode',
+    );
+  }
   // keeping a running relay leaves the record (and its `since`) alone, unless it predates the record
-  await startRelayIn(d.mode, info, report, d.kind === 'start' || readRelayModeState() === undefined);
+  await startRelayIn(d.mode, info, report, d.kind === 'start' || readRelayModeState() === undefined, index);
 }
 
 /** `mode <target>`: switch the stack's relay mode cleanly (see decideSwitch and retireConnector). */
@@ -67,9 +85,13 @@ export async function switchRelayMode(target: RelayMode, report: Reporter): Prom
     const info = stackInfo();
     for (const step of d.steps) {
       if (step === 'stop-relay') {
-        await stopService(RELAY);
-        removePidRecord(RELAY.name);
-        report('outbox-relay', `stopped (was ${facts.running ?? '?'})`);
+        // every instance: two relay modes must never publish at once
+        for (const r of runningInstances('outbox-relay')) {
+          const def = instanceDef(r);
+          await stopService(def);
+          removePidRecord(def.name);
+          report(def.name, `stopped (was ${facts.running ?? '?'})`);
+        }
       } else if (step === 'retire-connector') {
         await ensureComponent(components.postgres, info, report);
         await ensureComponent(components.kafka, info, report);
@@ -86,7 +108,9 @@ export async function switchRelayMode(target: RelayMode, report: Reporter): Prom
           throw err;
         });
       } else {
-        await startRelayIn(target, info, report);
+        // polling: as many relays as the stack's scale says; debezium: one
+        const n = target === 'polling' ? readScale()['outbox-relay'] : 1;
+        for (let index = 1; index <= n; index += 1) await startRelayIn(target, info, report, true, index);
       }
     }
     writeRelayModeState(target);

@@ -1,18 +1,21 @@
 /** Status rows: state, pid, ports, readiness, RSS and data size of every component and service. */
-import { COMPONENT_NAMES, isExternal, stackInfo, type ProcessName } from '../config';
-import { SERVICES, readyUrl } from '../components/services';
+import { COMPONENT_NAMES, SERVICE_NAMES, isExternal, stackInfo, type RunName } from '../config';
+import { instanceDef, instancePortList, readyUrl, type InstanceDef } from '../components/services';
 import { logFile } from '../paths';
 import { isPortOpen } from '../ports';
 import { runningPid } from '../process/pid-file';
 import { dirSizeBytes, rssBytes } from '../process/usage';
-import { probeHttp, probeNodeVersion } from '../readiness/http';
+import { probeHttp, probeLive } from '../readiness/http';
 import { errorMessage } from '../readiness/wait';
 import type { RelayMode } from '../relay-mode/decide';
 import { modeOfProcess } from '../relay-mode/running-mode';
+import { instancesOf } from '../scale/scale';
+import { readScale, runningInstances } from '../scale/scale-file';
 import { components, ourPid } from './registry';
 
 export interface ProcessStatus {
-  name: ProcessName;
+  /** A component, or a service instance (`api`, `file-processor.2`). */
+  name: RunName;
   kind: 'component' | 'service';
   state: 'running' | 'stopped' | 'external' | 'port-in-use';
   pid?: number;
@@ -70,26 +73,44 @@ export async function statusAll(): Promise<ProcessStatus[]> {
       dataBytes,
     };
   });
-  const svcRows = SERVICES.map(async (s): Promise<ProcessStatus> => {
-    const base = { name: s.name, kind: 'service' as const, ports: [s.port], logFile: logFile(s.name), detail: s.entry };
-    const pid = runningPid(s.name);
-    if (pid === undefined) {
-      return { ...base, state: (await isPortOpen(s.port)) ? 'port-in-use' : 'stopped', ready: false };
-    }
-    const err = await probeQuick(() => probeHttp(readyUrl(s)));
-    const relayMode = s.name === 'outbox-relay' ? modeOfProcess(pid) : undefined;
-    const node = await probeNodeVersion(readyUrl(s).replace(/\/health\/ready$/, '/health/live'));
-    const notes = [relayMode, node && `node ${node}`].filter(Boolean).join(', ');
-    return {
-      ...base,
-      ...(relayMode ? { relayMode } : {}),
-      ...(notes ? { detail: `${s.entry} (${notes})` } : {}),
-      state: 'running',
-      pid,
-      ready: err === undefined,
-      readyError: err,
-      rssBytes: rssBytes(pid),
-    };
+  const scale = readScale();
+  const refs = SERVICE_NAMES.flatMap((svc) => {
+    const running = runningInstances(svc);
+    const last = Math.max(scale[svc], ...running.map((r) => r.index));
+    return instancesOf(svc, last);
   });
+  const svcRows = refs.map((ref) => instanceStatus(instanceDef(ref)));
   return Promise.all([...rows, ...svcRows]);
+}
+
+/** One service instance's row: probed on its own port, and it must say it is that instance. */
+async function instanceStatus(def: InstanceDef): Promise<ProcessStatus> {
+  const base = {
+    name: def.name,
+    kind: 'service' as const,
+    ports: instancePortList(def),
+    logFile: logFile(def.name),
+    detail: def.entry,
+  };
+  const pid = runningPid(def.name);
+  if (pid === undefined) {
+    return { ...base, state: (await isPortOpen(def.port)) ? 'port-in-use' : 'stopped', ready: false };
+  }
+  let err = await probeQuick(() => probeHttp(readyUrl(def)));
+  const relayMode = def.service === 'outbox-relay' ? modeOfProcess(pid) : undefined;
+  const live = await probeLive(readyUrl(def).replace(/\/health\/ready$/, '/health/live'));
+  if (err === undefined && live.instance !== undefined && live.instance !== def.name) {
+    err = `port ${def.port} answers as instance ${live.instance}`;
+  }
+  const notes = [relayMode, live.node && `node ${live.node}`].filter(Boolean).join(', ');
+  return {
+    ...base,
+    ...(relayMode ? { relayMode } : {}),
+    ...(notes ? { detail: `${def.entry} (${notes})` } : {}),
+    state: 'running',
+    pid,
+    ready: err === undefined,
+    readyError: err,
+    rssBytes: rssBytes(pid),
+  };
 }

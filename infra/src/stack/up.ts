@@ -7,19 +7,23 @@ import {
   SERVICE_NAMES,
   isExternal,
   stackInfo,
+  type InstanceName,
   type ProcessName,
   type ServiceName,
   type StackInfo,
 } from '../config';
-import { SERVICES, ensureService, runMigrations, serviceDef } from '../components/services';
+import { SERVICES, ensureService, instanceDef, runMigrations, stopService } from '../components/services';
+import { writePrometheusTargets } from '../components/prometheus';
 import { type Reporter, fmtSecs } from '../log';
 import { REPO_ROOT, ensureStackDirs } from '../paths';
-import { runningPid } from '../process/pid-file';
+import { removePidRecord, runningPid } from '../process/pid-file';
 import { withStackLock } from '../process/stack-lock';
 import { errorMessage } from '../readiness/wait';
 import { ensureComponent } from './ensure-component';
 import { lockNotice } from './lock-notice';
-import { components, isServiceName, ourPid } from './registry';
+import { ScaleError, formatScale, instancesOf, parseTarget, type InstanceRef, type Scale } from '../scale/scale';
+import { readScale, runningInstances, writeScale } from '../scale/scale-file';
+import { components, isComponentName, ourPid } from './registry';
 import { ensureRelay, relayModeToStart } from './relay';
 
 async function allOrThrow(tasks: Promise<void>[]): Promise<void> {
@@ -76,40 +80,77 @@ export async function upStack(report: Reporter, opts: UpOptions = {}): Promise<S
   }, lockNotice(report));
 }
 
+/**
+ * The migrations, then every instance of the services `names` that `scale` asks for (default: the
+ * stack's remembered scale; a given one is remembered); instances beyond it are stopped.
+ */
 export async function upServices(
   info: StackInfo,
   report: Reporter,
   names: readonly ServiceName[] = SERVICE_NAMES,
+  scale?: Scale,
 ): Promise<void> {
   return withStackLock(async () => {
+    const want = scale ?? readScale();
     const selected = SERVICES.filter((s) => names.includes(s.name));
-    // refuse the other relay mode before anything starts
-    if (names.includes('outbox-relay')) relayModeToStart();
+    // refuse the other relay mode, and several relays in debezium mode, before anything starts
+    if (names.includes('outbox-relay') && relayModeToStart() === 'debezium' && want['outbox-relay'] > 1) {
+      throw new ScaleError('--scale outbox-relay: one in debezium mode (Kafka Connect publishes); use polling mode');
+    }
     const missing = selected.filter(
       (s) => runningPid(s.name) === undefined && !fs.existsSync(path.join(REPO_ROOT, s.entry)),
     );
     if (missing.length > 0) {
       throw new Error(`cannot start services: ${missing.map((s) => s.entry).join(', ')} not found`);
     }
+    if (scale) writeScale(scale);
     await runMigrations(info, report);
     await allOrThrow(
-      selected.map(async (s) =>
-        s.name === 'outbox-relay' ? ensureRelay(info, report) : void (await ensureService(s, info, report)),
-      ),
+      selected.flatMap((s) => instancesOf(s.name, want[s.name]).map((ref) => startInstance(ref, info, report))),
     );
+    for (const extra of runningInstances().filter((r) => names.includes(r.service) && r.index > want[r.service])) {
+      const def = instanceDef(extra);
+      await stopService(def);
+      removePidRecord(def.name);
+      report(def.name, `stopped (beyond --scale ${formatScale(want)})`);
+    }
+    writePrometheusTargets();
   }, lockNotice(report));
 }
 
-export async function startNamed(name: ProcessName, report: Reporter): Promise<void> {
+function startInstance(ref: InstanceRef, info: StackInfo, report: Reporter): Promise<void> {
+  return ref.service === 'outbox-relay'
+    ? ensureRelay(info, report, process.env, ref.index)
+    : ensureService(instanceDef(ref), info, report).then(() => undefined);
+}
+
+/**
+ * Start one component, one service instance (`file-processor.2`), or every instance of a service
+ * that the stack's scale asks for (`file-processor`); resolves when they are ready.
+ */
+export async function startNamed(name: ProcessName | InstanceName, report: Reporter): Promise<void> {
   return withStackLock(async () => {
     ensureStackDirs();
     const info = stackInfo();
-    if (name === 'outbox-relay') await ensureRelay(info, report);
-    else if (isServiceName(name)) await ensureService(serviceDef(name), info, report);
-    else {
+    const target = parseTarget(name);
+    if (target) {
+      const scale = readScale();
+      const n = scale[target.service];
+      if (target.index !== undefined && target.index > n) {
+        throw new ScaleError(
+          `${name}: the stack runs ${n} ${target.service} instance(s) (up --services --scale ${target.service}=${target.index} adds it)`,
+        );
+      }
+      const refs =
+        target.index !== undefined
+          ? [{ service: target.service, index: target.index }]
+          : instancesOf(target.service, n);
+      await allOrThrow(refs.map((ref) => startInstance(ref, info, report)));
+      writePrometheusTargets();
+    } else if (isComponentName(name)) {
       // Connect needs Kafka: make sure it is up first (a no-op when it is running)
       if (name === 'connect') await ensureComponent(components.kafka, info, report);
       await ensureComponent(components[name], info, report);
-    }
+    } else throw new ScaleError(`unknown name ${name}`);
   }, lockNotice(report));
 }
