@@ -1,0 +1,23 @@
+import { fmt } from './measure';
+import type { ScaleResult } from './scale';
+
+/** The scale phase's rows of the results table: one and two of each service, side by side. */
+export function scaleRows(s: ScaleResult | undefined): string[][] {
+  if (!s) return [];
+  const one = s.runs.find((x) => x.instances === 1);
+  return s.runs.map((x) => {
+    const services = Object.entries(x.cpuMsPerFileByService)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(', ');
+    const vsOne =
+      one && x !== one && one.completedPerSecond > 0
+        ? `; ${fmt(x.completedPerSecond / one.completedPerSecond, 2)}x the rate of one of each, on the same ${s.cores} cores (the second instances compete with the first, PostgreSQL, Kafka, S3Proxy and the load generator for them: the cores, not the design, bound this figure)`
+        : '';
+    return [
+      `scale: ${x.instances} of each service (polling, ${s.partitions} partitions): completed files/s`,
+      fmt(x.completedPerSecond),
+      '',
+      `CPU ${x.cpuMsPerFile.toFixed(2)} ms a file over all ${x.instances * 3} service processes (${services}); ${x.files} files; intake ${fmt(x.intakePerSecond)} POST/s over ${x.instances} API URL(s)${x.failedPosts ? `, ${x.failedPosts} not accepted` : ''}; drained: ${x.drained}${vsOne}`,
+    ];
+  });
+}
