@@ -38,9 +38,10 @@ const options = {
 export const benchCommand: CommandSpec<typeof options> = {
   usage: 'npm run bench -- [options]',
   summary:
-    'Measure, in one run on this machine (about 14 minutes; --quick: about 2): the stage limits (PostgreSQL\n' +
-    'write, Kafka produce, S3 put), the API, the relay drain of a backlog (polling, Debezium, a peer), and end to\n' +
-    'end at a fixed rate, at the closed-loop maximum and at the maximum sustainable rate, for both relay modes.',
+    'Measure, in one run on this machine (about 18 minutes; --quick: about 4): the stage limits (PostgreSQL\n' +
+    'write, Kafka produce, S3 put), the API, the relay drain of a backlog (polling, Debezium, two peers), end to\n' +
+    'end at a fixed rate, at the closed-loop maximum and at the maximum sustainable rate, for both relay modes,\n' +
+    'and the closed loop with one and with two of each service.',
   options,
   describe: {
     quick: 'short phases and a small backlog (a smoke run; its figures are not for the docs)',

@@ -11,13 +11,15 @@ export function scaleRows(s: ScaleResult | undefined): string[][] {
       .join(', ');
     const vsOne =
       one && x !== one && one.completedPerSecond > 0
-        ? `; ${fmt(x.completedPerSecond / one.completedPerSecond, 2)}x the rate of one of each, on the same ${s.cores} cores (the second instances compete with the first, PostgreSQL, Kafka, S3Proxy and the load generator for them: the cores, not the design, bound this figure)`
+        ? `; ${fmt(x.completedPerSecond / one.completedPerSecond, 2)}x the rate of one of each`
         : '';
+    // Every instance runs on the same cores as the others, PostgreSQL, Kafka, S3Proxy and the load generator.
+    const cores = `the machine's ${s.cores} cores ${fmt(x.machineBusy * 100)}% busy while it ran${x.instances > 1 ? `, the ${x.instances} instances of each service sharing them` : ''}`;
     return [
       `scale: ${x.instances} of each service (polling, ${s.partitions} partitions): completed files/s`,
       fmt(x.completedPerSecond),
       '',
-      `CPU ${x.cpuMsPerFile.toFixed(2)} ms a file over all ${x.instances * 3} service processes (${services}); ${x.files} files; intake ${fmt(x.intakePerSecond)} POST/s over ${x.instances} API URL(s)${x.failedPosts ? `, ${x.failedPosts} not accepted` : ''}; drained: ${x.drained}${vsOne}`,
+      `CPU ${x.cpuMsPerFile.toFixed(2)} ms a file over all ${x.instances * 3} service processes (${services}); ${x.files} files; intake ${fmt(x.intakePerSecond)} POST/s over ${x.instances} API URL(s)${x.failedPosts ? `, ${x.failedPosts} not accepted` : ''}; drained: ${x.drained}; ${cores}${vsOne}`,
     ];
   });
 }

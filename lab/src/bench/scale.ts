@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createWorld, worldServiceEnv, type World } from '../chaos/world';
@@ -27,12 +28,23 @@ export interface ScaleRun {
   /** The same by service (all its instances), in ms per file. */
   readonly cpuMsPerFileByService: Readonly<Record<string, number>>;
   readonly failedPosts: number;
+  /** Share of all the machine's cores busy (any process) from the closed loop's start until all completed. */
+  readonly machineBusy: number;
 }
 
 export interface ScaleResult {
   readonly partitions: number;
   readonly cores: number;
   readonly runs: ScaleRun[];
+}
+
+/** The machine's CPU time so far, busy and in all (jiffies over every core), from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const f = line.split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0); // user .. steal; guest is counted in user
+  const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle, iowait
+  return { busy: total - idle, total };
 }
 
 /** Closed loop against every URL at once, `connections` shared among them. */
@@ -84,10 +96,12 @@ export async function measureScale(o: {
     await waitForDrain(w, o.drainTimeoutMs);
 
     const before = all.map((p) => cpuSeconds(p.pid));
+    const machineBefore = machineCpu();
     const firstId = await maxFileId(w);
     const loads = await postToAll(urls, o.connections, o.seconds);
     const drained = await waitForDrain(w, o.drainTimeoutMs);
     const used = all.map((p, i) => cpuSeconds(p.pid) - (before[i] ?? 0));
+    const machineAfter = machineCpu();
     const hops = await measureHops(w, firstId);
     const files = hops.complete;
     const perFile = (cpu: number) => (files > 0 ? (cpu * 1000) / files : NaN);
@@ -105,6 +119,7 @@ export async function measureScale(o: {
       cpuMsPerFile: perFile(used.reduce((a, b) => a + b, 0)),
       cpuMsPerFileByService: byService,
       failedPosts: loads.reduce((sum, l) => sum + l.non2xx + l.errors, 0),
+      machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
     };
   } finally {
     await w.dispose();
