@@ -33,6 +33,9 @@ export function writeOutputs(results: BenchResults, o: BenchOptions): void {
     add(`drain: ${name}${batch ? `, batch ${batch}` : ''}${d.finished ? '' : ' (partial)'}`, d.rate, 'drain');
   }
   for (const r of e2e) add(`end to end, ${r.mode}: sustainable files`, r.sustained?.rate ?? undefined, 'e2e');
+  for (const r of results.scale?.runs ?? []) {
+    add(`closed loop, ${r.instances} of each service: completed files`, r.completedPerSecond, 'e2e');
+  }
   const svg = barChartSvg(
     `fileflow benchmark (${results.machine.cores} cores), ${results.startedAt.slice(0, 16)}Z`,
     bars,

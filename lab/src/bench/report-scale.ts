@@ -1,13 +1,15 @@
 import { fmt } from './measure';
 import type { ScaleResult } from './scale';
 
+const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
 /** The scale phase's rows of the results table: one and two of each service, side by side. */
 export function scaleRows(s: ScaleResult | undefined): string[][] {
   if (!s) return [];
   const one = s.runs.find((x) => x.instances === 1);
   return s.runs.map((x) => {
     const services = Object.entries(x.cpuMsPerFileByService)
-      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .map(([k, v]) => `${k} ${ms(v)}`)
       .join(', ');
     const vsOne =
       one && x !== one && one.completedPerSecond > 0
@@ -19,7 +21,7 @@ export function scaleRows(s: ScaleResult | undefined): string[][] {
       `scale: ${x.instances} of each service (polling, ${s.partitions} partitions): completed files/s`,
       fmt(x.completedPerSecond),
       '',
-      `CPU ${x.cpuMsPerFile.toFixed(2)} ms a file over all ${x.instances * 3} service processes (${services}); ${x.files} files; intake ${fmt(x.intakePerSecond)} POST/s over ${x.instances} API URL(s)${x.failedPosts ? `, ${x.failedPosts} not accepted` : ''}; drained: ${x.drained}; ${cores}${vsOne}`,
+      `CPU ${ms(x.cpuMsPerFile)} ms a file over all ${x.instances * 3} service processes (${services}); ${x.files} files; intake ${fmt(x.intakePerSecond)} POST/s over ${x.instances} API URL(s)${x.failedPosts ? `, ${x.failedPosts} not accepted` : ''}; drained: ${x.drained}; ${cores}${vsOne}`,
     ];
   });
 }

@@ -93,7 +93,12 @@ export async function measureScale(o: {
     await useBrokerTimestamps(w);
     const urls = await Promise.all((byKind.get('api') ?? []).map(async (p) => `http://127.0.0.1:${await p.port}`));
     await postToAll(urls, o.connections, o.warmupSeconds);
-    await waitForDrain(w, o.drainTimeoutMs);
+    // The warm-up must come through: a consumer group that has not settled yet would otherwise
+    // be measured as a slow pipeline.
+    const warmupDrainMs = Math.max(o.drainTimeoutMs, 120_000);
+    if (!(await waitForDrain(w, warmupDrainMs))) {
+      throw new Error(`the warm-up's files did not all complete within ${warmupDrainMs / 1000} s`);
+    }
 
     const before = all.map((p) => cpuSeconds(p.pid));
     const machineBefore = machineCpu();

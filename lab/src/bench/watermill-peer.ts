@@ -46,7 +46,7 @@ export async function buildWatermillForwarder(log: (msg: string) => void, timeou
     const child = spawn(go, ['build', '-v', '-o', out, '.'], {
       cwd: sourceDir,
       // The go.mod's own toolchain, never a download of another; go.sum as committed.
-      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' },
+      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -buildvcs=false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
