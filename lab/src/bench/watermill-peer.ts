@@ -42,6 +42,7 @@ export async function buildWatermillForwarder(log: (msg: string) => void, timeou
     `watermill: go build (${sourceDir}) -> ${out}; the first build downloads its modules, at most ${timeoutMs / 1000} s`,
   );
   const tail: string[] = [];
+  let compiled = 0;
   const code = await new Promise<number | string>((resolve) => {
     const child = spawn(go, ['build', '-v', '-o', out, '.'], {
       cwd: sourceDir,
@@ -52,7 +53,11 @@ export async function buildWatermillForwarder(log: (msg: string) => void, timeou
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
-        log(`  go: ${line}`);
+        // `go: downloading …` and errors in full; the packages `-v` names as it compiles them, counted.
+        if (/^[\w.-]+(\/[\w.~-]+)*$/.test(line)) {
+          compiled += 1;
+          if (compiled % 50 === 0) log(`  go build: ${compiled} packages compiled`);
+        } else log(`  ${line}`);
         tail.push(line);
         if (tail.length > 5) tail.shift();
       });
@@ -73,7 +78,7 @@ export async function buildWatermillForwarder(log: (msg: string) => void, timeou
 }
 
 /** The JSON line `forward` prints last. */
-function parseForwardResult(output: string): { forwarded: number; seconds: number; finished: boolean } {
+export function parseForwardResult(output: string): { forwarded: number; seconds: number; finished: boolean } {
   const line = output
     .split('\n')
     .reverse()
