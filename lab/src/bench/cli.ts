@@ -1,21 +1,18 @@
 /**
- * `npm run bench [-- --quick] [--backlog N] [--only stages,api,drain,e2e] [--docs]`
+ * `npm run bench [-- --quick] [--backlog N] [--only stages,api,drain,e2e,scale] [--docs]`
  *
  * Measures, in one run on this machine: the stage limits (Postgres write, Kafka produce, S3 put),
- * the API under closed-loop load, relay drain of an outbox backlog (polling, Debezium, the npm peer),
- * and end to end at a fixed rate, at the maximum (closed-loop) rate and at the maximum sustainable
- * rate, for both relay modes. Every part runs in its own database, topics, groups and S3 prefix
+ * the API under closed-loop load, relay drain of an outbox backlog (polling, Debezium, and two
+ * peers: pg-transactional-outbox and Watermill's forwarder), end to end at a fixed rate, at the
+ * maximum (closed-loop) rate and at the maximum sustainable rate, for both relay modes, and the
+ * closed loop with one and with two of each service. Every part runs in its own database, topics, groups and S3 prefix
  * (createTestEnv) and is bounded in time.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { newApiKey, runCommand } from '@fileflow/common';
-import { insertApiKey } from '@fileflow/db';
+import { readFileSync } from 'node:fs';
+import { runCommand } from '@fileflow/common';
 import { ensureStack, getStackInfo, isPortOpen } from '@fileflow/infra';
-import { createTestEnv, type TestEnv } from '@fileflow/testkit';
-import { createWorld, worldApiKeyPepper, type World } from '../chaos/world';
-import { barChartSvg, svgToPng, type Bar } from './chart';
-import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBacklog, type DrainResult } from './drain';
+import { runApiPhase } from './api-phase';
+import { runDrainPhase } from './drain-phase';
 import { runEndToEnd } from './e2e-phase';
 import {
   measureObservabilityCost,
@@ -24,157 +21,21 @@ import {
   startTraceSink,
   type ObservabilityCost,
 } from './observability-cost';
-import { postFilesWithAutocannon, runCannon, type CannonResult } from './load-generators';
-import { cpuProfileNodeOptions, topSelfTime } from './profile';
-import { renderReport, type BenchResults } from './report';
+import { writeOutputs } from './output';
+import type { BenchResults } from './results';
+import { attempt, inEnv, log, withWorld } from './run-helpers';
+import { runScalePhase } from './scale';
 import { rawKafka, rawPostgres, rawS3 } from './stages';
 import { machine, otherRelays } from './machine';
 import { benchCommand, benchOptions, type BenchOptions } from './options';
-import { repoRoot } from '../repo-root';
 
 /** Unmeasured seconds of each stage on a stack this run started (its JVMs have not compiled their hot paths). */
 const coldStageWarmupSeconds = 30;
 
-function log(msg: string): void {
-  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-}
-
-async function inEnv<T>(name: string, fn: (env: TestEnv) => Promise<T>): Promise<T> {
-  const env = await createTestEnv(name);
-  try {
-    return await fn(env);
-  } finally {
-    await env.cleanup();
-  }
-}
-
-async function attempt<T>(label: string, errors: string[], fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (err) {
-    const msg = `${label}: ${err instanceof Error ? err.message : String(err)}`;
-    errors.push(msg);
-    log(`FAILED ${msg}`);
-    return undefined;
-  }
-}
-
-async function withWorld<T>(mode: 'polling' | 'debezium', fn: (w: World) => Promise<T>): Promise<T> {
-  const world = await createWorld('bench', mode);
-  try {
-    return await fn(world);
-  } finally {
-    await world.dispose();
-  }
-}
-
-/** Print the table, write `.stack/bench/` (json, md, svg, png) and, with --docs, docs/benchmarks.{md,png}. */
-function output(results: BenchResults, o: BenchOptions): void {
-  const { stages, api, drains, e2e } = results;
-  const outDir = join(repoRoot, '.stack/bench');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
-  const { table, markdown } = renderReport(results);
-  console.log(`\n${table}\n`);
-  writeFileSync(join(outDir, 'results.md'), markdown);
-
-  const bars: Bar[] = [];
-  const add = (label: string, value: number | undefined, group: Bar['group']) => {
-    if (value !== undefined && Number.isFinite(value)) bars.push({ label, value, group });
-  };
-  add('raw Postgres write (file+outbox tx)', stages.postgres?.rate, 'stage');
-  add('raw Postgres write, grouped as the API', stages.postgresGrouped?.rate, 'stage');
-  add('raw Kafka produce (records)', stages.kafka?.rate, 'stage');
-  add('raw S3 PutObject', stages.s3?.rate, 'stage');
-  add('API POST /files (autocannon)', api?.rate, 'api');
-  for (const d of drains) {
-    const batch = /batch (\d+)/.exec(d.relay)?.[1];
-    const name = d.relay.split(' (')[0] ?? d.relay;
-    add(`drain: ${name}${batch ? `, batch ${batch}` : ''}${d.finished ? '' : ' (partial)'}`, d.rate, 'drain');
-  }
-  for (const r of e2e) add(`end to end, ${r.mode}: sustainable files`, r.sustained?.rate ?? undefined, 'e2e');
-  const svg = barChartSvg(
-    `fileflow benchmark (${results.machine.cores} cores), ${results.startedAt.slice(0, 16)}Z`,
-    bars,
-  );
-  writeFileSync(join(outDir, 'benchmarks.svg'), svg);
-  const png = join(outDir, 'benchmarks.png');
-  const rendered = svgToPng(svg, png);
-  log(rendered ? `chart: ${png}` : 'chart: Chromium not found, wrote only the SVG');
-
-  if (o.docs) {
-    const docPath = join(repoRoot, 'docs/benchmarks.md');
-    let doc: string;
-    try {
-      doc = readFileSync(docPath, 'utf8');
-    } catch {
-      doc = '# Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n';
-    }
-    const begin = '<!-- bench:begin -->';
-    const end = '<!-- bench:end -->';
-    const i = doc.indexOf(begin);
-    const j = doc.indexOf(end);
-    doc =
-      i >= 0 && j > i
-        ? `${doc.slice(0, i + begin.length)}\n${markdown}\n${doc.slice(j)}`
-        : `${doc}\n${begin}\n${markdown}\n${end}\n`;
-    writeFileSync(docPath, doc);
-    writeFileSync(join(repoRoot, 'docs/benchmarks.svg'), svg);
-    log('wrote docs/benchmarks.md (between the bench markers) and docs/benchmarks.svg');
-  }
-}
-
-/**
- * The API with its other features, each in an API process of its own, `o.connections` clients
- * for `o.apiSeconds`: POST /files with an API key and a rate limit that counts every request in
- * Redis (set high enough never to refuse one), and GET /files/:id over 200 files without and
- * with the Redis cache.
- */
-async function apiFeatureVariants(o: BenchOptions, errors: string[]): Promise<BenchResults['apiVariants']> {
-  const limited = { RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_WINDOW_MS: '60000' };
-  log(`api: POST /files with an API key and the rate limit in Redis, ${o.apiSeconds} s`);
-  const keyedPost = await attempt('api keyed', errors, () =>
-    withWorld('polling', async (w) => {
-      const key = newApiKey(worldApiKeyPepper);
-      await insertApiKey(w.env.db, { id: key.id, name: 'bench', secretHash: key.secretHash });
-      await w.api.start(limited);
-      return postFilesWithAutocannon(await w.baseUrl(), o.connections, o.apiSeconds, {
-        authorization: `Bearer ${key.token}`,
-      });
-    }),
-  );
-  const get = (cache: boolean) =>
-    withWorld('polling', async (w) => {
-      await w.api.start({ FILE_CACHE: String(cache) });
-      const url = await w.baseUrl();
-      const ids: number[] = [];
-      for (let i = 0; i < 200; i++) {
-        const res = await fetch(`${url}/files`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ title: `bench get ${i}` }),
-          signal: AbortSignal.timeout(10_000),
-        });
-        ids.push(((await res.json()) as { id: number }).id);
-      }
-      return runCannon(
-        url,
-        { method: 'GET', path: (n) => `/files/${ids[n % ids.length] ?? 1}`, okStatus: 200 },
-        o.connections,
-        o.apiSeconds,
-      );
-    });
-  log(`api: GET /files/:id without the cache, ${o.apiSeconds} s`);
-  const getUncached = await attempt('api get uncached', errors, () => get(false));
-  log(`api: GET /files/:id with the Redis cache, ${o.apiSeconds} s`);
-  const getCached = await attempt('api get cached', errors, () => get(true));
-  return { keyedPost, getUncached, getCached };
-}
-
 async function main(o: BenchOptions): Promise<number> {
   if (o.render) {
     // Re-render a saved run (e.g. after changing the report's layout); measures nothing.
-    output(JSON.parse(readFileSync(o.render, 'utf8')) as BenchResults, o);
+    writeOutputs(JSON.parse(readFileSync(o.render, 'utf8')) as BenchResults, o);
     return 0;
   }
   const started = Date.now();
@@ -218,67 +79,15 @@ async function main(o: BenchOptions): Promise<number> {
     );
   }
 
-  let api: CannonResult | undefined;
-  let apiVariants: BenchResults['apiVariants'];
-  let apiProfile: string[] | undefined;
+  const { api, apiVariants, apiProfile } = o.phases.has('api')
+    ? await runApiPhase(o, errors)
+    : { api: undefined, apiVariants: undefined, apiProfile: undefined };
+
+  const { drains, claimPlan } = o.phases.has('drain')
+    ? await runDrainPhase(o, errors)
+    : { drains: [], claimPlan: undefined };
+
   let processorProfile: string[] | undefined;
-  if (o.phases.has('api')) {
-    log(`api: autocannon ${o.connections} connections, ${o.apiSeconds} s, POST /files (API process alone)`);
-    api = await attempt('api', errors, () =>
-      withWorld('polling', async (w) => {
-        const profDir = join(repoRoot, '.stack/bench/prof', w.env.id);
-        await w.api.start(o.profile ? { NODE_OPTIONS: cpuProfileNodeOptions(profDir) } : {});
-        const r = await postFilesWithAutocannon(await w.baseUrl(), o.connections, o.apiSeconds);
-        if (o.profile) {
-          await w.api.stop(); // the profile is written at exit
-          apiProfile = topSelfTime(profDir);
-          log(`api profile (self time):\n${apiProfile.join('\n')}`);
-        }
-        return r;
-      }),
-    );
-    apiVariants = await apiFeatureVariants(o, errors);
-  }
-
-  const drains: DrainResult[] = [];
-  let claimPlan: string | undefined;
-  if (o.phases.has('drain')) {
-    log(`drain: polling relay, backlog ${o.backlog}`);
-    const polling = await attempt('drain polling', errors, () =>
-      inEnv('benchdrainpoll', async (env) => {
-        await insertOutboxBacklog(env, o.backlog);
-        claimPlan = await explainClaim(env, o.relayBatch);
-        return drainPolling(env, { rows: o.backlog, batchSize: o.relayBatch, timeoutMs: o.drainTimeoutS * 1000 });
-      }),
-    );
-    if (polling) drains.push(polling);
-    for (const batchSize of o.extraRelayBatches) {
-      log(`drain: polling relay, backlog ${o.backlog}, batch ${batchSize}`);
-      const more = await attempt(`drain polling batch ${batchSize}`, errors, () =>
-        inEnv('benchdrainpoll', async (env) => {
-          await insertOutboxBacklog(env, o.backlog);
-          return drainPolling(env, { rows: o.backlog, batchSize, timeoutMs: o.drainTimeoutS * 1000 });
-        }),
-      );
-      if (more) drains.push(more);
-    }
-    log(`drain: Debezium snapshot, backlog ${o.backlog}`);
-    const dbz = await attempt('drain debezium', errors, () =>
-      inEnv('benchdraindbz', async (env) => {
-        await insertOutboxBacklog(env, o.backlog);
-        return drainDebezium(env, { rows: o.backlog, timeoutMs: o.drainTimeoutS * 1000 });
-      }),
-    );
-    if (dbz) drains.push(dbz);
-    log(`drain: pg-transactional-outbox, backlog ${o.backlog}, bounded to ${o.peerTimeoutS} s`);
-    const peer = await attempt('drain peer', errors, () =>
-      inEnv('benchdrainpeer', (env) =>
-        drainPeer(env, { rows: o.backlog, batchSize: o.peerBatch, timeoutMs: o.peerTimeoutS * 1000 }),
-      ),
-    );
-    if (peer) drains.push(peer);
-  }
-
   const e2e: BenchResults['e2e'][number][] = [];
   if (o.phases.has('e2e')) {
     for (const mode of o.modes) {
@@ -343,6 +152,8 @@ async function main(o: BenchOptions): Promise<number> {
     }
   }
 
+  const scale = o.phases.has('scale') ? await runScalePhase(o, errors) : undefined;
+
   const results: BenchResults = {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     startedAt: new Date(started).toISOString(),
@@ -360,9 +171,10 @@ async function main(o: BenchOptions): Promise<number> {
     apiProfile,
     processorProfile,
     e2e,
+    ...(scale ? { scale } : {}),
     errors,
   };
-  output(results, o);
+  writeOutputs(results, o);
   log(
     `done in ${Math.round((Date.now() - started) / 1000)} s${errors.length ? `, ${errors.length} part(s) failed` : ''}`,
   );

@@ -23,6 +23,8 @@ export interface DrainResult {
   readonly rate: number;
   readonly finished: boolean;
   readonly note: string;
+  /** Why this relay could not run here (e.g. no Go toolchain for a peer); its figures are then empty. */
+  readonly notRun?: string;
 }
 
 const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

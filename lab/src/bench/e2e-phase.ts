@@ -5,7 +5,7 @@ import { fixedRate, maxRate, useBrokerTimestamps } from './e2e';
 import { connectPid } from './machine';
 import type { BenchOptions } from './options';
 import { cpuProfileNodeOptions, topSelfTime } from './profile';
-import type { BenchResults } from './report';
+import type { BenchResults } from './results';
 import { searchSustainableRate, type SustainResult } from './sustainable';
 import { repoRoot } from '../repo-root';
 

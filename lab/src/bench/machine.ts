@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { BenchResults } from './report';
+import type { BenchResults } from './results';
 import { repoRoot } from '../repo-root';
 
 /** Pid of the launcher's Kafka Connect JVM, if it runs. */

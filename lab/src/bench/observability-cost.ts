@@ -39,7 +39,7 @@ export const formatSettings: readonly CostSetting[] = (['txt', 'pdf', 'docx'] as
 }));
 
 /** CPU seconds a process has used (user + system), from /proc. */
-function cpuSeconds(pid: number | undefined): number {
+export function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return 0;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];

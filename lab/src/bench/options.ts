@@ -1,6 +1,6 @@
 import { nonNegativeNumber, UsageError, type CommandLine, type CommandSpec } from '@fileflow/common';
 
-const phaseNames = ['stages', 'api', 'drain', 'e2e', 'observability', 'formats'] as const;
+const phaseNames = ['stages', 'api', 'drain', 'e2e', 'observability', 'formats', 'scale'] as const;
 const modeNames = ['polling', 'debezium'] as const;
 
 const options = {
@@ -20,6 +20,7 @@ const options = {
   'relay-batch': { type: 'string', default: '1000' },
   'extra-relay-batches': { type: 'string', default: '5000' },
   'peer-batch': { type: 'string', default: '100' },
+  'watermill-batch': { type: 'string', default: '1000' },
   'drain-timeout': { type: 'string' },
   'peer-timeout': { type: 'string' },
   rate: { type: 'string', default: '200' },
@@ -37,9 +38,10 @@ const options = {
 export const benchCommand: CommandSpec<typeof options> = {
   usage: 'npm run bench -- [options]',
   summary:
-    'Measure, in one run on this machine (about 14 minutes; --quick: about 2): the stage limits (PostgreSQL\n' +
-    'write, Kafka produce, S3 put), the API, the relay drain of a backlog (polling, Debezium, a peer), and end to\n' +
-    'end at a fixed rate, at the closed-loop maximum and at the maximum sustainable rate, for both relay modes.',
+    'Measure, in one run on this machine (about 18 minutes; --quick: about 4): the stage limits (PostgreSQL\n' +
+    'write, Kafka produce, S3 put), the API, the relay drain of a backlog (polling, Debezium, two peers), end to\n' +
+    'end at a fixed rate, at the closed-loop maximum and at the maximum sustainable rate, for both relay modes,\n' +
+    'and the closed loop with one and with two of each service.',
   options,
   describe: {
     quick: 'short phases and a small backlog (a smoke run; its figures are not for the docs)',
@@ -47,7 +49,7 @@ export const benchCommand: CommandSpec<typeof options> = {
     'no-stack': 'leave the stack alone (it must be running), e.g. beside another suite',
     render: 're-render the report of a saved results.json; measures nothing',
     profile: 'run the API and processor under node --cpu-prof and print their top functions',
-    only: `phases to run, comma-separated: ${phaseNames.join(', ')} (observability: the cost of metrics and traces; formats: the rate of each file format)`,
+    only: `phases to run, comma-separated: ${phaseNames.join(', ')} (observability: the cost of metrics and traces; formats: the rate of each file format; scale: one and two of each service)`,
     modes: `relay modes of the end-to-end phase: ${modeNames.join(', ')}`,
     'stage-seconds': 'measured seconds per stage (default 10; quick 3)',
     'stage-warmup-seconds': 'unmeasured seconds before each stage (default 5; quick 1)',
@@ -57,9 +59,10 @@ export const benchCommand: CommandSpec<typeof options> = {
     backlog: 'outbox rows of the drain phase (default 100000; quick 2000)',
     'relay-batch': "polling relay's batch size in the drain",
     'extra-relay-batches': 'further polling drains with these batch sizes, comma-separated',
-    'peer-batch': "the peer's batch size",
+    'peer-batch': "pg-transactional-outbox's batch size",
+    'watermill-batch': "rows Watermill's SQL subscriber reads per query (SubscribeBatchSize)",
     'drain-timeout': 'seconds a drain may take (default 240; quick 30)',
-    'peer-timeout': "seconds the peer's drain may take (default 90; quick 20)",
+    'peer-timeout': "seconds each peer's drain may take (default 90; quick 20)",
     rate: 'files/s of the fixed-rate end-to-end run',
     'fixed-seconds': 'seconds of the fixed-rate run (default 15; quick 3)',
     'warmup-seconds': 'unmeasured seconds at the fixed rate first (default 30; quick 2)',
@@ -117,6 +120,8 @@ export function benchOptions(values: Values) {
       .filter(Boolean)
       .map((b) => nonNegativeNumber('extra-relay-batches', b)),
     peerBatch: n('peer-batch', 100),
+    /** Watermill's SQL subscriber: rows per query. */
+    watermillBatch: n('watermill-batch', 1_000),
     drainTimeoutS: n('drain-timeout', 240, 30),
     peerTimeoutS: n('peer-timeout', 90, 20),
     fixedRate: n('rate', 200),

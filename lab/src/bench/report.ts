@@ -1,62 +1,9 @@
-import type { DrainResult } from './drain';
-import type { FixedRateResult, MaxRateResult } from './e2e';
-import type { ObservabilityCost } from './observability-cost';
-import type { CannonResult } from './load-generators';
-import { fmt, type LoopResult } from './measure';
-import { hopRows, lat, mdTable, stepList, textTable, verdict } from './report-format';
-import { describeFailures, type SustainResult } from './sustainable';
-
-export interface BenchResults {
-  readonly command: string;
-  readonly startedAt: string;
-  readonly durationS: number;
-  readonly options: Record<string, unknown>;
-  readonly machine: {
-    cores: number;
-    cpu: string;
-    memoryGb: number;
-    free: string;
-    node: string;
-    versions: Record<string, string>;
-  };
-  readonly stages: {
-    /** The specified stage: one file + outbox row per transaction. */
-    postgres?: LoopResult;
-    /** The same writes grouped as the API groups them (context, not a stage limit). */
-    postgresGrouped?: LoopResult;
-    kafka?: LoopResult;
-    s3?: LoopResult;
-  };
-  readonly api: CannonResult | undefined;
-  /**
-   * The API with its other features on, each a separate process run after `api`: POST /files with
-   * an API key and the rate limit counting in Redis; GET /files/:id without and with the Redis
-   * cache. Absent in older saved results.
-   */
-  /** The same closed-loop load without metrics, with metrics, with metrics and traces (absent in older results). */
-  readonly observability?: readonly ObservabilityCost[];
-  /** The same closed loop making each file format. */
-  readonly formats?: readonly ObservabilityCost[];
-  readonly apiVariants?: {
-    readonly keyedPost?: CannonResult | undefined;
-    readonly getUncached?: CannonResult | undefined;
-    readonly getCached?: CannonResult | undefined;
-  };
-  readonly drains: DrainResult[];
-  readonly claimPlan: string | undefined;
-  readonly apiProfile: string[] | undefined;
-  readonly processorProfile: string[] | undefined;
-  readonly e2e: Array<{
-    mode: 'polling' | 'debezium';
-    fixed?: FixedRateResult;
-    max?: MaxRateResult;
-    /** Absent in older saved results. */
-    sustained?: SustainResult;
-  }>;
-  readonly errors: string[];
-  /** Other relays attached to the stack at the start (see `otherRelays`); absent in older results. */
-  readonly otherRelays?: string[];
-}
+import { fmt } from './measure';
+import { hopRows, lat, mdTable, stepList, textTable } from './report-format';
+import { scaleRows } from './report-scale';
+import { targetRows } from './report-targets';
+import type { BenchResults } from './results';
+import { describeFailures } from './sustainable';
 
 /** `: ECONNRESET 2` after a phase's failed-POST count, or nothing. */
 function withReasons(failures: Readonly<Record<string, number>> | undefined): string {
@@ -64,70 +11,10 @@ function withReasons(failures: Readonly<Record<string, number>> | undefined): st
   return reasons ? `: ${reasons}` : '';
 }
 
-/**
- * The end-to-end rate judged against the stages: the maximum sustainable rate; for older saved
- * results without it, the closed-loop phase's completed files/s.
- */
-function sustainedRate(x: BenchResults['e2e'][number]): { rate: number; what: string } | undefined {
-  if (x.sustained) return x.sustained.rate === null ? undefined : { rate: x.sustained.rate, what: 'sustainable' };
-  return x.max ? { rate: x.max.hops.completedPerSecond, what: 'closed loop incl. catch-up' } : undefined;
-}
-
-/** The end-to-end targets of one relay mode: sustained rate against the slowest stage, p99 at 200/s. */
-function e2eTargets(x: BenchResults['e2e'][number], slowest: number, shared: number): string[][] {
-  const e = sustainedRate(x);
-  const pct = (of: number) => (e && Number.isFinite(of) ? `${fmt((e.rate / of) * 100)}%` : 'n/a');
-  return [
-    [
-      `e2e ${x.mode} sustained >= 50% of slowest stage (${fmt(slowest)}/s)`,
-      e ? `${fmt(e.rate)}/s (${e.what}) = ${pct(slowest)}` : 'n/a',
-      // a search that found no sustained rate is a miss, not "not measured"
-      verdict(e && Number.isFinite(slowest) ? e.rate >= slowest / 2 : x.sustained ? false : undefined),
-    ],
-    [
-      `  (for scale: the stages sharing one machine, 1/(1/pg + 3/kafka + 1/s3) = ${fmt(shared)}/s)`,
-      pct(shared),
-      'context',
-    ],
-    ...(x.sustained && x.max
-      ? [
-          [
-            '  (closed loop: max intake, then the backlog worked off; first commit -> last completed)',
-            `${fmt(x.max.hops.completedPerSecond)}/s = ${fmt((x.max.hops.completedPerSecond / slowest) * 100)}%`,
-            'context',
-          ],
-        ]
-      : []),
-    [
-      `e2e ${x.mode} p99 <= 250 ms @ 200/s`,
-      fmt(x.fixed?.hops.total.p99),
-      verdict(x.fixed ? x.fixed.hops.total.p99 <= 250 : undefined),
-    ],
-  ];
-}
-
 export function renderReport(r: BenchResults): { table: string; markdown: string } {
   const { stages, api, drains, e2e } = r;
   const pg = stages.postgres?.rate;
   const pgGrouped = stages.postgresGrouped?.rate;
-  const stageRates = [stages.postgres?.rate, stages.kafka?.rate, stages.s3?.rate].filter(
-    (x): x is number => x !== undefined,
-  );
-  const slowest = stageRates.length === 3 ? Math.min(...stageRates) : NaN;
-  // Each stage was measured with the whole machine to itself; end to end they share it. If each
-  // is CPU-bound, a file costs the sum of its stage costs: one write, three records, one PUT.
-  const shared =
-    stages.postgres && stages.kafka && stages.s3
-      ? 1 / (1 / stages.postgres.rate + 3 / stages.kafka.rate + 1 / stages.s3.rate)
-      : NaN;
-  // The polling relay's best batch size of this run (each is listed in the results).
-  const polling = drains
-    .filter((d) => d.relay.startsWith('polling'))
-    .reduce<DrainResult | undefined>((best, d) => (best && best.rate >= d.rate ? best : d), undefined);
-  const dbz = drains.find((d) => d.relay.startsWith('Debezium'));
-  const peer = drains.find((d) => d.relay.startsWith('pg-transactional-outbox'));
-  const ePoll = e2e.find((x) => x.mode === 'polling');
-  const eDbz = e2e.find((x) => x.mode === 'debezium');
 
   const rows: string[][] = [
     ['measurement', 'rate (/s)', 'latency p50 / p95 / p99 (ms) or duration', 'notes'],
@@ -204,12 +91,17 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
         `CPU ${x.cpuMsPerFile.toFixed(2)} ms a file (3 services${base && base !== x ? `; ${base.setting}: ${base.cpuMsPerFile.toFixed(2)}` : ''}); ${x.files} files`,
       ];
     }),
-    ...drains.map((d) => [
-      `drain ${fmt(d.rows)} rows: ${d.relay}`,
-      fmt(d.rate),
-      `${fmt(d.seconds, 1)} s for ${fmt(d.published)} records${d.finished ? '' : ' (time limit hit)'}`,
-      d.note,
-    ]),
+    ...drains.map((d) =>
+      d.notRun
+        ? [`drain ${fmt(d.rows)} rows: ${d.relay}`, 'n/a', '', `peer not run: ${d.notRun}`]
+        : [
+            `drain ${fmt(d.rows)} rows: ${d.relay}`,
+            fmt(d.rate),
+            `${fmt(d.seconds, 1)} s for ${fmt(d.published)} records${d.finished ? '' : ' (time limit hit)'}`,
+            d.note,
+          ],
+    ),
+    ...scaleRows(r.scale),
   ];
   for (const x of e2e) {
     rows.push([
@@ -252,54 +144,7 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
     }
   }
 
-  const rssAll = e2e.flatMap((x) =>
-    Object.entries(x.max?.rssMb ?? {})
-      .filter(([n]) => !n.startsWith('kafka-connect'))
-      .map(([, v]) => v),
-  );
-  const targets: string[][] = [
-    [
-      `polling relay drains >= 10,000 rows/s${polling ? ` (${polling.relay.replace(/^.*\(createRelay, /, '(')})` : ''}`,
-      polling ? fmt(polling.rate) : 'n/a',
-      verdict(polling ? polling.rate >= 10_000 && polling.finished : undefined),
-    ],
-    [
-      'polling >= 2x the peer',
-      polling && peer ? `${fmt(polling.rate / peer.rate, 1)}x` : 'n/a',
-      verdict(polling && peer ? polling.rate >= 2 * peer.rate : undefined),
-    ],
-    [
-      'polling >= Debezium (same run)',
-      polling && dbz ? `${fmt(polling.rate)} vs ${fmt(dbz.rate)}` : 'n/a',
-      verdict(polling && dbz ? polling.rate >= dbz.rate : undefined),
-    ],
-    [
-      'polling commit -> published p50 <= 10 ms @ 200/s',
-      fmt(ePoll?.fixed?.hops.commitToPublished.p50),
-      verdict(ePoll?.fixed ? ePoll.fixed.hops.commitToPublished.p50 <= 10 : undefined),
-    ],
-    [
-      'polling commit -> published p99 <= 50 ms @ 200/s',
-      fmt(ePoll?.fixed?.hops.commitToPublished.p99),
-      verdict(ePoll?.fixed ? ePoll.fixed.hops.commitToPublished.p99 <= 50 : undefined),
-    ],
-    [
-      'API >= 50% of raw Postgres write rate (one file per transaction)',
-      api && pg ? `${fmt((api.rate / pg) * 100)}%` : 'n/a',
-      verdict(api && pg ? api.rate >= pg / 2 : undefined),
-    ],
-    [
-      '  (against the same writes grouped as the API groups them)',
-      api && pgGrouped ? `${fmt((api.rate / pgGrouped) * 100)}%` : 'n/a',
-      'context',
-    ],
-    ...[ePoll, eDbz].flatMap((x) => (x ? e2eTargets(x, slowest, shared) : [])),
-    [
-      'no service above 256 MB RSS at max rate',
-      rssAll.length ? `max ${fmt(Math.max(...rssAll.map((v) => v ?? 0)))} MB` : 'n/a',
-      verdict(rssAll.length ? rssAll.every((v) => v !== undefined && v <= 256) : undefined),
-    ],
-  ];
+  const targets = targetRows(r);
 
   const m = r.machine;
   const markdown = [

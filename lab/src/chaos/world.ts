@@ -3,7 +3,7 @@ import { collectFacts, expectedContents, judge, type AuditReport } from '@filefl
 import { removeConnectorAtCleanup } from '@fileflow/outbox-relay/src/testing';
 import { consumerLag, createTestEnv, eventually, stackSettings, type TestEnv } from '@fileflow/testkit';
 import type { RelayMode } from '../harness';
-import { ServiceProcess } from './service-process';
+import { ServiceProcess, type ServiceKind } from './service-process';
 
 export type { RelayMode } from '../harness';
 
@@ -50,9 +50,16 @@ export const uploadBudgetEnv = (budgetMs = uploadBudget.budgetMs): NodeJS.Proces
 /** The API key pepper of every world's API (a test value, never a deployment's). */
 export const worldApiKeyPepper = 'fileflow-world-pepper-'.padEnd(48, '0');
 
-export async function createWorld(name: string, relayMode: RelayMode = 'polling'): Promise<World> {
-  const env = await createTestEnv(`chaos${name}`);
-  const logDir = resolve(__dirname, '../../../.stack/logs/chaos', `${name}-${relayMode}-${env.id}`);
+/**
+ * The environment of one service of a world. Instance 2 and up get their own Kafka client id
+ * and share the consumer groups, as several instances of a service do.
+ */
+export function worldServiceEnv(
+  env: TestEnv,
+  relayMode: RelayMode,
+  kind: ServiceKind,
+  instance = 1,
+): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {
     DATABASE_URL: env.databaseUrl,
     KAFKA_BROKERS: stackSettings.kafkaBrokers.join(','),
@@ -73,30 +80,43 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
     // The suite and the benchmark measure the pipeline, not the limiter: no limit unless a part asks.
     RATE_LIMIT_REQUESTS: '0',
   };
+  const clientId = (prefix: string) => `${prefix}-${env.id}${instance > 1 ? `-${instance}` : ''}`;
+  switch (kind) {
+    case 'api':
+      return { ...base, KAFKA_CLIENT_ID: clientId('api'), KAFKA_GROUP_ID: env.groupIds.status };
+    case 'outbox-relay':
+      return { ...base, KAFKA_CLIENT_ID: clientId('relay'), RELAY_POLL_INTERVAL_MS: '500' };
+    case 'file-processor':
+      return {
+        ...base,
+        KAFKA_CLIENT_ID: clientId('processor'),
+        KAFKA_GROUP_ID: env.groupIds.processor,
+        ...uploadBudgetEnv(),
+      };
+  }
+}
+
+/** The folder of a world's service logs. */
+export function worldLogDir(name: string, relayMode: RelayMode, env: TestEnv): string {
+  return resolve(__dirname, '../../../.stack/logs/chaos', `${name}-${relayMode}-${env.id}`);
+}
+
+/** A world with one process of each service (not started); `partitions` per topic (default 3). */
+export async function createWorld(
+  name: string,
+  relayMode: RelayMode = 'polling',
+  opts: { partitions?: number } = {},
+): Promise<World> {
+  const env = await createTestEnv(`chaos${name}`, opts);
+  const logDir = worldLogDir(name, relayMode, env);
   if (relayMode === 'debezium') {
     // The relay process registers a connector (and slot) for this database.
     removeConnectorAtCleanup(env);
   }
-  const api = new ServiceProcess(
-    'api',
-    { ...base, KAFKA_CLIENT_ID: `api-${env.id}`, KAFKA_GROUP_ID: env.groupIds.status },
-    logDir,
-  );
-  const relay = new ServiceProcess(
-    'outbox-relay',
-    { ...base, KAFKA_CLIENT_ID: `relay-${env.id}`, RELAY_POLL_INTERVAL_MS: '500' },
-    logDir,
-  );
-  const processor = new ServiceProcess(
-    'file-processor',
-    {
-      ...base,
-      KAFKA_CLIENT_ID: `processor-${env.id}`,
-      KAFKA_GROUP_ID: env.groupIds.processor,
-      ...uploadBudgetEnv(),
-    },
-    logDir,
-  );
+  const service = (kind: ServiceKind) => new ServiceProcess(kind, worldServiceEnv(env, relayMode, kind), logDir);
+  const api = service('api');
+  const relay = service('outbox-relay');
+  const processor = service('file-processor');
   const all = [api, relay, processor];
   const disposers: Array<() => Promise<void>> = [];
   return {
