@@ -26,8 +26,8 @@ export interface LoadOptions {
   readonly description?: (i: number) => string;
   /** More fields of each request's body (a format, a lifetime). */
   readonly extra?: (i: number) => Record<string, unknown>;
-  /** Called after each acceptance (scenarios trigger faults on progress). */
-  readonly onAccepted?: (count: number) => void;
+  /** Called after each acceptance with the count so far and the file's id (scenarios trigger faults on progress). */
+  readonly onAccepted?: (count: number, id: number) => void;
 }
 
 /**
@@ -61,8 +61,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           signal: AbortSignal.timeout(10_000),
         });
         if (res.status === 202) {
-          accepted.push(((await res.json()) as { id: number }).id);
-          o.onAccepted?.(accepted.length);
+          const { id } = (await res.json()) as { id: number };
+          accepted.push(id);
+          o.onAccepted?.(accepted.length, id);
           return;
         }
         await res.text();

@@ -94,7 +94,7 @@ export async function runScenario(
     await repairStack(infra, repairedBefore);
   }
   const beganAt = Date.now();
-  const world = await createWorld(scenario.name, relayMode);
+  const world = await createWorld(scenario.name, relayMode, scenario.world);
   let stackAfter: StackProblem[] | undefined;
   let passed = false;
   try {
@@ -124,7 +124,7 @@ export async function runScenario(
     const lost = accepted.length - rows.length;
     const stuck = rows.length - completed - failed.length - expired;
     const appliedTwice = audit.violations.filter((v) => v.kind === 'applied-twice').length;
-    const checks = outcome.checks ?? {};
+    const checks = { ...outcome.checks, ...(await outcome.afterQuiescence?.()) };
     stackAfter = await settledStackProblems(infra, relayMode, settleMs);
     passed =
       lost === 0 &&

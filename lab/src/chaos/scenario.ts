@@ -1,5 +1,5 @@
 import type { LoadResult } from './load';
-import type { RelayMode, World } from './world';
+import type { RelayMode, World, WorldOptions } from './world';
 
 export type InfraComponent = 'postgres' | 'kafka' | 's3' | 'connect';
 
@@ -17,6 +17,8 @@ export interface ScenarioOutcome {
   readonly healedAt?: number;
   /** Facts the scenario checks beyond the common invariants; each must be true. */
   readonly checks?: Record<string, boolean>;
+  /** More checks, made once the world is quiescent (e.g. what the topics hold in the end). */
+  readonly afterQuiescence?: () => Promise<Record<string, boolean>>;
 }
 
 export interface Scenario {
@@ -24,6 +26,8 @@ export interface Scenario {
   readonly title: string;
   /** The relay modes it applies to (default: both). */
   readonly modes?: readonly RelayMode[];
+  /** How its world is made (default: one process of each service, 3 partitions a topic). */
+  readonly world?: WorldOptions;
   run(world: World, infra: InfraControl): Promise<ScenarioOutcome>;
 }
 

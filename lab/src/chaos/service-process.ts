@@ -69,7 +69,9 @@ export class ServiceProcess {
     await eventually(
       async () => {
         if (!this.running) throw new Error(`${this.kind} exited during start; see ${this.logDir}/${this.kind}.log`);
-        const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5_000) });
+        // An API sharing its port with others (HTTP_REUSE_PORT) answers for itself on its ADMIN_PORT.
+        const probe = extraEnv.ADMIN_PORT ?? this.env.ADMIN_PORT ?? String(port);
+        const res = await fetch(`http://127.0.0.1:${probe}/health/ready`, { signal: AbortSignal.timeout(5_000) });
         if (res.status !== 200) throw new Error(`${this.kind} not ready: ${await res.text()}`);
       },
       { timeoutMs: readyTimeoutMs, intervalMs: 100 },

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { collectFacts, expectedContents, judge, type AuditReport } from '@fileflow/ops';
 import { removeConnectorAtCleanup } from '@fileflow/outbox-relay/src/testing';
-import { consumerLag, createTestEnv, eventually, stackSettings, type TestEnv } from '@fileflow/testkit';
+import { consumerLag, createTestEnv, eventually, freePort, stackSettings, type TestEnv } from '@fileflow/testkit';
 import type { RelayMode } from '../harness';
 import { ServiceProcess, type ServiceKind } from './service-process';
 
@@ -16,6 +16,12 @@ export interface World {
   readonly relay: ServiceProcess;
   readonly processor: ServiceProcess;
   readonly logDir: string;
+  /**
+   * Another process of `kind` (instance 2, 3, ...: its own Kafka client id and INSTANCE_ID, the
+   * same groups), not started; stopped and killed with the others. An API instance shares the
+   * first one's port when the world was made with `sharedApiPort`, else it gets its own.
+   */
+  addInstance(kind: ServiceKind): Promise<ServiceProcess>;
   baseUrl(): Promise<string>;
   startAll(): Promise<void>;
   stopAll(): Promise<void>;
@@ -101,22 +107,47 @@ export function worldLogDir(name: string, relayMode: RelayMode, env: TestEnv): s
   return resolve(__dirname, '../../../.stack/logs/chaos', `${name}-${relayMode}-${env.id}`);
 }
 
-/** A world with one process of each service (not started); `partitions` per topic (default 3). */
+/** How a world is made (see `createWorld`). */
+export interface WorldOptions {
+  /** Partitions of each topic (default 3). */
+  readonly partitions?: number;
+  /** API instances share one port (HTTP_REUSE_PORT), each answering health on an ADMIN_PORT of its own. */
+  readonly sharedApiPort?: boolean;
+}
+
+/** A world with one process of each service (not started). */
 export async function createWorld(
   name: string,
   relayMode: RelayMode = 'polling',
-  opts: { partitions?: number } = {},
+  opts: WorldOptions = {},
 ): Promise<World> {
-  const env = await createTestEnv(`chaos${name}`, opts);
+  const env = await createTestEnv(`chaos${name}`, { partitions: opts.partitions });
   const logDir = worldLogDir(name, relayMode, env);
   if (relayMode === 'debezium') {
     // The relay process registers a connector (and slot) for this database.
     removeConnectorAtCleanup(env);
   }
-  const service = (kind: ServiceKind) => new ServiceProcess(kind, worldServiceEnv(env, relayMode, kind), logDir);
-  const api = service('api');
-  const relay = service('outbox-relay');
-  const processor = service('file-processor');
+  const counts: Record<ServiceKind, number> = { api: 0, 'outbox-relay': 0, 'file-processor': 0 };
+  let apiPort: number | undefined;
+  const service = async (kind: ServiceKind) => {
+    counts[kind] += 1;
+    const n = counts[kind];
+    const shared = kind === 'api' && opts.sharedApiPort;
+    const extra: NodeJS.ProcessEnv = shared
+      ? { HTTP_REUSE_PORT: 'true', ADMIN_PORT: String(await freePort()), INSTANCE_ID: `api-${n}` }
+      : { INSTANCE_ID: `${kind}-${n}` };
+    const proc = new ServiceProcess(
+      kind,
+      { ...worldServiceEnv(env, relayMode, kind, n), ...extra },
+      n === 1 ? logDir : join(logDir, `${kind}-${n}`),
+      shared ? apiPort : undefined,
+    );
+    if (shared) apiPort ??= await proc.port;
+    return proc;
+  };
+  const api = await service('api');
+  const relay = await service('outbox-relay');
+  const processor = await service('file-processor');
   const all = [api, relay, processor];
   const disposers: Array<() => Promise<void>> = [];
   return {
@@ -127,6 +158,11 @@ export async function createWorld(
     relay,
     processor,
     logDir: join(logDir),
+    async addInstance(kind) {
+      const proc = await service(kind);
+      all.push(proc);
+      return proc;
+    },
     baseUrl: async () => `http://127.0.0.1:${await api.port}`,
     async startAll() {
       await Promise.all(all.map((s) => s.start()));

@@ -8,6 +8,7 @@ import { gracefulShutdown } from './graceful-shutdown';
 import { maxSizeBurst } from './max-size-burst';
 import { networkFaults } from './network-faults';
 import { apiCrash, processorCrash, relayCrash, statusConsumerCrash } from './process-crashes';
+import { scaleOut } from './scale-out';
 
 /** Every scenario of the failure suite, in the order the suite runs them. */
 export const scenarios: readonly Scenario[] = [
@@ -27,6 +28,7 @@ export const scenarios: readonly Scenario[] = [
   maxSizeBurst,
   deletionCrash,
   expiryRetryRace,
+  scaleOut,
 ];
 
 /** (scenario, relay mode) pairs to run; CHAOS_RELAY_MODES=polling limits the modes. */
