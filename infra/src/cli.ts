@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { COMPONENT_NAMES, SERVICE_NAMES, connectWanted, stackInfo, type ProcessName } from './config';
 import { fmtBytes, consoleReporter } from './log';
+import { parseBrokerCount } from './kafka-brokers';
 import { LOGS_DIR, logFile } from './paths';
 import { sleep } from './process/sleep';
 import { errorMessage } from './readiness/wait';
@@ -22,12 +23,15 @@ import { RELAY_MODE_FILE, readRelayModeState } from './relay-mode/state-file';
 
 const USAGE = `Usage: npx tsx infra/src/cli.ts <command>
 
-  up [--services] [--connect] [--prometheus]
+  up [--services] [--connect] [--prometheus] [--kafka-brokers 1|3]
                          start (or keep) postgres, kafka, s3, redis; with --services also run the
                          migrations and start api, outbox-relay, file-processor; with --connect
                          (or RELAY_MODE=debezium in the environment) also Kafka Connect + Debezium;
                          with --prometheus also Prometheus scraping the services (built from the
-                         Go module proxy on first use, about 7 minutes)
+                         Go module proxy on first use, about 7 minutes); with --kafka-brokers 3
+                         (or FILEFLOW_KAFKA_BROKERS=3) three Kafka brokers, kafka, kafka-2, kafka-3
+                         (replication factor 3, min.insync.replicas 2; the cluster's data
+                         remembers it, so later commands need not say it again)
   down                   stop services, then the stack (SIGTERM, bounded wait, then SIGKILL)
   status                 table of components: state, pid, ports, ready, RSS, data size
   logs [name] [-f] [-n N] list logs, or print the last N (200) lines of one, -f to follow
@@ -54,6 +58,30 @@ function parseName(arg: string | undefined): ProcessName {
   throw new UsageError(
     `expected a name (${[...COMPONENT_NAMES, ...SERVICE_NAMES].join(', ')}), got ${arg ?? 'nothing'}`,
   );
+}
+
+/**
+ * `--kafka-brokers N` (or `=N`): sets FILEFLOW_KAFKA_BROKERS for this run (a three-broker
+ * cluster's data then remembers it); returns the other arguments.
+ */
+function takeBrokerCount(args: string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    const m = /^--kafka-brokers(?:=(.*))?$/.exec(a);
+    if (!m) {
+      rest.push(a);
+      continue;
+    }
+    const value = m[1] ?? args[++i];
+    if (value === undefined) throw new UsageError('--kafka-brokers needs a number (1 or 3)');
+    try {
+      process.env.FILEFLOW_KAFKA_BROKERS = String(parseBrokerCount(value, '--kafka-brokers'));
+    } catch (err) {
+      throw new UsageError(errorMessage(err));
+    }
+  }
+  return rest;
 }
 
 function pad(s: string, n: number): string {
@@ -179,22 +207,25 @@ async function main(argv: string[]): Promise<number> {
   const report = consoleReporter;
   switch (cmd) {
     case 'up': {
-      const unknown = args.filter((a) => !['--services', '--connect', '--prometheus'].includes(a));
+      const flags = takeBrokerCount(args);
+      const unknown = flags.filter((a) => !['--services', '--connect', '--prometheus'].includes(a));
       if (unknown.length > 0) {
-        throw new Error(`up: unknown option ${unknown.join(' ')} (use --services, --connect, --prometheus)`);
+        throw new Error(
+          `up: unknown option ${unknown.join(' ')} (use --services, --connect, --prometheus, --kafka-brokers 1|3)`,
+        );
       }
       // the relay's mode is decided (or refused) before anything starts; Debezium needs Connect
-      const relayMode = args.includes('--services') ? relayModeToStart() : undefined;
-      const connect = connectWanted(args.includes('--connect') || undefined) || relayMode === 'debezium';
-      const info = await upStack(report, { connect, prometheus: args.includes('--prometheus') });
-      if (args.includes('--services')) await upServices(info, report);
+      const relayMode = flags.includes('--services') ? relayModeToStart() : undefined;
+      const connect = connectWanted(flags.includes('--connect') || undefined) || relayMode === 'debezium';
+      const info = await upStack(report, { connect, prometheus: flags.includes('--prometheus') });
+      if (flags.includes('--services')) await upServices(info, report);
       console.log(
         `DATABASE_URL=${info.databaseUrl}\nKAFKA_BROKERS=${info.kafkaBrokers.join(',')}\n` +
           `AWS_ENDPOINT=${info.s3Endpoint} (bucket ${info.bucket}, ${info.region}, path-style, ${info.credentials.accessKeyId}/${info.credentials.secretAccessKey})\n` +
           `REDIS_URL=${info.redisUrl}` +
           (connect ? `\nKAFKA_CONNECT_URL=${info.kafkaConnectUrl}` : '') +
-          (args.includes('--prometheus') ? '\nPrometheus: http://127.0.0.1:9090 (query API; no web UI)' : '') +
-          (args.includes('--services')
+          (flags.includes('--prometheus') ? '\nPrometheus: http://127.0.0.1:9090 (query API; no web UI)' : '') +
+          (flags.includes('--services')
             ? '\nlive page: http://127.0.0.1:3000/ (API contract /openapi.json, reference /docs)' +
               '\nmetrics (Prometheus text): http://127.0.0.1:3000/metrics (api), :3001/metrics (file-processor), :3002/metrics (outbox-relay)' +
               '\ntraces: set OTEL_EXPORTER_OTLP_ENDPOINT before npm start to send them over OTLP/HTTP'

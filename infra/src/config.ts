@@ -2,15 +2,27 @@
  * Fixed settings of the local stack: ports, credentials, versions, topics.
  * Everything binds to 127.0.0.1 only.
  */
+import { kafkaBrokerCount } from './kafka-brokers';
+
 export const HOST = '127.0.0.1';
 
-export type ComponentName = 'postgres' | 'kafka' | 's3' | 'redis' | 'connect' | 'prometheus';
+/** `kafka-2` and `kafka-3` run only with three brokers (`up --kafka-brokers 3`, see kafka-brokers.ts). */
+export type ComponentName = 'postgres' | 'kafka' | 'kafka-2' | 'kafka-3' | 's3' | 'redis' | 'connect' | 'prometheus';
 export type ServiceName = 'api' | 'outbox-relay' | 'file-processor';
 export type ProcessName = ComponentName | ServiceName;
 
 /** All components; `connect` (Kafka Connect + Debezium) is optional and starts only when asked for. */
-export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis', 'connect', 'prometheus'];
-/** What `up` always starts. */
+export const COMPONENT_NAMES: readonly ComponentName[] = [
+  'postgres',
+  'kafka',
+  'kafka-2',
+  'kafka-3',
+  's3',
+  'redis',
+  'connect',
+  'prometheus',
+];
+/** What `up` always starts (and `kafka-2`, `kafka-3` with three brokers). */
 export const CORE_COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis'];
 export const SERVICE_NAMES: readonly ServiceName[] = ['api', 'outbox-relay', 'file-processor'];
 
@@ -43,6 +55,8 @@ export const KAFKA = {
    */
   faultyPort: 9094,
   faultyProxyPort: 9095,
+  /** With three brokers, node i listens on `port` and `controllerPort` plus (i - 1) times this. */
+  nodePortStep: 100,
   partitions: 3,
   /**
    * The largest record batch the broker takes (`message.max.bytes`, Kafka's default written out)
@@ -64,6 +78,16 @@ export const KAFKA = {
    */
   jvm: ['-Xms512m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35'],
 } as const;
+
+/** Kafka node `nodeId`'s client and controller ports (node 1: the single broker's). */
+export function kafkaNodePorts(nodeId: number): { port: number; controllerPort: number } {
+  const shift = (nodeId - 1) * KAFKA.nodePortStep;
+  return { port: KAFKA.port + shift, controllerPort: KAFKA.controllerPort + shift };
+}
+
+/** The brokers' client addresses (what KAFKA_BROKERS lists). */
+export const kafkaBrokerAddresses = (count: number = kafkaBrokerCount()): string[] =>
+  Array.from({ length: count }, (_, i) => `${HOST}:${kafkaNodePorts(i + 1).port}`);
 
 /** Prometheus, optional: built from the Go module proxy on first use (see components/prometheus.ts). */
 export const PROMETHEUS = {
@@ -198,6 +222,8 @@ export function externalComponents(): Set<ComponentName> {
     else
       throw new Error(`FILEFLOW_EXTERNAL: unknown component "${r}" (use postgres, kafka, s3, redis, connect or all)`);
   }
+  // an external Kafka is all of it, however many brokers
+  if (out.has('kafka')) for (const n of ['kafka-2', 'kafka-3'] as const) out.add(n);
   return out;
 }
 
@@ -214,7 +240,7 @@ function requireEnv(name: string, component: ComponentName): string {
 export function localStackInfo(): StackInfo {
   return {
     databaseUrl: `postgresql://${POSTGRES.user}:${POSTGRES.password}@${HOST}:${POSTGRES.port}/${POSTGRES.database}`,
-    kafkaBrokers: [`${HOST}:${KAFKA.port}`],
+    kafkaBrokers: kafkaBrokerAddresses(),
     s3Endpoint: `http://${HOST}:${S3.port}`,
     bucket: S3.bucket,
     region: S3.region,

@@ -10,6 +10,7 @@ import { retireConnector } from '../relay-mode/retire-connector';
 import { modeOfProcess, requestedMode } from '../relay-mode/running-mode';
 import { readRelayModeState, writeRelayModeState } from '../relay-mode/state-file';
 import { ensureComponent } from './ensure-component';
+import { ensureKafka } from './ensure-kafka';
 import { lockNotice } from './lock-notice';
 import { components } from './registry';
 
@@ -35,7 +36,7 @@ export function relayModeToStart(env: NodeJS.ProcessEnv = process.env): RelayMod
 async function startRelayIn(mode: RelayMode, info: StackInfo, report: Reporter, remember = true): Promise<void> {
   // the Debezium relay registers its connector with Kafka Connect, which needs Kafka
   if (mode === 'debezium') {
-    await ensureComponent(components.kafka, info, report);
+    await ensureKafka(info, report);
     await ensureComponent(components.connect, info, report);
   }
   if (remember) writeRelayModeState(mode);
@@ -72,7 +73,7 @@ export async function switchRelayMode(target: RelayMode, report: Reporter): Prom
         report('outbox-relay', `stopped (was ${facts.running ?? '?'})`);
       } else if (step === 'retire-connector') {
         await ensureComponent(components.postgres, info, report);
-        await ensureComponent(components.kafka, info, report);
+        await ensureKafka(info, report);
         await ensureComponent(components.connect, info, report);
         const env = serviceEnv(info, RELAY);
         await retireConnector({

@@ -5,7 +5,10 @@ import type { Reporter } from '../log';
 import { removePidRecord } from '../process/pid-file';
 import { withStackLock } from '../process/stack-lock';
 import type { StopResult } from '../process/stop';
+import { BROKER_COMPONENTS } from '../kafka-brokers';
 import { lockNotice } from './lock-notice';
+
+const EXTRA_BROKERS = BROKER_COMPONENTS.filter((n) => n !== 'kafka');
 import { components, isServiceName, ourPid } from './registry';
 
 async function stopOne(name: ProcessName, report: Reporter): Promise<StopResult> {
@@ -33,7 +36,8 @@ export async function downAll(report: Reporter): Promise<void> {
     // Connect before Kafka: its graceful shutdown commits offsets and leaves its group
     await stopOne('connect', report);
     await stopOne('prometheus', report);
-    await Promise.all(CORE_COMPONENT_NAMES.map((n) => stopOne(n, report)));
+    // every broker, whether three were asked for this time or not
+    await Promise.all([...CORE_COMPONENT_NAMES, ...EXTRA_BROKERS].map((n) => stopOne(n, report)));
   }, lockNotice(report));
 }
 

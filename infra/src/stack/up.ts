@@ -7,17 +7,20 @@ import {
   SERVICE_NAMES,
   isExternal,
   stackInfo,
+  type ComponentName,
   type ProcessName,
   type ServiceName,
   type StackInfo,
 } from '../config';
 import { SERVICES, ensureService, runMigrations, serviceDef } from '../components/services';
+import { activeBrokerComponents } from '../kafka-brokers';
 import { type Reporter, fmtSecs } from '../log';
 import { REPO_ROOT, ensureStackDirs } from '../paths';
 import { runningPid } from '../process/pid-file';
 import { withStackLock } from '../process/stack-lock';
 import { errorMessage } from '../readiness/wait';
 import { ensureComponent } from './ensure-component';
+import { ensureKafka } from './ensure-kafka';
 import { lockNotice } from './lock-notice';
 import { components, isServiceName, ourPid } from './registry';
 import { ensureRelay, relayModeToStart } from './relay';
@@ -50,9 +53,11 @@ export async function upStack(report: Reporter, opts: UpOptions = {}): Promise<S
     ensureStackDirs();
     const t0 = Date.now();
     const info = stackInfo();
+    const brokers: readonly ComponentName[] = activeBrokerComponents();
     const names = COMPONENT_NAMES.filter(
       (n) =>
         CORE_COMPONENT_NAMES.includes(n) ||
+        brokers.includes(n) ||
         (n === 'connect' && opts.connect) ||
         (n === 'prometheus' && opts.prometheus),
     );
@@ -61,14 +66,17 @@ export async function upStack(report: Reporter, opts: UpOptions = {}): Promise<S
       const c = components[n];
       if (names.includes(n) && !isExternal(n) && ourPid(c) === undefined) c.prefetch?.(report).catch(() => undefined);
     }
-    const kafkaReady = ensureComponent(components.kafka, info, report);
+    // Every broker at once: with three, none is ready before a quorum of them runs.
+    const kafkaNodes = new Map(brokers.map((n) => [n, ensureComponent(components[n], info, report)]));
+    const kafkaReady = Promise.all(kafkaNodes.values()).then(() => undefined);
+    kafkaReady.catch(() => undefined); // reported by the brokers' own tasks
     await allOrThrow(
-      names.map((n) =>
-        n === 'kafka'
-          ? kafkaReady
-          : n === 'connect'
+      names.map(
+        (n) =>
+          kafkaNodes.get(n) ??
+          (n === 'connect'
             ? connectAfterKafka(kafkaReady, info, report)
-            : ensureComponent(components[n], info, report),
+            : ensureComponent(components[n], info, report)),
       ),
     );
     report('stack', `ready in ${fmtSecs(Date.now() - t0)}`);
@@ -108,7 +116,7 @@ export async function startNamed(name: ProcessName, report: Reporter): Promise<v
     else if (isServiceName(name)) await ensureService(serviceDef(name), info, report);
     else {
       // Connect needs Kafka: make sure it is up first (a no-op when it is running)
-      if (name === 'connect') await ensureComponent(components.kafka, info, report);
+      if (name === 'connect') await ensureKafka(info, report);
       await ensureComponent(components[name], info, report);
     }
   }, lockNotice(report));
