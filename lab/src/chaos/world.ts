@@ -50,12 +50,25 @@ export const uploadBudgetEnv = (budgetMs = uploadBudget.budgetMs): NodeJS.Proces
 /** The API key pepper of every world's API (a test value, never a deployment's). */
 export const worldApiKeyPepper = 'fileflow-world-pepper-'.padEnd(48, '0');
 
-export async function createWorld(name: string, relayMode: RelayMode = 'polling'): Promise<World> {
-  const env = await createTestEnv(`chaos${name}`);
+/** Another Kafka (and Kafka Connect) than the shared stack's, e.g. a scenario's own cluster. */
+export interface WorldKafka {
+  readonly brokers: readonly string[];
+  /** Of the world's topics (the cluster's own topics follow its broker defaults). */
+  readonly replicationFactor: number;
+  /** Its Kafka Connect worker, for Debezium mode. */
+  readonly connectUrl?: string;
+}
+
+export async function createWorld(name: string, relayMode: RelayMode = 'polling', kafka?: WorldKafka): Promise<World> {
+  const env = await createTestEnv(`chaos${name}`, {
+    kafkaBrokers: kafka?.brokers,
+    replicationFactor: kafka?.replicationFactor,
+  });
+  const connectUrl = kafka?.connectUrl ?? stackSettings.connectUrl;
   const logDir = resolve(__dirname, '../../../.stack/logs/chaos', `${name}-${relayMode}-${env.id}`);
   const base: NodeJS.ProcessEnv = {
     DATABASE_URL: env.databaseUrl,
-    KAFKA_BROKERS: stackSettings.kafkaBrokers.join(','),
+    KAFKA_BROKERS: (kafka?.brokers ?? stackSettings.kafkaBrokers).join(','),
     TOPIC_SUFFIX: env.id,
     AWS_ENDPOINT: stackSettings.s3.endpoint,
     AWS_REGION: stackSettings.s3.region,
@@ -66,7 +79,7 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
     LOG_LEVEL: 'info',
     FAULT_CRASH_AT: '',
     RELAY_MODE: relayMode,
-    KAFKA_CONNECT_URL: stackSettings.connectUrl,
+    KAFKA_CONNECT_URL: connectUrl,
     REDIS_URL: stackSettings.redisUrl,
     REDIS_KEY_PREFIX: env.redisKeyPrefix,
     API_KEY_PEPPER: worldApiKeyPepper,
@@ -75,7 +88,7 @@ export async function createWorld(name: string, relayMode: RelayMode = 'polling'
   };
   if (relayMode === 'debezium') {
     // The relay process registers a connector (and slot) for this database.
-    removeConnectorAtCleanup(env);
+    removeConnectorAtCleanup(env, connectUrl);
   }
   const api = new ServiceProcess(
     'api',
