@@ -53,6 +53,27 @@ export function kafkaBrokerCount(): BrokerCount {
  * a cluster member, or a cluster's data into a single broker.
  */
 export function clusterRecordFor(brokers: BrokerCount, newClusterId: () => string): ClusterRecord {
+  const existing = refuseOtherClusterData(brokers);
+  if (existing) return existing;
+  const record: ClusterRecord = { clusterId: newClusterId(), brokers };
+  if (brokers === 1) return record;
+  ensureDir(DATA_DIR);
+  try {
+    fs.writeFileSync(CLUSTER_FILE, JSON.stringify(record, null, 2) + '\n', { flag: 'wx' });
+    return record;
+  } catch {
+    // another node wrote it first: use theirs
+    const written = readClusterRecord();
+    if (!written) throw new Error(`[kafka] cannot read ${CLUSTER_FILE}`);
+    return written;
+  }
+}
+
+/**
+ * Throws when the data on disk is another cluster's than `brokers` brokers would run (checked by
+ * `up` before it starts anything); returns the multi-broker cluster's record when there is one.
+ */
+export function refuseOtherClusterData(brokers: BrokerCount): ClusterRecord | undefined {
   const existing = readClusterRecord();
   if (existing && existing.brokers !== brokers) {
     throw new Error(
@@ -67,18 +88,7 @@ export function clusterRecordFor(brokers: BrokerCount, newClusterId: () => strin
         `stop the stack and remove ${path.join(DATA_DIR, 'kafka')} (its topics and offsets go with it) to start a cluster`,
     );
   }
-  const record: ClusterRecord = { clusterId: newClusterId(), brokers };
-  if (brokers === 1) return record;
-  ensureDir(DATA_DIR);
-  try {
-    fs.writeFileSync(CLUSTER_FILE, JSON.stringify(record, null, 2) + '\n', { flag: 'wx' });
-    return record;
-  } catch {
-    // another node wrote it first: use theirs
-    const written = readClusterRecord();
-    if (!written) throw new Error(`[kafka] cannot read ${CLUSTER_FILE}`);
-    return written;
-  }
+  return undefined;
 }
 
 /** The launcher's broker components: `kafka` (node 1), then `kafka-2`, `kafka-3`. */

@@ -13,7 +13,7 @@ import {
   type StackInfo,
 } from '../config';
 import { SERVICES, ensureService, runMigrations, serviceDef } from '../components/services';
-import { activeBrokerComponents } from '../kafka-brokers';
+import { activeBrokerComponents, kafkaBrokerCount, refuseOtherClusterData } from '../kafka-brokers';
 import { type Reporter, fmtSecs } from '../log';
 import { REPO_ROOT, ensureStackDirs } from '../paths';
 import { runningPid } from '../process/pid-file';
@@ -53,6 +53,8 @@ export async function upStack(report: Reporter, opts: UpOptions = {}): Promise<S
     ensureStackDirs();
     const t0 = Date.now();
     const info = stackInfo();
+    // a cluster's data and a single broker's do not mix: refuse before anything starts
+    if (!isExternal('kafka')) refuseOtherClusterData(kafkaBrokerCount());
     const brokers: readonly ComponentName[] = activeBrokerComponents();
     const names = COMPONENT_NAMES.filter(
       (n) =>
