@@ -12,6 +12,7 @@ import {
   type ProcessName,
 } from './config';
 import { consoleReporter } from './log';
+import { parseBrokerCount } from './kafka-brokers';
 import { describePartitions } from './partitions/describe-partitions';
 import { formatPartitions } from './partitions/format-partitions';
 import { instanceOfClientId, pipelineGroups } from './partitions/pipeline-groups';
@@ -31,13 +32,17 @@ import { parseMode } from './relay-mode/running-mode';
 const USAGE = `Usage: npx tsx infra/src/cli.ts <command>
 
   up [--services] [--connect] [--prometheus] [--scale <service>=<n>,...] [--partitions N]
+     [--kafka-brokers 1|3]
                          start (or keep) postgres, kafka, s3, redis; with --services also run the
                          migrations and start api, outbox-relay, file-processor; with --connect
                          (or RELAY_MODE=debezium in the environment) also Kafka Connect + Debezium;
                          with --prometheus also Prometheus scraping the services (built from the
                          Go module proxy on first use, about 7 minutes); --scale runs n (1..${MAX_INSTANCES})
                          instances of a service (implies --services; the stack remembers it);
-                         --partitions gives topics created now N partitions (FILEFLOW_KAFKA_PARTITIONS)
+                         --partitions gives topics created now N partitions (FILEFLOW_KAFKA_PARTITIONS);
+                         --kafka-brokers 3 (or FILEFLOW_KAFKA_BROKERS=3) runs three Kafka brokers,
+                         kafka, kafka-2, kafka-3 (replication factor 3, min.insync.replicas 2; the
+                         cluster's data remembers it, so later commands need not say it again)
   down                   stop services, then the stack (SIGTERM, bounded wait, then SIGKILL)
   status                 table of components and service instances: state, pid, ports, ready, RSS
   partitions             per consumer group of the pipeline: which instance owns which partition,
@@ -60,6 +65,30 @@ process.on('warning', (w) => {
 
 /** Arguments that make no sense: exit 2 with the reason (the launcher keeps common out of its start-up). */
 class UsageError extends Error {}
+
+/**
+ * `--kafka-brokers N` (or `=N`): sets FILEFLOW_KAFKA_BROKERS for this run (a three-broker
+ * cluster's data then remembers it); returns the other arguments.
+ */
+function takeBrokerCount(args: string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    const m = /^--kafka-brokers(?:=(.*))?$/.exec(a);
+    if (!m) {
+      rest.push(a);
+      continue;
+    }
+    const value = m[1] ?? args[++i];
+    if (value === undefined) throw new UsageError('--kafka-brokers needs a number (1 or 3)');
+    try {
+      process.env.FILEFLOW_KAFKA_BROKERS = String(parseBrokerCount(value, '--kafka-brokers'));
+    } catch (err) {
+      throw new UsageError(errorMessage(err));
+    }
+  }
+  return rest;
+}
 
 function parseName(arg: string | undefined): ProcessName | InstanceName {
   if (arg && isComponentName(arg)) return arg;
@@ -95,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
   const report = consoleReporter;
   switch (cmd) {
     case 'up': {
-      const up = parseUpArgs(args);
+      const up = parseUpArgs(takeBrokerCount(args));
       if (up.partitions !== undefined) process.env.FILEFLOW_KAFKA_PARTITIONS = String(up.partitions);
       // the relay's mode is decided (or refused) before anything starts; Debezium needs Connect
       const relayMode = up.services ? relayModeToStart() : undefined;

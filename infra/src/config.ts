@@ -2,9 +2,12 @@
  * Fixed settings of the local stack: ports, credentials, versions, topics.
  * Everything binds to 127.0.0.1 only.
  */
+import { kafkaBrokerCount } from './kafka-brokers';
+
 export const HOST = '127.0.0.1';
 
-export type ComponentName = 'postgres' | 'kafka' | 's3' | 'redis' | 'connect' | 'prometheus';
+/** `kafka-2` and `kafka-3` run only with three brokers (`up --kafka-brokers 3`, see kafka-brokers.ts). */
+export type ComponentName = 'postgres' | 'kafka' | 'kafka-2' | 'kafka-3' | 's3' | 'redis' | 'connect' | 'prometheus';
 export type ServiceName = 'api' | 'outbox-relay' | 'file-processor';
 export type ProcessName = ComponentName | ServiceName;
 /** One running copy of a service: the service's own name for instance 1, `<service>.<k>` for instance k > 1. */
@@ -13,8 +16,17 @@ export type InstanceName = ServiceName | `${ServiceName}.${number}`;
 export type RunName = ComponentName | InstanceName;
 
 /** All components; `connect` (Kafka Connect + Debezium) is optional and starts only when asked for. */
-export const COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis', 'connect', 'prometheus'];
-/** What `up` always starts. */
+export const COMPONENT_NAMES: readonly ComponentName[] = [
+  'postgres',
+  'kafka',
+  'kafka-2',
+  'kafka-3',
+  's3',
+  'redis',
+  'connect',
+  'prometheus',
+];
+/** What `up` always starts (and `kafka-2`, `kafka-3` with three brokers). */
 export const CORE_COMPONENT_NAMES: readonly ComponentName[] = ['postgres', 'kafka', 's3', 'redis'];
 export const SERVICE_NAMES: readonly ServiceName[] = ['api', 'outbox-relay', 'file-processor'];
 
@@ -49,6 +61,8 @@ export const KAFKA = {
   faultyProxyPort: 9095,
   /** Partitions of the pipeline's topics unless FILEFLOW_KAFKA_PARTITIONS says (see kafkaPartitions). */
   defaultPartitions: 3,
+  /** With three brokers, node i listens on `port` and `controllerPort` plus (i - 1) times this. */
+  nodePortStep: 100,
   /**
    * The largest record batch the broker takes (`message.max.bytes`, Kafka's default written out)
    * and the largest request (`socket.request.max.bytes`). The polling relay reads the former from
@@ -86,6 +100,16 @@ export function kafkaPartitions(env: NodeJS.ProcessEnv = process.env): number {
   }
   return n;
 }
+
+/** Kafka node `nodeId`'s client and controller ports (node 1: the single broker's). */
+export function kafkaNodePorts(nodeId: number): { port: number; controllerPort: number } {
+  const shift = (nodeId - 1) * KAFKA.nodePortStep;
+  return { port: KAFKA.port + shift, controllerPort: KAFKA.controllerPort + shift };
+}
+
+/** The brokers' client addresses (what KAFKA_BROKERS lists). */
+export const kafkaBrokerAddresses = (count: number = kafkaBrokerCount()): string[] =>
+  Array.from({ length: count }, (_, i) => `${HOST}:${kafkaNodePorts(i + 1).port}`);
 
 /** Prometheus, optional: built from the Go module proxy on first use (see components/prometheus.ts). */
 export const PROMETHEUS = {
@@ -218,6 +242,8 @@ export function externalComponents(): Set<ComponentName> {
     else
       throw new Error(`FILEFLOW_EXTERNAL: unknown component "${r}" (use postgres, kafka, s3, redis, connect or all)`);
   }
+  // an external Kafka is all of it, however many brokers
+  if (out.has('kafka')) for (const n of ['kafka-2', 'kafka-3'] as const) out.add(n);
   return out;
 }
 
@@ -234,7 +260,7 @@ function requireEnv(name: string, component: ComponentName): string {
 export function localStackInfo(): StackInfo {
   return {
     databaseUrl: `postgresql://${POSTGRES.user}:${POSTGRES.password}@${HOST}:${POSTGRES.port}/${POSTGRES.database}`,
-    kafkaBrokers: [`${HOST}:${KAFKA.port}`],
+    kafkaBrokers: kafkaBrokerAddresses(),
     s3Endpoint: `http://${HOST}:${S3.port}`,
     bucket: S3.bucket,
     region: S3.region,

@@ -111,3 +111,5 @@ export { SERVICE_NODE_FLAGS } from './config';
 export { runBounded, type BoundedRun } from './process/run-bounded';
 export { ensureDebianTools, which, type DebianTool } from './apt';
 export { consoleReporter } from './log';
+export { startTestKafkaCluster, type TestKafkaCluster } from './test-cluster/kafka-cluster';
+export { startTestConnectWorker, type TestConnectWorker } from './test-cluster/connect-worker';

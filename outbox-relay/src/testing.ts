@@ -62,12 +62,13 @@ export async function startTestDebeziumRelay(
 
 /**
  * When `env` is cleaned up, remove what a Debezium relay on its database leaves behind: the
- * connector, its replication slot (which would keep WAL) and its heartbeat topic.
+ * connector (on the Kafka Connect at `connectUrl`), its replication slot (which would keep WAL)
+ * and its heartbeat topic.
  */
-export function removeConnectorAtCleanup(env: TestEnv): void {
+export function removeConnectorAtCleanup(env: TestEnv, connectUrl = stackSettings.connectUrl): void {
   const names = connectorNamesFor(env.databaseName);
   env.beforeCleanup(async () => {
-    await createConnectClient(stackSettings.connectUrl)
+    await createConnectClient(connectUrl)
       .delete(names.name)
       .catch(() => undefined);
     await dropSlot(env.db, names.slotName);

@@ -48,7 +48,16 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createTestEnv(name: string, opts: { partitions?: number } = {}): Promise<TestEnv> {
+export interface TestEnvOptions {
+  /** Of each topic (default 3). */
+  readonly partitions?: number;
+  /** Another Kafka cluster than the stack's (e.g. a test's own three brokers). */
+  readonly kafkaBrokers?: readonly string[];
+  /** Of each topic (default 1, the stack's single broker). */
+  readonly replicationFactor?: number;
+}
+
+export async function createTestEnv(name: string, opts: TestEnvOptions = {}): Promise<TestEnv> {
   const id = `${name
     .replace(/[^a-z0-9]/gi, '')
     .toLowerCase()
@@ -60,14 +69,21 @@ export async function createTestEnv(name: string, opts: { partitions?: number } 
   await migrateToLatest(db);
 
   const topics = topicsWithSuffix(id);
-  const kafka = createKafka({ brokers: stackSettings.kafkaBrokers, clientId: `test-${id}` }, silentLogger);
+  const kafka = createKafka(
+    { brokers: opts.kafkaBrokers ?? stackSettings.kafkaBrokers, clientId: `test-${id}` },
+    silentLogger,
+  );
   const kafkaAdmin = kafka.admin();
   await kafkaAdmin.connect();
   const names = topicList(topics).flatMap((t) => [t, deadLetterTopic(t)]);
   try {
     await createTopicsWithLeaders(
       kafkaAdmin,
-      names.map((topic) => ({ topic, numPartitions: opts.partitions ?? 3, replicationFactor: 1 })),
+      names.map((topic) => ({
+        topic,
+        numPartitions: opts.partitions ?? 3,
+        replicationFactor: opts.replicationFactor ?? 1,
+      })),
     );
   } finally {
     await kafkaAdmin.disconnect();

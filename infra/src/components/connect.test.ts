@@ -1,5 +1,5 @@
 import { localStackInfo } from '../config';
-import { renderWorkerProperties } from './connect';
+import { launcherWorker, renderWorkerProperties } from './connect';
 
 const parse = (text: string): Map<string, string> =>
   new Map(
@@ -22,13 +22,21 @@ describe('renderWorkerProperties', () => {
     'value.converter.schemas.enable=true',
     '',
   ].join('\n');
-  const props = parse(renderWorkerProperties(template, localStackInfo()));
+  const props = parse(renderWorkerProperties(template, launcherWorker(localStackInfo())));
 
   it('fills the placeholders and replaces the keys the launcher owns', () => {
     expect(props.get('bootstrap.servers')).toBe(localStackInfo().kafkaBrokers.join(','));
     expect(props.get('group.id')).not.toBe('something-else');
     expect(props.get('key.converter.schemas.enable')).toBe('false'); // not owned: kept
     expect(props.has('value.converter.schemas.enable')).toBe(false); // owned and removed
+  });
+
+  it('gives its internal topics the replication factor of the cluster it is told of', () => {
+    const three = parse(
+      renderWorkerProperties(template, { ...launcherWorker(localStackInfo()), replicationFactor: 3 }),
+    );
+    for (const topic of ['config', 'offset', 'status'])
+      expect(three.get(`${topic}.storage.replication.factor`)).toBe('3');
   });
 
   it('enables exactly-once source support', () => {
@@ -41,6 +49,6 @@ describe('renderWorkerProperties', () => {
   });
 
   it('leaves comment lines alone', () => {
-    expect(renderWorkerProperties(template, localStackInfo())).toContain('${NOT_A_PLACEHOLDER}');
+    expect(renderWorkerProperties(template, launcherWorker(localStackInfo()))).toContain('${NOT_A_PLACEHOLDER}');
   });
 });

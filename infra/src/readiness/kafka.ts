@@ -5,6 +5,7 @@
 import type * as KafkaTypes from 'kafkajs';
 import { KAFKA } from '../config';
 import { fmtSecs } from '../log';
+import { waitFor } from './wait';
 
 type KafkaModule = typeof KafkaTypes;
 
@@ -12,7 +13,6 @@ type KafkaModule = typeof KafkaTypes;
 const loadKafka = (): KafkaModule => require('kafkajs') as KafkaModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** A short-lived client of the launcher's own (kafkajs loaded on first use, so `status` stays fast). */
 export function kafkaClient(brokers: string[], retries: number): InstanceType<KafkaModule['Kafka']> {
   const { Kafka, logLevel } = loadKafka();
   return new Kafka({
@@ -25,17 +25,42 @@ export function kafkaClient(brokers: string[], retries: number): InstanceType<Ka
   });
 }
 
-/** Broker answers metadata requests. */
-export async function probeKafka(brokers: string[]): Promise<void> {
+/**
+ * The broker answers metadata requests, the cluster has an active controller, and (with
+ * `nodeId`) that node is among its registered brokers.
+ */
+export async function probeKafka(brokers: string[], nodeId?: number): Promise<void> {
   const admin = kafkaClient(brokers, 0).admin();
   await admin.connect();
   try {
     const cluster = await admin.describeCluster();
     if (cluster.brokers.length === 0) throw new Error('no brokers in metadata');
     if (cluster.controller === null || cluster.controller < 0) throw new Error('no active controller yet');
+    if (nodeId !== undefined && !cluster.brokers.some((b) => b.nodeId === nodeId)) {
+      throw new Error(
+        `broker ${nodeId} not registered yet (brokers: ${cluster.brokers.map((b) => b.nodeId).join(', ')})`,
+      );
+    }
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** Waits until the cluster has `count` registered brokers (a replication factor of `count` needs them all). */
+export function waitForBrokers(brokers: string[], count: number, timeoutMs: number): Promise<void> {
+  return waitFor(
+    async () => {
+      const admin = kafkaClient(brokers, 0).admin();
+      await admin.connect();
+      try {
+        const { brokers: registered } = await admin.describeCluster();
+        if (registered.length < count) throw new Error(`${registered.length} of ${count} brokers registered`);
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+    { what: `[kafka] ${count} brokers`, timeoutMs },
+  );
 }
 
 /**
@@ -46,6 +71,7 @@ export async function ensureKafkaTopics(
   brokers: string[],
   topics: readonly string[],
   partitions: number,
+  replicationFactor = 1,
 ): Promise<{ created: string[]; partitions: Record<string, number> }> {
   const admin = kafkaClient(brokers, 5).admin();
   await admin.connect();
@@ -59,7 +85,7 @@ export async function ensureKafkaTopics(
       topics.map((topic) => ({
         topic,
         numPartitions: topic === KAFKA.healthTopic ? 1 : partitions,
-        replicationFactor: 1,
+        replicationFactor,
         configEntries: topic === KAFKA.healthTopic ? [{ name: 'retention.ms', value: '3600000' }] : [],
       })),
     );

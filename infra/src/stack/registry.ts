@@ -13,7 +13,9 @@ import { runningPid, writePidRecord } from '../process/pid-file';
 
 export const components: Record<ComponentName, LocalComponent> = {
   postgres: postgresComponent(),
-  kafka: kafkaComponent(),
+  kafka: kafkaComponent('kafka'),
+  'kafka-2': kafkaComponent('kafka-2'),
+  'kafka-3': kafkaComponent('kafka-3'),
   s3: s3Component(),
   redis: redisComponent(),
   connect: connectComponent(),

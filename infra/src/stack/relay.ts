@@ -11,6 +11,7 @@ import { modeOfProcess, requestedMode } from '../relay-mode/running-mode';
 import { readRelayModeState, writeRelayModeState } from '../relay-mode/state-file';
 import { readScale, runningInstances } from '../scale/scale-file';
 import { ensureComponent } from './ensure-component';
+import { ensureKafka } from './ensure-kafka';
 import { lockNotice } from './lock-notice';
 import { components } from './registry';
 
@@ -43,7 +44,7 @@ async function startRelayIn(
 ): Promise<void> {
   // the Debezium relay registers its connector with Kafka Connect, which needs Kafka
   if (mode === 'debezium') {
-    await ensureComponent(components.kafka, info, report);
+    await ensureKafka(info, report);
     await ensureComponent(components.connect, info, report);
   }
   if (remember) writeRelayModeState(mode);
@@ -94,7 +95,7 @@ export async function switchRelayMode(target: RelayMode, report: Reporter): Prom
         }
       } else if (step === 'retire-connector') {
         await ensureComponent(components.postgres, info, report);
-        await ensureComponent(components.kafka, info, report);
+        await ensureKafka(info, report);
         await ensureComponent(components.connect, info, report);
         const env = serviceEnv(info, RELAY);
         await retireConnector({

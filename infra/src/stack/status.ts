@@ -1,5 +1,6 @@
 /** Status rows: state, pid, ports, readiness, RSS and data size of every component and service. */
-import { COMPONENT_NAMES, SERVICE_NAMES, isExternal, stackInfo, type RunName } from '../config';
+import { COMPONENT_NAMES, SERVICE_NAMES, isExternal, stackInfo, type ComponentName, type RunName } from '../config';
+import { BROKER_COMPONENTS, activeBrokerComponents } from '../kafka-brokers';
 import { instanceDef, instancePortList, readyUrl, type InstanceDef } from '../components/services';
 import { logFile } from '../paths';
 import { isPortOpen } from '../ports';
@@ -49,7 +50,12 @@ async function probeQuick(probe: () => Promise<void>): Promise<string | undefine
 
 export async function statusAll(): Promise<ProcessStatus[]> {
   const info = stackInfo();
-  const rows = COMPONENT_NAMES.map(async (name): Promise<ProcessStatus> => {
+  const brokers: readonly ComponentName[] = activeBrokerComponents();
+  // The extra brokers show when three are in use, or when one runs anyway.
+  const shown = COMPONENT_NAMES.filter(
+    (n) => !BROKER_COMPONENTS.some((b) => b === n) || brokers.includes(n) || ourPid(components[n]) !== undefined,
+  );
+  const rows = shown.map(async (name): Promise<ProcessStatus> => {
     const c = components[name];
     const base = { name, kind: 'component' as const, ports: c.ports, logFile: c.logFile, detail: c.description };
     if (isExternal(name)) {

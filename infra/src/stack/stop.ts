@@ -7,8 +7,11 @@ import { withStackLock } from '../process/stack-lock';
 import type { StopResult } from '../process/stop';
 import { ScaleError, parseTarget, type InstanceRef } from '../scale/scale';
 import { runningInstances } from '../scale/scale-file';
+import { BROKER_COMPONENTS } from '../kafka-brokers';
 import { lockNotice } from './lock-notice';
 import { components, isComponentName, ourPid } from './registry';
+
+const EXTRA_BROKERS = BROKER_COMPONENTS.filter((n) => n !== 'kafka');
 
 function reportStop(name: string, result: StopResult, report: Reporter): void {
   if (result !== 'not-running')
@@ -57,7 +60,8 @@ export async function downAll(report: Reporter): Promise<void> {
     // Connect before Kafka: its graceful shutdown commits offsets and leaves its group
     await stopComponentNamed('connect', report);
     await stopComponentNamed('prometheus', report);
-    await Promise.all(CORE_COMPONENT_NAMES.map((n) => stopComponentNamed(n, report)));
+    // every broker, whether three were asked for this time or not
+    await Promise.all([...CORE_COMPONENT_NAMES, ...EXTRA_BROKERS].map((n) => stopComponentNamed(n, report)));
   }, lockNotice(report));
 }
 

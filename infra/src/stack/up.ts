@@ -7,6 +7,7 @@ import {
   SERVICE_NAMES,
   isExternal,
   stackInfo,
+  type ComponentName,
   type InstanceName,
   type ProcessName,
   type ServiceName,
@@ -14,12 +15,14 @@ import {
 } from '../config';
 import { SERVICES, ensureService, instanceDef, runMigrations, stopService } from '../components/services';
 import { writePrometheusTargets } from '../components/prometheus';
+import { activeBrokerComponents, kafkaBrokerCount, refuseOtherClusterData } from '../kafka-brokers';
 import { type Reporter, fmtSecs } from '../log';
 import { REPO_ROOT, ensureStackDirs } from '../paths';
 import { removePidRecord, runningPid } from '../process/pid-file';
 import { withStackLock } from '../process/stack-lock';
 import { errorMessage } from '../readiness/wait';
 import { ensureComponent } from './ensure-component';
+import { ensureKafka } from './ensure-kafka';
 import { lockNotice } from './lock-notice';
 import { ScaleError, formatScale, instancesOf, parseTarget, type InstanceRef, type Scale } from '../scale/scale';
 import { readScale, runningInstances, writeScale } from '../scale/scale-file';
@@ -54,9 +57,13 @@ export async function upStack(report: Reporter, opts: UpOptions = {}): Promise<S
     ensureStackDirs();
     const t0 = Date.now();
     const info = stackInfo();
+    // a cluster's data and a single broker's do not mix: refuse before anything starts
+    if (!isExternal('kafka')) refuseOtherClusterData(kafkaBrokerCount());
+    const brokers: readonly ComponentName[] = activeBrokerComponents();
     const names = COMPONENT_NAMES.filter(
       (n) =>
         CORE_COMPONENT_NAMES.includes(n) ||
+        brokers.includes(n) ||
         (n === 'connect' && opts.connect) ||
         (n === 'prometheus' && opts.prometheus),
     );
@@ -65,14 +72,17 @@ export async function upStack(report: Reporter, opts: UpOptions = {}): Promise<S
       const c = components[n];
       if (names.includes(n) && !isExternal(n) && ourPid(c) === undefined) c.prefetch?.(report).catch(() => undefined);
     }
-    const kafkaReady = ensureComponent(components.kafka, info, report);
+    // Every broker at once: with three, none is ready before a quorum of them runs.
+    const kafkaNodes = new Map(brokers.map((n) => [n, ensureComponent(components[n], info, report)]));
+    const kafkaReady = Promise.all(kafkaNodes.values()).then(() => undefined);
+    kafkaReady.catch(() => undefined); // reported by the brokers' own tasks
     await allOrThrow(
-      names.map((n) =>
-        n === 'kafka'
-          ? kafkaReady
-          : n === 'connect'
+      names.map(
+        (n) =>
+          kafkaNodes.get(n) ??
+          (n === 'connect'
             ? connectAfterKafka(kafkaReady, info, report)
-            : ensureComponent(components[n], info, report),
+            : ensureComponent(components[n], info, report)),
       ),
     );
     report('stack', `ready in ${fmtSecs(Date.now() - t0)}`);
@@ -149,7 +159,7 @@ export async function startNamed(name: ProcessName | InstanceName, report: Repor
       writePrometheusTargets();
     } else if (isComponentName(name)) {
       // Connect needs Kafka: make sure it is up first (a no-op when it is running)
-      if (name === 'connect') await ensureComponent(components.kafka, info, report);
+      if (name === 'connect') await ensureKafka(info, report);
       await ensureComponent(components[name], info, report);
     } else throw new ScaleError(`unknown name ${name}`);
   }, lockNotice(report));

@@ -4,7 +4,7 @@ import { createConnectClient } from '@fileflow/outbox-relay';
 import type { Violation } from '@fileflow/ops';
 import { stackSettings } from '@fileflow/testkit';
 import { logProblems, logTrail } from './log-excerpts';
-import type { InfraControl, Scenario } from './scenario';
+import type { InfraControl, Scenario, ScenarioStage } from './scenario';
 import { formatProblems, repairStack, settledStackProblems, stackProblems, type StackProblem } from './stack-guard';
 import { auditWorld, createWorld, waitForQuiescence, type RelayMode, type World } from './world';
 
@@ -51,9 +51,9 @@ const herderTrail =
   /\((org\.apache\.kafka\.connect\.runtime\.distributed\.)?(DistributedHerder|WorkerCoordinator):\d+\)$|(Starting|Stopping|Stopped|Graceful|state to|unresponsive|Revoking|orphan).*\(org\.apache\.kafka\.connect\.runtime\.\w+:\d+\)$/;
 
 /** Every connector Connect knows, with its state and its tasks' (`GET /connectors?expand=status`). */
-async function connectorStates(): Promise<string> {
+async function connectorStates(connectUrl: string): Promise<string> {
   try {
-    const states = Object.entries((await createConnectClient(stackSettings.connectUrl).statuses()) ?? {}).map(
+    const states = Object.entries((await createConnectClient(connectUrl).statuses()) ?? {}).map(
       ([name, { status }]) =>
         `${name}: ${status?.connector.state ?? '?'} [${(status?.tasks ?? []).map((t) => `${t.id}:${t.state}`).join(' ')}]`,
     );
@@ -67,17 +67,17 @@ async function connectorStates(): Promise<string> {
  * What a failed scenario's services logged, and in Debezium mode what Kafka Connect logged and
  * did meanwhile and what it says of its connectors now (CI keeps no log files).
  */
-async function diagnose(world: World, sinceMs: number): Promise<string[]> {
+async function diagnose(world: World, sinceMs: number, stage?: ScenarioStage): Promise<string[]> {
   const lines = ['outbox-relay', 'file-processor', 'api'].flatMap((kind) =>
     logProblems(join(world.logDir, `${kind}.log`), sinceMs).map((line) => `${kind}: ${line}`),
   );
   if (world.relayMode !== 'debezium') return lines;
-  const connectLog = logFile('connect');
+  const connectLog = stage?.connectLog ?? logFile('connect');
   return [
     ...lines,
     ...logProblems(connectLog, sinceMs, { ignore: connectChatter, max: 12 }).map((line) => `kafka connect: ${line}`),
     ...logTrail(connectLog, sinceMs, { match: herderTrail, max: 15 }).map((line) => `connect trail: ${line}`),
-    `connectors now: ${await connectorStates()}`,
+    `connectors now: ${await connectorStates(stage?.kafka.connectUrl ?? stackSettings.connectUrl)}`,
   ];
 }
 
@@ -94,16 +94,27 @@ export async function runScenario(
     await repairStack(infra, repairedBefore);
   }
   const beganAt = Date.now();
-  const world = await createWorld(scenario.name, relayMode, scenario.world);
+  const stage = await scenario.stage?.(relayMode, scenario.name);
+  const world = await createWorld(scenario.name, relayMode, {
+    ...scenario.world,
+    ...(stage ? { kafka: stage.kafka } : {}),
+  }).catch(async (err: unknown) => {
+    await stage?.dispose();
+    throw err;
+  });
   let stackAfter: StackProblem[] | undefined;
   let passed = false;
   try {
     await world.startAll();
     const startedAt = Date.now();
-    const outcome = await scenario.run(world, infra);
+    const outcome = await scenario.run(world, infra, stage);
     // Recovery counts from when the fault was over and the load had ended.
     const healedAt = Math.max(outcome.healedAt ?? startedAt, outcome.load.finishedAt);
-    const quietAt = await waitForQuiescence(world, outcome.load.accepted, quiescenceTimeoutMs).catch(() => null);
+    let notQuiet: string | undefined;
+    const quietAt = await waitForQuiescence(world, outcome.load.accepted, quiescenceTimeoutMs).catch((err: unknown) => {
+      notQuiet = err instanceof Error ? err.message : String(err);
+      return null;
+    });
     const audit = await auditWorld(world);
     const accepted = outcome.load.accepted;
     const rows = accepted.length
@@ -152,18 +163,28 @@ export async function runScenario(
       violations: audit.violations,
       stackAfter,
       repairedBefore,
-      diagnostics: passed ? [] : await diagnose(world, beganAt),
+      diagnostics: passed
+        ? []
+        : [
+            ...(notQuiet ? [`quiescence: ${notQuiet}`] : []),
+            ...rows
+              .filter((r) => !['completed', 'failed', 'expired'].includes(r.status))
+              .slice(0, 10)
+              .map((r) => `stuck: file ${r.id} is ${r.status}`),
+            ...(await diagnose(world, beganAt, stage)),
+          ],
       passed,
       logDir: world.logDir,
     };
   } catch (err) {
     // It did not get as far as a report: say what its services and Connect logged meanwhile.
-    const lines = await diagnose(world, beganAt);
+    const lines = await diagnose(world, beganAt, stage);
     if (lines.length) console.error(`${scenario.name} (${relayMode}) logged:\n  ${lines.join('\n  ')}`);
     throw err;
   } finally {
     // Never let a cleanup failure hide what went wrong in the scenario itself.
     await world.dispose().catch((err: unknown) => console.error(`cleanup of ${scenario.name} failed:`, err));
+    await stage?.dispose().catch((err: unknown) => console.error(`stopping ${scenario.name}'s cluster failed:`, err));
     // Leave a healthy stack to the next scenario (this one fails for what it broke).
     const broken = [...(stackAfter ?? (await settledStackProblems(infra, relayMode, settleMs)))];
     // Connect can answer its health probe yet no longer run connectors (a hanging transaction: then

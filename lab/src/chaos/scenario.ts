@@ -1,5 +1,6 @@
+import type { TestKafkaCluster } from '@fileflow/infra';
 import type { LoadResult } from './load';
-import type { RelayMode, World, WorldOptions } from './world';
+import type { RelayMode, World, WorldKafka, WorldOptions } from './world';
 
 export type InfraComponent = 'postgres' | 'kafka' | 's3' | 'connect';
 
@@ -21,14 +22,28 @@ export interface ScenarioOutcome {
   readonly afterQuiescence?: () => Promise<Record<string, boolean>>;
 }
 
+/** What a scenario stands on beside the shared stack: its own Kafka cluster (and Connect worker). */
+export interface ScenarioStage {
+  /** What its world uses instead of the shared Kafka (and Kafka Connect). */
+  readonly kafka: WorldKafka;
+  /** The cluster itself, to fault. */
+  readonly cluster: TestKafkaCluster;
+  /** Its Kafka Connect worker's log (Debezium mode), for diagnostics. */
+  readonly connectLog?: string;
+  /** Stops what it started; runs after the world is gone. */
+  dispose(): Promise<void>;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly title: string;
   /** The relay modes it applies to (default: both). */
   readonly modes?: readonly RelayMode[];
-  /** How its world is made (default: one process of each service, 3 partitions a topic). */
-  readonly world?: WorldOptions;
-  run(world: World, infra: InfraControl): Promise<ScenarioOutcome>;
+  /** How its world is made (default: one process of each service, 3 partitions a topic, the shared Kafka). */
+  readonly world?: Omit<WorldOptions, 'kafka'>;
+  /** Sets up what the scenario needs of its own before its world is created. */
+  stage?(relayMode: RelayMode, name: string): Promise<ScenarioStage>;
+  run(world: World, infra: InfraControl, stage?: ScenarioStage): Promise<ScenarioOutcome>;
 }
 
 /** A promise that resolves when `n` files have been accepted (scenarios fault on progress). */

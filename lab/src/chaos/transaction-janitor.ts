@@ -6,14 +6,15 @@ import { stackSettings } from '@fileflow/testkit';
  * The hanging-transaction janitor the failure suite runs beside Debezium scenarios, as a
  * deployment of Kafka Connect's exactly-once source should (docs/relays.md, "Hanging
  * transactions"): a broker killed mid-transaction can leave one that blocks Connect's offset
- * store for good. It aborts a transaction idle for `idleSeconds`, looking every `everySeconds`.
+ * store for good. It aborts a transaction idle for `idleSeconds`, looking every `everySeconds`,
+ * on the shared stack's Kafka unless told of other `brokers`.
  */
-export function startTransactionJanitor(idleSeconds = 30, everySeconds = 5): { aborted: string[]; stop(): void } {
-  const { command, args } = abortHangingTransactionsCommand(
-    stackSettings.kafkaBrokers.join(','),
-    idleSeconds,
-    everySeconds,
-  );
+export function startTransactionJanitor(
+  idleSeconds = 30,
+  everySeconds = 5,
+  brokers: readonly string[] = stackSettings.kafkaBrokers,
+): { aborted: string[]; stop(): void } {
+  const { command, args } = abortHangingTransactionsCommand(brokers.join(','), idleSeconds, everySeconds);
   const aborted: string[] = [];
   const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -56,6 +56,15 @@ export const uploadBudgetEnv = (budgetMs = uploadBudget.budgetMs): NodeJS.Proces
 /** The API key pepper of every world's API (a test value, never a deployment's). */
 export const worldApiKeyPepper = 'fileflow-world-pepper-'.padEnd(48, '0');
 
+/** Another Kafka (and Kafka Connect) than the shared stack's, e.g. a scenario's own cluster. */
+export interface WorldKafka {
+  readonly brokers: readonly string[];
+  /** Of the world's topics (the cluster's own topics follow its broker defaults). */
+  readonly replicationFactor: number;
+  /** Its Kafka Connect worker, for Debezium mode. */
+  readonly connectUrl?: string;
+}
+
 /**
  * The environment of one service of a world. Instance 2 and up get their own Kafka client id
  * and share the consumer groups, as several instances of a service do.
@@ -65,10 +74,12 @@ export function worldServiceEnv(
   relayMode: RelayMode,
   kind: ServiceKind,
   instance = 1,
+  kafka?: WorldKafka,
 ): NodeJS.ProcessEnv {
+  const connectUrl = kafka?.connectUrl ?? stackSettings.connectUrl;
   const base: NodeJS.ProcessEnv = {
     DATABASE_URL: env.databaseUrl,
-    KAFKA_BROKERS: stackSettings.kafkaBrokers.join(','),
+    KAFKA_BROKERS: (kafka?.brokers ?? stackSettings.kafkaBrokers).join(','),
     TOPIC_SUFFIX: env.id,
     AWS_ENDPOINT: stackSettings.s3.endpoint,
     AWS_REGION: stackSettings.s3.region,
@@ -79,7 +90,7 @@ export function worldServiceEnv(
     LOG_LEVEL: 'info',
     FAULT_CRASH_AT: '',
     RELAY_MODE: relayMode,
-    KAFKA_CONNECT_URL: stackSettings.connectUrl,
+    KAFKA_CONNECT_URL: connectUrl,
     REDIS_URL: stackSettings.redisUrl,
     REDIS_KEY_PREFIX: env.redisKeyPrefix,
     API_KEY_PEPPER: worldApiKeyPepper,
@@ -111,6 +122,8 @@ export function worldLogDir(name: string, relayMode: RelayMode, env: TestEnv): s
 export interface WorldOptions {
   /** Partitions of each topic (default 3). */
   readonly partitions?: number;
+  /** Another Kafka than the shared stack's (a scenario's own cluster). */
+  readonly kafka?: WorldKafka;
   /** API instances share one port (HTTP_REUSE_PORT), each answering health on an ADMIN_PORT of its own. */
   readonly sharedApiPort?: boolean;
 }
@@ -121,11 +134,17 @@ export async function createWorld(
   relayMode: RelayMode = 'polling',
   opts: WorldOptions = {},
 ): Promise<World> {
-  const env = await createTestEnv(`chaos${name}`, { partitions: opts.partitions });
+  const { kafka } = opts;
+  const env = await createTestEnv(`chaos${name}`, {
+    partitions: opts.partitions,
+    kafkaBrokers: kafka?.brokers,
+    replicationFactor: kafka?.replicationFactor,
+  });
+  const connectUrl = kafka?.connectUrl ?? stackSettings.connectUrl;
   const logDir = worldLogDir(name, relayMode, env);
   if (relayMode === 'debezium') {
     // The relay process registers a connector (and slot) for this database.
-    removeConnectorAtCleanup(env);
+    removeConnectorAtCleanup(env, connectUrl);
   }
   const counts: Record<ServiceKind, number> = { api: 0, 'outbox-relay': 0, 'file-processor': 0 };
   let apiPort: number | undefined;
@@ -138,7 +157,7 @@ export async function createWorld(
       : { INSTANCE_ID: `${kind}-${n}` };
     const proc = new ServiceProcess(
       kind,
-      { ...worldServiceEnv(env, relayMode, kind, n), ...extra },
+      { ...worldServiceEnv(env, relayMode, kind, n, kafka), ...extra },
       n === 1 ? logDir : join(logDir, `${kind}-${n}`),
       shared ? apiPort : undefined,
     );

@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario';
 import type { RelayMode } from '../world';
 import { kafkaRestart, postgresRestart, s3OutagePastBudget, s3OutageWithinBudget } from './infra-faults';
 import { poisonMessages, replayFileCreated } from './message-faults';
+import { brokerKill } from './broker-kill';
 import { connectCrash } from './connect-crash';
 import { deletionCrash, expiryRetryRace } from './deletions';
 import { gracefulShutdown } from './graceful-shutdown';
@@ -18,6 +19,7 @@ export const scenarios: readonly Scenario[] = [
   statusConsumerCrash,
   apiCrash,
   kafkaRestart,
+  brokerKill,
   s3OutageWithinBudget,
   s3OutagePastBudget,
   postgresRestart,
