@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import { SERVICE_NAMES, type ServiceName } from '../config';
-import { PIDS_DIR, STACK_DIR, ensureDir } from '../paths';
-import { errCode } from '../process/errno';
+import { PIDS_DIR, STACK_DIR } from '../paths';
+import { readJsonRecord, writeJsonRecord } from '../process/json-file';
 import { runningPid } from '../process/pid-file';
 import { MAX_INSTANCES, ONE_EACH, ScaleError, instanceName, type InstanceRef, type Scale } from './scale';
 
@@ -23,34 +23,17 @@ const scaleSchema = z.object({
 
 /** The remembered scale; one of each when none was ever set. A damaged file is refused, not guessed. */
 export function readScale(file = SCALE_FILE): Scale {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return ONE_EACH;
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = scaleSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ScaleError(
-      `${file} is not a valid scale (${parsed.error.message}); set it with \`up --services --scale\``,
-    );
-  }
-  return parsed.data;
+  return readJsonRecord(
+    file,
+    scaleSchema,
+    ONE_EACH,
+    (problem) => new ScaleError(`${file} is not a valid scale (${problem}); set it with \`up --services --scale\``),
+  );
 }
 
 /** Remember `scale` (written to a temporary file and renamed). */
 export function writeScale(scale: Scale, file = SCALE_FILE): void {
-  ensureDir(path.dirname(file));
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(scale, null, 2) + '\n');
-  fs.renameSync(tmp, file);
+  writeJsonRecord(file, scale);
 }
 
 /** Instances of `service` with a pid file, running or not (a stale one is removed by runningPid). */

@@ -5,8 +5,9 @@
  */
 import { request } from 'node:http';
 import { resolve } from 'node:path';
-import { createTestEnv, eventually, freePort, stackSettings, type TestEnv } from '@fileflow/testkit';
+import { createTestEnv, eventually, freePort, type TestEnv } from '@fileflow/testkit';
 import { ServiceProcess } from '../chaos/service-process';
+import { worldServiceEnv } from '../chaos/world';
 
 let env: TestEnv;
 let shared: number;
@@ -37,21 +38,6 @@ async function answering(tries: number): Promise<Set<unknown>> {
 beforeAll(async () => {
   env = await createTestEnv('reuseport');
   shared = await freePort();
-  const base: NodeJS.ProcessEnv = {
-    DATABASE_URL: env.databaseUrl,
-    KAFKA_BROKERS: stackSettings.kafkaBrokers.join(','),
-    TOPIC_SUFFIX: env.id,
-    AWS_ENDPOINT: stackSettings.s3.endpoint,
-    AWS_REGION: stackSettings.s3.region,
-    AWS_ACCESS_KEY_ID: stackSettings.s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: stackSettings.s3.secretAccessKey,
-    S3_BUCKET: env.bucket,
-    S3_KEY_PREFIX: env.keyPrefix,
-    REDIS_URL: '',
-    RATE_LIMIT_REQUESTS: '0',
-    KAFKA_GROUP_ID: env.groupIds.status,
-    HTTP_REUSE_PORT: 'true',
-  };
   for (const n of [1, 2]) {
     adminPorts.push(await freePort());
     const logDir = resolve(__dirname, '../../../.stack/logs/reuse-port', `${env.id}-api-${n}`);
@@ -59,9 +45,9 @@ beforeAll(async () => {
       new ServiceProcess(
         'api',
         {
-          ...base,
+          ...worldServiceEnv(env, 'polling', 'api', n),
+          HTTP_REUSE_PORT: 'true',
           INSTANCE_ID: `api-${n}`,
-          KAFKA_CLIENT_ID: `api-${env.id}-${n}`,
           ADMIN_PORT: String(adminPorts[n - 1]),
         },
         logDir,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { startTestConnectWorker, startTestKafkaCluster, type TestKafkaCluster } from '@fileflow/infra';
-import { createKafka, silentLogger, topicList } from '@fileflow/common';
+import { startTestConnectWorker, startTestKafkaCluster } from '@fileflow/infra';
+import { topicList } from '@fileflow/common';
 import { eventually, readTopic } from '@fileflow/testkit';
+import { kafkaUnreachable } from '../kafka-unreachable';
 import { runLoad } from '../load';
 import { progress, type Scenario, type ScenarioStage } from '../scenario';
 import { startTransactionJanitor } from '../transaction-janitor';
@@ -65,24 +66,6 @@ async function leaderOf(world: World, topic: string): Promise<number> {
     return leader;
   } finally {
     await admin.disconnect();
-  }
-}
-
-/** Evidence that the fault is real: a client that does not retry cannot reach that node. */
-async function nodeUnreachable(cluster: TestKafkaCluster, nodeId: number): Promise<boolean> {
-  const kafka = createKafka({ brokers: [cluster.address(nodeId)], clientId: 'chaos-probe' }, silentLogger, {
-    retry: { retries: 0 },
-    connectionTimeout: 1_000,
-  });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.fetchTopicMetadata({ topics: [] });
-    return false;
-  } catch {
-    return true;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
   }
 }
 
@@ -149,7 +132,7 @@ export const brokerKill: Scenario = {
     const victim = await leaderOf(world, world.env.topics.fileCreate);
     const downSince = new Date();
     await cluster.kill(victim, 'SIGKILL');
-    const wasDown = await nodeUnreachable(cluster, victim);
+    const wasDown = await kafkaUnreachable([cluster.address(victim)]);
     // The pipeline keeps going on two brokers: files accepted after the kill complete meanwhile.
     let duringOutage = 0;
     const kept = await eventually(

@@ -1,29 +1,12 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { createKafka, silentLogger } from '@fileflow/common';
 import { stackSettings } from '@fileflow/testkit';
+import { kafkaUnreachable } from '../kafka-unreachable';
 import { runLoad } from '../load';
 import { progress, type Scenario } from '../scenario';
 import { uploadBudget, uploadBudgetEnv, waitForQuiescence, type World } from '../world';
 
 const files = 300;
 
-/** Evidence that the fault is real: a client that does not retry cannot reach the broker. */
-async function brokerUnreachable(): Promise<boolean> {
-  const kafka = createKafka({ brokers: stackSettings.kafkaBrokers, clientId: 'chaos-probe' }, silentLogger, {
-    retry: { retries: 0 },
-    connectionTimeout: 1_000,
-  });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.fetchTopicMetadata({ topics: [] });
-    return false;
-  } catch {
-    return true;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
 const rate = 60;
 
 export const kafkaRestart: Scenario = {
@@ -34,7 +17,7 @@ export const kafkaRestart: Scenario = {
     const load = runLoad({ baseUrl: () => world.baseUrl(), files, ratePerSecond: rate, onAccepted: p.onAccepted });
     await p.reached(100);
     await infra.kill('kafka', 'SIGKILL');
-    const wasDown = await brokerUnreachable();
+    const wasDown = await kafkaUnreachable(stackSettings.kafkaBrokers);
     // How long the broker stays down (the fault's length, not a wait for readiness): 0 by default.
     const downMs = Number(process.env.CHAOS_KAFKA_DOWN_MS ?? 0);
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
