@@ -17,6 +17,7 @@ import { createWorld, worldApiKeyPepper, type World } from '../chaos/world';
 import { barChartSvg, svgToPng, type Bar } from './chart';
 import { drainDebezium, drainPeer, drainPolling, explainClaim, insertOutboxBacklog, type DrainResult } from './drain';
 import { runEndToEnd } from './e2e-phase';
+import { runOutboxScale, type OutboxScaleResults } from './outbox-scale-phase';
 import {
   measureObservabilityCost,
   formatSettings,
@@ -343,6 +344,22 @@ async function main(o: BenchOptions): Promise<number> {
     }
   }
 
+  let outboxScale: OutboxScaleResults | undefined;
+  if (o.phases.has('outbox-scale')) {
+    outboxScale = await runOutboxScale(
+      {
+        rows: o.outboxRows,
+        batch: o.relayBatch,
+        claimSeconds: o.outboxClaimSeconds,
+        cleanupSeconds: o.outboxCleanupSeconds,
+        holdSnapshot: o.outboxHoldSnapshot,
+      },
+      `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      log,
+      (label, fn) => attempt(label, errors, fn),
+    );
+  }
+
   const results: BenchResults = {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     startedAt: new Date(started).toISOString(),
@@ -355,6 +372,7 @@ async function main(o: BenchOptions): Promise<number> {
     apiVariants,
     ...(observability ? { observability } : {}),
     ...(formats ? { formats } : {}),
+    ...(outboxScale ? { outboxScale } : {}),
     drains,
     claimPlan,
     apiProfile,

@@ -1,6 +1,7 @@
 import type { DrainResult } from './drain';
 import type { FixedRateResult, MaxRateResult } from './e2e';
 import type { ObservabilityCost } from './observability-cost';
+import type { OutboxScaleResults } from './outbox-scale-phase';
 import type { CannonResult } from './load-generators';
 import { fmt, type LoopResult } from './measure';
 import { hopRows, lat, mdTable, stepList, textTable, verdict } from './report-format';
@@ -42,6 +43,8 @@ export interface BenchResults {
     readonly getUncached?: CannonResult | undefined;
     readonly getCached?: CannonResult | undefined;
   };
+  /** The claim and the Debezium cleanup at a backlog of millions of rows (`--only outbox-scale`). */
+  readonly outboxScale?: OutboxScaleResults;
   readonly drains: DrainResult[];
   readonly claimPlan: string | undefined;
   readonly apiProfile: string[] | undefined;
