@@ -64,20 +64,20 @@ export function renderOutboxScale(r: OutboxScaleResults, command: string): strin
   const out = [
     `Command: \`${command}\``,
     '',
-    '| backlog rows | first claim (ms) | drain: claims, rows/s | claim p50 / p95 / max (ms) | first -> last tenth p50 (ms) | claim after the drain (ms) |',
+    '| backlog rows | first claim (ms) | drain: claims (empty), rows/s | claim p50 / p95 / max (ms) | first -> last tenth p50 (ms) | claim after the drain (ms) |',
     '|---:|---:|---:|---:|---:|---:|',
     ...r.claims.map(
       (c) =>
-        `| ${f(c.rows)} | ${f(c.firstClaimMs, 1)} | ${f(c.drain.claims)}, ${f(c.drain.rowsPerSecond)} | ` +
+        `| ${f(c.rows)} | ${f(c.firstClaimMs, 1)} | ${f(c.drain.claims)} (${f(c.drain.heldBack)}), ${f(c.drain.rowsPerSecond)} | ` +
         `${f(c.drain.ms.p50, 1)} / ${f(c.drain.ms.p95, 1)} / ${f(c.drain.ms.max, 1)} | ` +
         `${f(c.drain.firstTenthP50, 1)} -> ${f(c.drain.lastTenthP50, 1)} | ${f(c.drainedClaimMs, 1)} |`,
     ),
     '',
-    '| eligible rows | deleted | seconds | rows/s | rounds | 5,000-row statement p50 / p95 / max (ms) | first -> last tenth p50 (ms) |',
+    '| eligible rows | deleted | seconds | rows/s | rounds (empty) | 5,000-row statement p50 / p95 / max (ms) | first -> last tenth p50 (ms) |',
     '|---:|---:|---:|---:|---:|---:|---:|',
     ...r.cleanups.map(
       (c) =>
-        `| ${f(c.rows)} | ${f(c.deleted)} | ${f(c.seconds, 1)} | ${f(c.rowsPerSecond)} | ${c.rounds} | ` +
+        `| ${f(c.rows)} | ${f(c.deleted)} | ${f(c.seconds, 1)} | ${f(c.rowsPerSecond)} | ${c.rounds} (${c.heldBack}) | ` +
         `${f(c.batchMs.p50, 1)} / ${f(c.batchMs.p95, 1)} / ${f(c.batchMs.max, 1)} | ` +
         `${f(c.firstTenthBatchP50, 1)} -> ${f(c.lastTenthBatchP50, 1)} |`,
     ),
