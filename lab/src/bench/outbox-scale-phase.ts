@@ -9,13 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestEnv, type TestEnv } from '@fileflow/testkit';
 import { repoRoot } from '../repo-root';
-import {
-  measureCleanupAtScale,
-  measureClaimAtScale,
-  type ClaimScale,
-  type CleanupScale,
-  type OutboxTableStats,
-} from './outbox-scale';
+import { measureCleanupAtScale, measureClaimAtScale, type ClaimScale, type CleanupScale } from './outbox-scale';
+import type { OutboxTableStats } from './outbox-backlog';
 
 export interface OutboxScaleResults {
   readonly claims: ClaimScale[];
