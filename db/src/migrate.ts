@@ -7,6 +7,7 @@ import * as inboxReceivedAt from './migrations/0005-inbox-received-at';
 import * as apiKeysIdempotency from './migrations/0006-api-keys-idempotency';
 import * as reportedTimes from './migrations/0007-reported-times';
 import * as formatsExpiry from './migrations/0008-formats-expiry';
+import * as outboxAutovacuum from './migrations/0009-outbox-autovacuum';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-api-keys-idempotency': apiKeysIdempotency,
   '0007-reported-times': reportedTimes,
   '0008-formats-expiry': formatsExpiry,
+  '0009-outbox-autovacuum': outboxAutovacuum,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

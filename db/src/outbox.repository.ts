@@ -121,12 +121,30 @@ export async function takeOutboxBatch(db: Db, limit: ClaimLimit): Promise<Claime
   return rows;
 }
 
-/** Rows waiting and the age of the oldest, for health and the audit. */
-export async function outboxBacklog(db: Db): Promise<{ count: number; oldestAgeMs: number | null }> {
+/** Up to this many rows, `outboxBacklog` counts exactly. */
+export const outboxBacklogExactUpTo = 100_000;
+
+/**
+ * Rows waiting and the age of the oldest, for the metrics, the health and live pages and the
+ * audit, at a cost that does not grow with the backlog (Prometheus reads it every few seconds;
+ * counting millions of rows reads the whole table each time):
+ *
+ * - `count` is exact up to `exactUpTo` rows; above, it is the span of `seq` from the first row to
+ *   the last, which counts also the few rows in between already gone (taken out of order, or
+ *   rolled back);
+ * - `oldestAgeMs` is the age of the first row in `seq` order, the one a relay publishes next.
+ */
+export async function outboxBacklog(
+  db: Db,
+  { exactUpTo = outboxBacklogExactUpTo }: { exactUpTo?: number } = {},
+): Promise<{ count: number; oldestAgeMs: number | null }> {
   const { rows } = await sql<{ count: string; oldest_age_ms: number | null }>`
-    SELECT count(*) AS count,
-           (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS oldest_age_ms
-    FROM outbox`.execute(db);
+    WITH counted AS (SELECT count(*) AS n FROM (SELECT 1 FROM outbox LIMIT ${exactUpTo}) capped),
+         head AS (SELECT seq, created_at FROM outbox ORDER BY seq LIMIT 1),
+         tail AS (SELECT seq FROM outbox ORDER BY seq DESC LIMIT 1)
+    SELECT CASE WHEN counted.n < ${exactUpTo} THEN counted.n ELSE tail.seq - head.seq + 1 END AS count,
+           (extract(epoch FROM now() - head.created_at) * 1000)::float8 AS oldest_age_ms
+    FROM counted LEFT JOIN head ON true LEFT JOIN tail ON true`.execute(db);
   const r = rows[0];
   return { count: Number(r?.count ?? 0), oldestAgeMs: r?.oldest_age_ms ?? null };
 }

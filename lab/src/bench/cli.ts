@@ -14,6 +14,7 @@ import { ensureStack, getStackInfo, isPortOpen } from '@fileflow/infra';
 import { runApiPhase } from './api-phase';
 import { runDrainPhase } from './drain-phase';
 import { runEndToEnd } from './e2e-phase';
+import { runOutboxScale, type OutboxScaleResults } from './outbox-scale-phase';
 import {
   measureObservabilityCost,
   formatSettings,
@@ -153,6 +154,21 @@ async function main(o: BenchOptions): Promise<number> {
   }
 
   const scale = o.phases.has('scale') ? await runScalePhase(o, errors) : undefined;
+  let outboxScale: OutboxScaleResults | undefined;
+  if (o.phases.has('outbox-scale')) {
+    outboxScale = await runOutboxScale(
+      {
+        rows: o.outboxRows,
+        batch: o.relayBatch,
+        claimSeconds: o.outboxClaimSeconds,
+        cleanupSeconds: o.outboxCleanupSeconds,
+        holdSnapshot: o.outboxHoldSnapshot,
+      },
+      `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      log,
+      (label, fn) => attempt(label, errors, fn),
+    );
+  }
 
   const results: BenchResults = {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -166,6 +182,7 @@ async function main(o: BenchOptions): Promise<number> {
     apiVariants,
     ...(observability ? { observability } : {}),
     ...(formats ? { formats } : {}),
+    ...(outboxScale ? { outboxScale } : {}),
     drains,
     claimPlan,
     apiProfile,
@@ -174,7 +191,8 @@ async function main(o: BenchOptions): Promise<number> {
     ...(scale ? { scale } : {}),
     errors,
   };
-  writeOutputs(results, o);
+  // A run of outbox-scale alone has written its own files: leave the last full run's report be.
+  if ([...o.phases].some((p) => p !== 'outbox-scale')) writeOutputs(results, o);
   log(
     `done in ${Math.round((Date.now() - started) / 1000)} s${errors.length ? `, ${errors.length} part(s) failed` : ''}`,
   );

@@ -1,6 +1,8 @@
 import { nonNegativeNumber, UsageError, type CommandLine, type CommandSpec } from '@fileflow/common';
 
-const phaseNames = ['stages', 'api', 'drain', 'e2e', 'observability', 'formats', 'scale'] as const;
+const phaseNames = ['stages', 'api', 'drain', 'e2e', 'observability', 'formats', 'scale', 'outbox-scale'] as const;
+/** What a run without `--only` measures: outbox-scale writes gigabytes, so it runs only when asked. */
+const defaultPhases = phaseNames.filter((p) => p !== 'outbox-scale');
 const modeNames = ['polling', 'debezium'] as const;
 
 const options = {
@@ -9,7 +11,7 @@ const options = {
   'no-stack': { type: 'boolean', default: false },
   render: { type: 'string' },
   profile: { type: 'boolean', default: false },
-  only: { type: 'string', default: phaseNames.join(',') },
+  only: { type: 'string', default: defaultPhases.join(',') },
   modes: { type: 'string', default: modeNames.join(',') },
   'stage-seconds': { type: 'string' },
   'stage-warmup-seconds': { type: 'string' },
@@ -32,6 +34,10 @@ const options = {
   'sustain-rise': { type: 'string', default: '1.2' },
   'sustain-start': { type: 'string' },
   'sustain-steps': { type: 'string' },
+  'outbox-rows': { type: 'string' },
+  'outbox-claim-seconds': { type: 'string' },
+  'outbox-cleanup-seconds': { type: 'string' },
+  'outbox-hold-snapshot': { type: 'boolean', default: false },
 } as const;
 
 /** `npm run bench`: its options, and the text `--help` prints. */
@@ -49,7 +55,7 @@ export const benchCommand: CommandSpec<typeof options> = {
     'no-stack': 'leave the stack alone (it must be running), e.g. beside another suite',
     render: 're-render the report of a saved results.json; measures nothing',
     profile: 'run the API and processor under node --cpu-prof and print their top functions',
-    only: `phases to run, comma-separated: ${phaseNames.join(', ')} (observability: the cost of metrics and traces; formats: the rate of each file format; scale: one and two of each service)`,
+    only: `phases to run, comma-separated: ${phaseNames.join(', ')} (observability: the cost of metrics and traces; formats: the rate of each file format; scale: one and two of each service; outbox-scale: the claim and the Debezium cleanup at a backlog of millions of rows, only when named)`,
     modes: `relay modes of the end-to-end phase: ${modeNames.join(', ')}`,
     'stage-seconds': 'measured seconds per stage (default 10; quick 3)',
     'stage-warmup-seconds': 'unmeasured seconds before each stage (default 5; quick 1)',
@@ -72,6 +78,11 @@ export const benchCommand: CommandSpec<typeof options> = {
     'sustain-rise': "a step is sustained unless its last third's median exceeds its first third's x this + 100 ms",
     'sustain-start': "the search's first rate in files/s (default: two thirds of the closed-loop figure)",
     'sustain-steps': 'steps of the search at most, 0 for none (default 6; quick 2)',
+    'outbox-rows': 'outbox-scale: backlog sizes, comma-separated (default 1000000,3000000,5000000; quick 100000)',
+    'outbox-claim-seconds': 'outbox-scale: seconds of draining claims per backlog (default 60; quick 5)',
+    'outbox-cleanup-seconds': 'outbox-scale: seconds the cleanup may take per backlog (default 240; quick 10)',
+    'outbox-hold-snapshot':
+      'outbox-scale: keep a REPEATABLE READ transaction open in the database meanwhile (as pg_dump would)',
   },
   epilogue: 'Exits 0 when every part ran, 1 if any failed.',
 };
@@ -143,6 +154,13 @@ export function benchOptions(values: Values) {
     /** Steps of the search at most (0: no search). */
     sustainSteps: n('sustain-steps', 6, 2),
     modes: list('modes', values.modes, modeNames),
+    outboxRows: (values['outbox-rows'] ?? (quick ? '100000' : '1000000,3000000,5000000'))
+      .split(',')
+      .filter(Boolean)
+      .map((r) => nonNegativeNumber('outbox-rows', r)),
+    outboxClaimSeconds: n('outbox-claim-seconds', 60, 5),
+    outboxCleanupSeconds: n('outbox-cleanup-seconds', 240, 10),
+    outboxHoldSnapshot: values['outbox-hold-snapshot'],
   };
 }
 

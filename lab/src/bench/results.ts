@@ -1,6 +1,7 @@
 import type { DrainResult } from './drain';
 import type { FixedRateResult, MaxRateResult } from './e2e';
 import type { ObservabilityCost } from './observability-cost';
+import type { OutboxScaleResults } from './outbox-scale-phase';
 import type { CannonResult } from './load-generators';
 import type { LoopResult } from './measure';
 import type { ScaleResult } from './scale';
@@ -38,6 +39,8 @@ export interface BenchResults {
   readonly observability?: readonly ObservabilityCost[];
   /** The same closed loop making each file format. */
   readonly formats?: readonly ObservabilityCost[];
+  /** The claim and the Debezium cleanup at a backlog of millions of rows (`--only outbox-scale`). */
+  readonly outboxScale?: OutboxScaleResults;
   readonly apiVariants?: {
     readonly keyedPost?: CannonResult | undefined;
     readonly getUncached?: CannonResult | undefined;

@@ -31,12 +31,23 @@ export function createOutboxCleanup(deps: {
   let lastRefusal: string | undefined;
   const batchSize = deps.batchSize ?? 5_000;
   const maxBatches = deps.maxBatchesPerRun ?? 100;
-  const deleteBatch = async (): Promise<number> => {
-    const result = await sql`
-      DELETE FROM outbox WHERE ctid = ANY (ARRAY(
-        SELECT ctid FROM outbox WHERE txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq LIMIT ${batchSize}
-      ))`.execute(deps.db);
-    return Number(result.numAffectedRows ?? 0);
+  // Each statement starts after the last row the previous one deleted (`seq > after`): rows the
+  // round already deleted stay in the seq index until vacuum, and an index scan from the start
+  // would step over all of them again, visiting each heap row while a snapshot somewhere keeps
+  // them visible. A row skipped that way (its transaction still open) waits for the next round.
+  const deleteBatch = async (after: string): Promise<{ deleted: number; last: string }> => {
+    const { rows } = await sql<{ deleted: string; last: string | null }>`
+      WITH gone AS (
+        DELETE FROM outbox WHERE ctid = ANY (ARRAY(
+          SELECT ctid FROM outbox
+          WHERE seq > ${after}::bigint AND txid < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY seq LIMIT ${batchSize}
+        ))
+        RETURNING seq
+      )
+      SELECT count(*) AS deleted, max(seq)::text AS last FROM gone`.execute(deps.db);
+    const r = rows[0];
+    return { deleted: Number(r?.deleted ?? 0), last: r?.last ?? after };
   };
   const cleanOnce = async (): Promise<number> => {
     const refusal = await deps.guard();
@@ -44,8 +55,10 @@ export function createOutboxCleanup(deps: {
     lastRefusal = refusal;
     if (refusal) return 0;
     let n = 0;
+    let after = '0';
     for (let batch = 0; batch < maxBatches; batch++) {
-      const deleted = await deleteBatch();
+      const { deleted, last } = await deleteBatch(after);
+      after = last;
       n += deleted;
       if (deleted) deps.onDeleted?.(deleted);
       if (deleted < batchSize) break;
