@@ -1,49 +1,16 @@
-import { OpenApiGeneratorV31, OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { idempotencyKeyPattern, maxIdempotencyKeyLength } from './idempotency';
-import { createFileBodySchema, fileIdParamsSchema, listFilesQuerySchema, maxBodyBytes } from './request-schemas';
+import { createFileBodySchema, listFilesQuerySchema, maxBodyBytes } from './request-schemas';
 import {
   fileAcceptedSchema,
   fileViewSchema,
-  healthSchema,
-  problemSchema,
-  pipelineSchema,
   retryAcceptedSchema,
   deleteAcceptedSchema,
   timelineSchema,
 } from './response-schemas';
-
-const problem = (description: string, headers?: ResponseConfig['headers']): ResponseConfig => ({
-  description,
-  content: { 'application/problem+json': { schema: problemSchema } },
-  ...(headers ? { headers } : {}),
-});
-
-const retryAfter = {
-  'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } },
-} as const;
-const rateLimitHeaders = {
-  RateLimit: {
-    description: 'the remaining quota and when it resets (IETF RateLimit header fields)',
-    schema: { type: 'string' },
-  },
-  'RateLimit-Policy': { description: 'the quota: requests per window', schema: { type: 'string' } },
-} as const;
-
-/** The answers every `/files` operation can give besides its own. */
-const common = {
-  400: problem('the request is not valid: the problem names the field, parameter or header'),
-  401: problem('the API key is missing (when keys are required), unknown, revoked or malformed', {
-    'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } },
-  }),
-  429: problem('too many requests from this client (its key, or its address without one)', {
-    ...retryAfter,
-    ...rateLimitHeaders,
-  }),
-  503: problem('a dependency the request needs is down; nothing was written', retryAfter),
-} satisfies Record<number, ResponseConfig>;
-
-const idParams = z.object({ id: fileIdParamsSchema.shape.id.meta({ description: 'the file id', example: '1' }) });
+import { common, idParams, problem, rateLimitHeaders } from './openapi-responses';
+import { registerServicePaths } from './openapi-service-paths';
 
 /** The API's contract, generated from the same zod schemas that validate its requests. */
 export function buildOpenApiDocument(o: { serverUrl?: string } = {}) {
@@ -275,57 +242,7 @@ export function buildOpenApiDocument(o: { serverUrl?: string } = {}) {
     },
   });
 
-  registry.registerPath({
-    method: 'get',
-    path: '/pipeline',
-    operationId: 'getPipeline',
-    summary: "The pipeline's health, and the caller's files by status",
-    security,
-    responses: {
-      200: {
-        description: 'backlog, lag, dead letters, recent failures',
-        content: { 'application/json': { schema: pipelineSchema } },
-      },
-      ...common,
-    },
-  });
-
-  registry.registerPath({
-    method: 'get',
-    path: '/',
-    summary: 'The live page',
-    tags: ['page'],
-    responses: { 200: { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } } },
-  });
-
-  registry.registerPath({
-    method: 'get',
-    path: '/metrics',
-    summary: "The process's metrics, in the Prometheus text format",
-    tags: ['observability'],
-    responses: {
-      200: { description: 'the metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
-    },
-  });
-
-  for (const [path, summary] of [
-    ['/health/live', 'The process answers (and on which Node)'],
-    ['/health/ready', 'Ready to serve: the database and the status consumer work'],
-  ] as const) {
-    registry.registerPath({
-      method: 'get',
-      path,
-      summary,
-      tags: ['health'],
-      responses: {
-        200: { description: 'ok', content: { 'application/json': { schema: healthSchema } } },
-        503: {
-          description: 'not ready; `problems` names what is down',
-          content: { 'application/json': { schema: healthSchema } },
-        },
-      },
-    });
-  }
+  registerServicePaths(registry, security);
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
