@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { createWorld, worldServiceEnv, type World } from '../chaos/world';
-import { ServiceProcess, type ServiceKind } from '../chaos/service-process';
+import { createWorld, type World } from '../chaos/world';
+import type { ServiceKind, ServiceProcess } from '../chaos/service-process';
 import { measureHops, maxFileId, useBrokerTimestamps, waitForDrain } from './e2e';
 import { postFilesWithAutocannon, type CannonResult } from './load-generators';
 import { cpuSeconds } from './observability-cost';
@@ -53,20 +52,15 @@ async function postToAll(urls: readonly string[], connections: number, seconds: 
   return Promise.all(urls.map((url) => postFilesWithAutocannon(url, each, seconds)));
 }
 
-/** The world's own processes plus `instances - 1` more of each service, sharing its groups. */
-function moreInstances(w: World, instances: number): Map<ServiceKind, ServiceProcess[]> {
+/** The world's own processes plus `instances - 1` more of each service (`World.addInstance`: own port, client id, log folder). */
+async function withInstances(w: World, instances: number): Promise<Map<ServiceKind, ServiceProcess[]>> {
   const byKind = new Map<ServiceKind, ServiceProcess[]>([
     ['api', [w.api]],
     ['outbox-relay', [w.relay]],
     ['file-processor', [w.processor]],
   ]);
   for (let i = 2; i <= instances; i++) {
-    for (const kind of kinds) {
-      // Each instance its own PORT (ServiceProcess picks a free one), log folder and Kafka client id.
-      const p = new ServiceProcess(kind, worldServiceEnv(w.env, w.relayMode, kind, i), join(w.logDir, `instance-${i}`));
-      byKind.get(kind)?.push(p);
-      w.onDispose(() => p.kill('SIGKILL'));
-    }
+    for (const kind of kinds) byKind.get(kind)?.push(await w.addInstance(kind));
   }
   return byKind;
 }
@@ -86,7 +80,7 @@ export async function measureScale(o: {
 }): Promise<ScaleRun> {
   const w = await createWorld(`scale${o.instances}`, 'polling', { partitions: scalePartitions });
   try {
-    const byKind = moreInstances(w, o.instances);
+    const byKind = await withInstances(w, o.instances);
     const all = [...byKind.values()].flat();
     // Started one kind at a time, so the consumer groups settle once rather than rebalance per join.
     for (const kind of kinds) await Promise.all((byKind.get(kind) ?? []).map((p) => p.start()));
