@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import { logFile } from '@fileflow/infra';
 import { createConnectClient } from '@fileflow/outbox-relay';
 import type { Violation } from '@fileflow/ops';
@@ -68,9 +68,11 @@ async function connectorStates(connectUrl: string): Promise<string> {
  * did meanwhile and what it says of its connectors now (CI keeps no log files).
  */
 async function diagnose(world: World, sinceMs: number, stage?: ScenarioStage): Promise<string[]> {
-  const lines = ['outbox-relay', 'file-processor', 'api'].flatMap((kind) =>
-    logProblems(join(world.logDir, `${kind}.log`), sinceMs).map((line) => `${kind}: ${line}`),
-  );
+  // Every instance's log, the ones a scenario added included (named by their folder).
+  const lines = world.services().flatMap((service) => {
+    const name = relative(world.logDir, service.logFile).replace(/\.log$/, '');
+    return logProblems(service.logFile, sinceMs).map((line) => `${name}: ${line}`);
+  });
   if (world.relayMode !== 'debezium') return lines;
   const connectLog = stage?.connectLog ?? logFile('connect');
   return [

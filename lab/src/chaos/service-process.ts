@@ -31,6 +31,11 @@ export class ServiceProcess {
     this.port = port !== undefined ? Promise.resolve(port) : freePort();
   }
 
+  /** Where its output goes. */
+  get logFile(): string {
+    return join(this.logDir, `${this.kind}.log`);
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -43,7 +48,7 @@ export class ServiceProcess {
   async start(extraEnv: NodeJS.ProcessEnv = {}, readyTimeoutMs = 60_000): Promise<void> {
     const port = await this.port;
     mkdirSync(this.logDir, { recursive: true });
-    const log = createWriteStream(join(this.logDir, `${this.kind}.log`), { flags: 'a' });
+    const log = createWriteStream(this.logFile, { flags: 'a' });
     this.stopping = false;
     const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', `${this.kind}/src/main.ts`], {
       cwd: repoRoot,
@@ -68,7 +73,7 @@ export class ServiceProcess {
     );
     await eventually(
       async () => {
-        if (!this.running) throw new Error(`${this.kind} exited during start; see ${this.logDir}/${this.kind}.log`);
+        if (!this.running) throw new Error(`${this.kind} exited during start; see ${this.logFile}`);
         // An API sharing its port with others (HTTP_REUSE_PORT) answers for itself on its ADMIN_PORT.
         const probe = extraEnv.ADMIN_PORT ?? this.env.ADMIN_PORT ?? String(port);
         const res = await fetch(`http://127.0.0.1:${probe}/health/ready`, { signal: AbortSignal.timeout(5_000) });

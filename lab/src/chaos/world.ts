@@ -22,6 +22,8 @@ export interface World {
    * first one's port when the world was made with `sharedApiPort`, else it gets its own.
    */
   addInstance(kind: ServiceKind): Promise<ServiceProcess>;
+  /** Every process of the world: the first of each service, then those added. */
+  services(): readonly ServiceProcess[];
   baseUrl(): Promise<string>;
   startAll(): Promise<void>;
   stopAll(): Promise<void>;
@@ -177,6 +179,7 @@ export async function createWorld(
     relay,
     processor,
     logDir: join(logDir),
+    services: () => [...all],
     async addInstance(kind) {
       const proc = await service(kind);
       all.push(proc);
