@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       required: config.API_AUTH_REQUIRED,
       findKey: cachedKeyLookup((id) => findApiKeyHash(db, id), { ttlMs: config.API_KEY_CACHE_MS }),
     },
-    rateLimit: createRateLimit({ ...config, redis: redis?.client, keyPrefix: config.REDIS_KEY_PREFIX }),
+    rateLimit: createRateLimit({ ...config, redis: redis?.client, keyPrefix: config.REDIS_KEY_PREFIX, logger }),
     cache,
     ...(registry ? { metrics: registry } : {}),
     idempotencyTtlSeconds: config.IDEMPOTENCY_KEY_TTL_HOURS * 3600,

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { newApiKey, silentLogger } from '@fileflow/common';
 import { findApiKeyHash, insertApiKey } from '@fileflow/db';
-import { createTestEnv, freePort, stackSettings, TcpProxy, type TestEnv } from '@fileflow/testkit';
+import { createTestEnv, eventually, freePort, stackSettings, TcpProxy, type TestEnv } from '@fileflow/testkit';
 import { createRateLimit } from './rate-limit';
 import { createRedis, type RedisHandle } from './redis/redis-client';
 import { createTestApp } from './testing';
@@ -75,10 +75,9 @@ it('each API key has its own limit, apart from anonymous callers', async () => {
   expect(await get()).toBe(200);
 });
 
-it('with Redis gone, requests are let through (fail open), never a 500', async () => {
-  const proxy = new TcpProxy(await freePort(), Number(new URL(stackSettings.redisUrl).port || 6379));
-  await proxy.start();
-  const handle: RedisHandle = createRedis(
+/** The API's own Redis client (no offline queue), made as `main.ts` makes it, through `proxy`. */
+const apiRedis = (proxy: TcpProxy): RedisHandle =>
+  createRedis(
     {
       REDIS_URL: `redis://127.0.0.1:${proxy.listenPort}`,
       REDIS_COMMAND_TIMEOUT_MS: 200,
@@ -86,13 +85,72 @@ it('with Redis gone, requests are let through (fail open), never a 500', async (
     },
     silentLogger,
   )!;
+
+const redisProxy = async (): Promise<TcpProxy> => {
+  const proxy = new TcpProxy(await freePort(), Number(new URL(stackSettings.redisUrl).port || 6379));
+  await proxy.start();
+  return proxy;
+};
+
+const statusesOf = async (app: Express, n: number): Promise<number[]> => {
+  const statuses = [];
+  for (let i = 0; i < n; i++) statuses.push((await request(app).get('/files')).status);
+  return statuses;
+};
+
+it('the limit holds with the client made just before it, as the API starts (not yet connected)', async () => {
+  const proxy = await redisProxy();
+  const handle = apiRedis(proxy);
+  try {
+    const app = limitedApp(3, handle.client, `${env.redisKeyPrefix}startup:`);
+    await eventually(() => {
+      if (handle.problem()) throw new Error(`redis: ${handle.problem()}`);
+    });
+    // A second instance sharing the counters shows they are Redis', not this process's.
+    const other = limitedApp(3, redis, `${env.redisKeyPrefix}startup:`);
+    expect([...(await statusesOf(app, 2)), ...(await statusesOf(other, 1)), ...(await statusesOf(app, 2))]).toEqual([
+      200, 200, 200, 429, 429,
+    ]);
+  } finally {
+    await handle.close();
+    await proxy.stop();
+  }
+});
+
+it('with Redis down at the start, then up: each instance counts alone meanwhile, then the counters are shared', async () => {
+  const proxy = await redisProxy();
+  await proxy.stop();
+  const handle = apiRedis(proxy);
+  try {
+    const prefix = `${env.redisKeyPrefix}late:`;
+    const app = limitedApp(3, handle.client, prefix);
+    expect(await statusesOf(app, 4)).toEqual([200, 200, 200, 429]);
+    await proxy.start();
+    await eventually(
+      () => {
+        if (handle.problem()) throw new Error(`redis: ${handle.problem()}`);
+      },
+      { timeoutMs: 10_000 },
+    );
+    const other = limitedApp(3, redis, prefix);
+    expect([...(await statusesOf(other, 2)), ...(await statusesOf(app, 2))]).toEqual([200, 200, 200, 429]);
+  } finally {
+    await handle.close();
+    await proxy.stop();
+  }
+});
+
+it('with Redis gone, the limit still holds in this instance, and nothing is a 500', async () => {
+  const proxy = await redisProxy();
+  const handle = apiRedis(proxy);
   try {
     const app = limitedApp(3, handle.client, `${env.redisKeyPrefix}down:`);
-    expect((await request(app).get('/files')).status).toBe(200);
+    await eventually(() => {
+      if (handle.problem()) throw new Error(`redis: ${handle.problem()}`);
+    });
+    expect(await statusesOf(app, 1)).toEqual([200]); // counted in Redis
     await proxy.stop();
-    const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await request(app).get('/files')).status);
-    expect(statuses).toEqual(Array(6).fill(200));
+    expect(await statusesOf(app, 5)).toEqual([200, 200, 200, 429, 429]); // counted here, from nothing
   } finally {
     await handle.close();
     await proxy.stop();

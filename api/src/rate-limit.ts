@@ -1,11 +1,12 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
-import { RedisStore } from 'rate-limit-redis';
 import { z } from 'zod';
+import type { Logger } from '@fileflow/common';
 import { AppError } from './app-error';
 import { ownerOf } from './auth/authenticate';
 import { sendProblem } from './problem';
+import { RedisOrMemoryStore } from './redis/rate-limit-store';
 
 /** Env of the rate limit: requests per client per window (0: no limit). */
 export const rateLimitEnvSchema = z.object({
@@ -19,19 +20,14 @@ export type RateLimitEnv = z.infer<typeof rateLimitEnvSchema>;
  * client is its API key, or its address when it sends none. Over the limit: 429 problem+json with
  * `Retry-After`; every answer carries the IETF `RateLimit` and `RateLimit-Policy` fields.
  * With Redis the counters are shared by every API instance; without it each instance counts
- * alone. When Redis fails the request is let through (fail open): an outage of the limiter's
- * store never turns into an outage of the API.
+ * alone, and so it does while Redis is unavailable (`RedisOrMemoryStore`): an outage of the
+ * limiter's store never turns into an outage of the API, nor into no limit at all.
  */
-export function createRateLimit(o: RateLimitEnv & { redis?: Redis | undefined; keyPrefix: string }): RequestHandler {
+export function createRateLimit(
+  o: RateLimitEnv & { redis?: Redis | undefined; keyPrefix: string; logger?: Logger },
+): RequestHandler {
   if (o.RATE_LIMIT_REQUESTS === 0) return (_req, _res, next) => next();
-  const client = o.redis;
-  const store: Store | undefined = client
-    ? new RedisStore({
-        prefix: `${o.keyPrefix}rl:`,
-        sendCommand: (command: string, ...args: string[]) =>
-          client.call(command, ...args) as Promise<boolean | number | string | (boolean | number | string)[]>,
-      })
-    : undefined;
+  const store: Store | undefined = o.redis ? new RedisOrMemoryStore(o.redis, `${o.keyPrefix}rl:`, o.logger) : undefined;
   return rateLimit({
     windowMs: o.RATE_LIMIT_WINDOW_MS,
     limit: o.RATE_LIMIT_REQUESTS,

@@ -26,7 +26,7 @@ export interface RedisHandle {
 /**
  * A Redis client that fails fast instead of queueing: while disconnected a command is refused at
  * once (no offline queue), a command gets one try, and an unanswered one fails after the command
- * timeout. Callers treat a failure as "no Redis" and carry on (uncached; rate limits fail open).
+ * timeout. Callers treat a failure as "no Redis" and carry on (uncached; rate limits counted in this process).
  * It reconnects in the background, every 0.2 s at first and every 2 s at most.
  */
 export function createRedis(env: RedisEnv, logger: Logger): RedisHandle | undefined {
