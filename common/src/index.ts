@@ -12,6 +12,7 @@ export * from './kafka-topics';
 export * from './kafka-codec';
 export * from './dead-letter';
 export * from './s3';
+export * from './s3-put';
 export * from './health-server';
 export * from './status-machine';
 export * from './faults';

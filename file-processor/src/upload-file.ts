@@ -1,5 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { formatOf, type FileCreate, type RetryPolicy } from '@fileflow/common';
+import { formatOf, putObject, type FileCreate, type RetryPolicy } from '@fileflow/common';
 import { objectKeyFor } from './render-file';
 import { renderDocument } from './render/render-document';
 import { sendS3Request, type TryOptions, type UploadResult, type UploadTarget } from './s3-request';
@@ -20,14 +19,12 @@ export async function uploadFile(
   const { body, contentType } = await renderDocument(format, request.title, request.description);
   return sendS3Request(
     () =>
-      target.s3.send(
-        new PutObjectCommand({
-          Bucket: target.bucket,
-          Key: objectKeyFor(target.keyPrefix, request.fileId, format),
-          Body: body,
-          ContentType: contentType,
-        }),
-      ),
+      putObject(target.s3, {
+        bucket: target.bucket,
+        key: objectKeyFor(target.keyPrefix, request.fileId, format),
+        body,
+        contentType,
+      }),
     policy,
     opts,
   );

@@ -1,6 +1,5 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Message } from 'kafkajs';
-import { createS3Client, newId, newTraceparent, producerSettings } from '@fileflow/common';
+import { createS3Client, newId, newTraceparent, producerSettings, putObject } from '@fileflow/common';
 import { createDb } from '@fileflow/db';
 import { renderFile } from '@fileflow/file-processor';
 import { createFile, createGroupedFileWriter, insertFilesOn } from '@fileflow/api';
@@ -77,7 +76,7 @@ export async function rawKafka(
   }
 }
 
-/** PutObject of a rendered file, client as `createS3Client`, concurrency as the processor (3 partitions x 16 uploads). */
+/** PutObject of a rendered file as the processor sends it (`putObject` through a `createS3Client` client), concurrency as the processor (3 partitions x 16 uploads). */
 export async function rawS3(
   env: TestEnv,
   o: { durationMs: number; warmupMs: number; concurrency: number },
@@ -88,14 +87,12 @@ export async function rawS3(
       o.concurrency,
       o.durationMs,
       async (i) => {
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: env.bucket,
-            Key: `${env.keyPrefix}raw-${i}.txt`,
-            Body: renderFile(`raw file ${i}`, 'benchmark row'),
-            ContentType: 'text/plain; charset=utf-8',
-          }),
-        );
+        await putObject(s3, {
+          bucket: env.bucket,
+          key: `${env.keyPrefix}raw-${i}.txt`,
+          body: renderFile(`raw file ${i}`, 'benchmark row'),
+          contentType: 'text/plain; charset=utf-8',
+        });
         return 1;
       },
       { warmupMs: o.warmupMs },

@@ -1,5 +1,5 @@
 import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { createS3Client } from '@fileflow/common';
+import { createS3Client, putObject } from '@fileflow/common';
 import { TcpProxy, freePort, stackSettings, timed } from '@fileflow/testkit';
 
 let proxy: TcpProxy;
@@ -25,6 +25,26 @@ it('an endpoint that accepts the connection and never answers fails the call wit
   try {
     const { ms, error } = await timed(
       s3.send(new PutObjectCommand({ Bucket: stackSettings.bucket, Key: 'timeouts/never.txt', Body: 'x' })),
+    );
+    expect(error).toMatchObject({ name: 'TimeoutError' });
+    expect(ms).toBeGreaterThanOrEqual(350);
+    expect(ms).toBeLessThan(3_000);
+  } finally {
+    s3.destroy();
+  }
+});
+
+it("putObject keeps the client's request timeout: an endpoint that never answers fails it within that time", async () => {
+  proxy.hold();
+  const s3 = viaProxy(400);
+  try {
+    const { ms, error } = await timed(
+      putObject(s3, {
+        bucket: stackSettings.bucket,
+        key: 'timeouts/never-put.txt',
+        body: 'x',
+        contentType: 'text/plain',
+      }),
     );
     expect(error).toMatchObject({ name: 'TimeoutError' });
     expect(ms).toBeGreaterThanOrEqual(350);

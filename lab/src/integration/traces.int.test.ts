@@ -54,6 +54,7 @@ describe.each(relayModes)('%s relay', (mode: RelayMode) => {
       { timeoutMs: 30_000, intervalMs: 250 },
     );
     const { trace, create, publish, process, applied, upload } = hops;
+    expect(upload.name).toBe('S3.PutObject');
 
     // The request: create file sits under the API's server span for POST /files.
     const byId = new Map(trace.map((s) => [s.spanId, s]));
