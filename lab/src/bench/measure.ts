@@ -92,3 +92,12 @@ export const fmt = (n: number | undefined, digits = 0): string =>
   n === undefined || Number.isNaN(n)
     ? 'n/a'
     : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The machine's CPU time so far, busy and in all (jiffies over every core), from /proc/stat. */
+export function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const f = line.split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0); // user .. steal; guest is counted in user
+  const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle, iowait
+  return { busy: total - idle, total };
+}

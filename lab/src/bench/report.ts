@@ -1,7 +1,7 @@
 import { fmt } from './measure';
 import { hopRows, lat, mdTable, stepList, textTable } from './report-format';
 import { scaleRows } from './report-scale';
-import { targetRows } from './report-targets';
+import { sustainedStep, targetRows } from './report-targets';
 import type { BenchResults } from './results';
 import { describeFailures } from './sustainable';
 
@@ -137,6 +137,14 @@ export function renderReport(r: BenchResults): { table: string; markdown: string
         '',
         `open loop, ${c.seconds} s a step; sustained when all were accepted on schedule and completed, and the median commit -> completed of the step's last third <= ${c.riseFactor} x its first third's + ${c.riseMs} ms and <= ${c.lateMaxMs ?? '-'} ms; steps: ${stepList(x.sustained)}`,
       ]);
+      const cpu = sustainedStep(x)?.cpuMsPerFile;
+      if (cpu)
+        rows.push([
+          `e2e ${x.mode} @ ${fmt(x.sustained.rate ?? undefined)}/s (sustainable): CPU per file, every process`,
+          '',
+          '',
+          `${cpu.withoutLoadGenerator.toFixed(2)} ms (${cpu.all.toFixed(2)} with the load generator): the machine's busy time (/proc/stat) from the step's first POST until its files drained, over the files`,
+        ]);
       if (x.sustained.hops)
         rows.push(
           ...hopRows(`e2e ${x.mode} @ ${fmt(x.sustained.rate ?? undefined)}/s (sustainable)`, x.sustained.hops),

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createWorld, type World } from '../chaos/world';
 import type { ServiceKind, ServiceProcess } from '../chaos/service-process';
 import { measureHops, maxFileId, useBrokerTimestamps, waitForDrain } from './e2e';
 import { postFilesWithAutocannon, type CannonResult } from './load-generators';
 import { cpuSeconds } from './observability-cost';
+import { machineCpu } from './measure';
 import type { BenchOptions } from './options';
 import { attempt, log } from './run-helpers';
 
@@ -35,15 +35,6 @@ export interface ScaleResult {
   readonly partitions: number;
   readonly cores: number;
   readonly runs: ScaleRun[];
-}
-
-/** The machine's CPU time so far, busy and in all (jiffies over every core), from /proc/stat. */
-function machineCpu(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const f = line.split(/\s+/).slice(1).map(Number);
-  const total = f.slice(0, 8).reduce((a, b) => a + b, 0); // user .. steal; guest is counted in user
-  const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle, iowait
-  return { busy: total - idle, total };
 }
 
 /** Closed loop against every URL at once, `connections` shared among them. */

@@ -1,5 +1,6 @@
 import { waitForDrain, maxFileId, measureHops, type Hops, type LatencyTrend } from './e2e';
 import { postAtRate } from './load-generators';
+import { machineCpu } from './measure';
 import type { World } from '../chaos/world';
 
 /**
@@ -35,6 +36,11 @@ export interface SustainStep {
   readonly p99TotalMs: number;
   /** Median commit -> completed of the first and the last third of the step. */
   readonly trend: LatencyTrend;
+  /**
+   * CPU of every process on the machine from the step's first POST until its files drained, in
+   * ms per accepted file, and the same without the benchmark's own process (the load generator).
+   */
+  readonly cpuMsPerFile?: { readonly all: number; readonly withoutLoadGenerator: number };
   readonly sustained: boolean;
   /** Why not, when not. */
   readonly why: string;
@@ -137,9 +143,18 @@ export async function searchSustainableRate(
   let rate: number | undefined = Math.max(round10(o.start), o.search?.floor ?? defaultSearch.floor);
   while (rate !== undefined && steps.length < o.maxSteps) {
     const before = await maxFileId(world);
+    const cpu0 = machineCpu();
+    const own0 = process.cpuUsage();
     // Enough sockets that the generator stays open loop while the API's latency rises.
     const load = await postAtRate(url, rate, Math.round(rate * o.seconds), 256);
     await waitForDrain(world, 60_000);
+    const own = process.cpuUsage(own0);
+    const busyMs = (machineCpu().busy - cpu0.busy) * (1000 / 100); // USER_HZ: 100 jiffies a second
+    const perFile = (ms: number) => (load.acked.size > 0 ? ms / load.acked.size : NaN);
+    const cpuMsPerFile = {
+      all: perFile(busyMs),
+      withoutLoadGenerator: perFile(busyMs - (own.user + own.system) / 1000),
+    };
     const hops = await measureHops(world, before, load.acked, o.csvPath?.(rate));
     const figures = {
       accepted: load.acked.size,
@@ -149,12 +164,13 @@ export async function searchSustainableRate(
       completed: hops.complete,
       p99TotalMs: hops.total.p99,
       trend: hops.totalTrend ?? { early: NaN, late: NaN },
+      cpuMsPerFile,
     };
     const step: SustainStep = { rate, ...figures, ...judgeStep(o, figures) };
     steps.push(step);
     hopsAt.set(rate, hops);
     o.log?.(
-      `  ${rate}/s: ${step.sustained ? 'sustained' : `not sustained (${step.why})`}; median ${Math.round(step.trend.early)} -> ${Math.round(step.trend.late)} ms, p99 ${Math.round(step.p99TotalMs)} ms`,
+      `  ${rate}/s: ${step.sustained ? 'sustained' : `not sustained (${step.why})`}; median ${Math.round(step.trend.early)} -> ${Math.round(step.trend.late)} ms, p99 ${Math.round(step.p99TotalMs)} ms; CPU ${cpuMsPerFile.all.toFixed(2)} ms a file, all processes (${cpuMsPerFile.withoutLoadGenerator.toFixed(2)} without the load generator)`,
     );
     rate = nextRate(steps, o.search);
   }
