@@ -1,7 +1,8 @@
 /**
  * `npx tsx lab/src/bench/cpu-at-rate.ts [RATE=200] [SECONDS=20]`
  *
- * Against the running services (`npm start`): POST /files open loop at RATE/s for SECONDS (after
+ * Against the running services, started without the rate limit (`RATE_LIMIT_REQUESTS=0 npm start`:
+ * the default of 600 requests a minute per client refuses this load): POST /files open loop at RATE/s for SECONDS (after
  * 3 s of the same load, not measured), with `lab/scripts/cpu-sampler.py` beside it. Prints the ms
  * of CPU per accepted file, in all and per process kind, and where the files were when the POSTs
  * ended (a pipeline that keeps up has them all completed or nearly). For comparing two versions of
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     await exited;
     const files = load.acked.size;
     if (files === 0)
-      throw new Error(`no POST accepted at ${api}: ${JSON.stringify(load.failures)} (are the services up? npm start)`);
+      throw new Error(`no POST accepted at ${api}: ${JSON.stringify(load.failures)} (are the services up, without the rate limit? RATE_LIMIT_REQUESTS=0 npm start)`);
     const kinds = report
       .trim()
       .split('\n')
