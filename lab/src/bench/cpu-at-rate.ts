@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     await exited;
     const files = load.acked.size;
     if (files === 0)
-      throw new Error(`no POST accepted at ${api}: ${JSON.stringify(load.failures)} (are the services up, without the rate limit? RATE_LIMIT_REQUESTS=0 npm start)`);
+      throw new Error(
+        `no POST accepted at ${api}: ${JSON.stringify(load.failures)} (are the services up, without the rate limit? RATE_LIMIT_REQUESTS=0 npm start)`,
+      );
     const kinds = report
       .trim()
       .split('\n')
