@@ -8,26 +8,13 @@
  * the client's CPU per put (this process) and the S3 server's (its /proc). Alternate rounds, so a
  * JVM still warming up shows as a difference between rounds, not between the two ways.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client, newId, putObject } from '@fileflow/common';
+import { stackStatus } from '@fileflow/infra';
 import { stackSettings } from '@fileflow/testkit';
 import { cpuSeconds } from './observability-cost';
 
 const concurrency = 48;
-
-/** The pid of the process whose command line mentions `needle` (the stack's S3 server: s3proxy). */
-function pidOf(needle: string): number | undefined {
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) return Number(d);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined;
-}
 
 async function measure(puts: number, put: (i: number) => Promise<void>) {
   let next = 0;
@@ -39,7 +26,7 @@ async function measure(puts: number, put: (i: number) => Promise<void>) {
     );
   };
   await loop(500);
-  const server = pidOf('s3proxy');
+  const server = (await stackStatus()).find((p) => p.name === 's3')?.pid;
   const c0 = process.cpuUsage();
   const s0 = cpuSeconds(server);
   const t0 = performance.now();
