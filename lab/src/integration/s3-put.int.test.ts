@@ -1,4 +1,4 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, newId, putObject } from '@fileflow/common';
 import { classifyS3Error } from '@fileflow/file-processor';
 import { stackSettings } from '@fileflow/testkit';
@@ -42,45 +42,38 @@ it('writes the bytes and content type it is given, under keys with any character
   });
 });
 
+/** What a small put of `client` to `bucket` fails with (undefined when it succeeds). */
+async function putError(client: S3Client, bucket = stackSettings.bucket): Promise<unknown> {
+  return putObject(client, { bucket, key: `${prefix}x.txt`, body: 'x', contentType: 'text/plain' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
+
+/** `putError` through a client of the stack's settings with `change` applied. */
+async function putErrorWith(change: Partial<typeof stackSettings.s3>): Promise<unknown> {
+  const client = createS3Client({ ...stackSettings.s3, ...change });
+  try {
+    return await putError(client);
+  } finally {
+    client.destroy();
+  }
+}
+
 it('a missing bucket is NoSuchBucket with its status, which no retry can fix', async () => {
-  const err: unknown = await putObject(s3, {
-    bucket: `missing-${newId()}`,
-    key: `${prefix}x.txt`,
-    body: 'x',
-    contentType: 'text/plain',
-  }).catch((e: unknown) => e);
+  const err = await putError(s3, `missing-${newId()}`);
   expect(err).toMatchObject({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
   expect(classifyS3Error(err)).toBe('permanent');
 });
 
 it('a wrong secret is refused by S3 as a signature mismatch, which no retry can fix', async () => {
-  const wrong = createS3Client({ ...stackSettings.s3, secretAccessKey: 'not-the-secret' });
-  try {
-    const err: unknown = await putObject(wrong, {
-      bucket: stackSettings.bucket,
-      key: `${prefix}x.txt`,
-      body: 'x',
-      contentType: 'text/plain',
-    }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });
-    expect(classifyS3Error(err)).toBe('permanent');
-  } finally {
-    wrong.destroy();
-  }
+  const err = await putErrorWith({ secretAccessKey: 'not-the-secret' });
+  expect(err).toMatchObject({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } });
+  expect(classifyS3Error(err)).toBe('permanent');
 });
 
 it('an endpoint nobody listens on fails with the network error, which a retry could fix', async () => {
-  const nowhere = createS3Client({ ...stackSettings.s3, endpoint: 'http://127.0.0.1:1' });
-  try {
-    const err: unknown = await putObject(nowhere, {
-      bucket: stackSettings.bucket,
-      key: `${prefix}x.txt`,
-      body: 'x',
-      contentType: 'text/plain',
-    }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'ECONNREFUSED' });
-    expect(classifyS3Error(err)).toBe('transient');
-  } finally {
-    nowhere.destroy();
-  }
+  const err = await putErrorWith({ endpoint: 'http://127.0.0.1:1' });
+  expect(err).toMatchObject({ code: 'ECONNREFUSED' });
+  expect(classifyS3Error(err)).toBe('transient');
 });
