@@ -86,11 +86,35 @@ const apiRedis = (proxy: TcpProxy): RedisHandle =>
     silentLogger,
   )!;
 
-const redisProxy = async (): Promise<TcpProxy> => {
+/**
+ * Run `test` with the API's own Redis client through a proxy to the stack's Redis, the proxy
+ * stopped first when `down`; both are closed afterwards.
+ */
+async function withApiRedis(
+  test: (handle: RedisHandle, proxy: TcpProxy) => Promise<void>,
+  { down = false } = {},
+): Promise<void> {
   const proxy = new TcpProxy(await freePort(), Number(new URL(stackSettings.redisUrl).port || 6379));
   await proxy.start();
-  return proxy;
-};
+  if (down) await proxy.stop();
+  const handle = apiRedis(proxy);
+  try {
+    await test(handle, proxy);
+  } finally {
+    await handle.close();
+    await proxy.stop();
+  }
+}
+
+/** Until `handle` has connected. */
+const connected = (handle: RedisHandle, timeoutMs?: number) =>
+  eventually(
+    () => {
+      const problem = handle.problem();
+      if (problem) throw new Error(`redis: ${problem}`);
+    },
+    timeoutMs ? { timeoutMs } : {},
+  );
 
 const statusesOf = async (app: Express, n: number): Promise<number[]> => {
   const statuses = [];
@@ -98,61 +122,36 @@ const statusesOf = async (app: Express, n: number): Promise<number[]> => {
   return statuses;
 };
 
-it('the limit holds with the client made just before it, as the API starts (not yet connected)', async () => {
-  const proxy = await redisProxy();
-  const handle = apiRedis(proxy);
-  try {
+it('the limit holds with the client made just before it, as the API starts (not yet connected)', () =>
+  withApiRedis(async (handle) => {
     const app = limitedApp(3, handle.client, `${env.redisKeyPrefix}startup:`);
-    await eventually(() => {
-      if (handle.problem()) throw new Error(`redis: ${handle.problem()}`);
-    });
+    await connected(handle);
     // A second instance sharing the counters shows they are Redis', not this process's.
     const other = limitedApp(3, redis, `${env.redisKeyPrefix}startup:`);
     expect([...(await statusesOf(app, 2)), ...(await statusesOf(other, 1)), ...(await statusesOf(app, 2))]).toEqual([
       200, 200, 200, 429, 429,
     ]);
-  } finally {
-    await handle.close();
-    await proxy.stop();
-  }
-});
+  }));
 
-it('with Redis down at the start, then up: each instance counts alone meanwhile, then the counters are shared', async () => {
-  const proxy = await redisProxy();
-  await proxy.stop();
-  const handle = apiRedis(proxy);
-  try {
-    const prefix = `${env.redisKeyPrefix}late:`;
-    const app = limitedApp(3, handle.client, prefix);
-    expect(await statusesOf(app, 4)).toEqual([200, 200, 200, 429]);
-    await proxy.start();
-    await eventually(
-      () => {
-        if (handle.problem()) throw new Error(`redis: ${handle.problem()}`);
-      },
-      { timeoutMs: 10_000 },
-    );
-    const other = limitedApp(3, redis, prefix);
-    expect([...(await statusesOf(other, 2)), ...(await statusesOf(app, 2))]).toEqual([200, 200, 200, 429]);
-  } finally {
-    await handle.close();
-    await proxy.stop();
-  }
-});
+it('with Redis down at the start, then up: each instance counts alone meanwhile, then the counters are shared', () =>
+  withApiRedis(
+    async (handle, proxy) => {
+      const prefix = `${env.redisKeyPrefix}late:`;
+      const app = limitedApp(3, handle.client, prefix);
+      expect(await statusesOf(app, 4)).toEqual([200, 200, 200, 429]);
+      await proxy.start();
+      await connected(handle, 10_000);
+      const other = limitedApp(3, redis, prefix);
+      expect([...(await statusesOf(other, 2)), ...(await statusesOf(app, 2))]).toEqual([200, 200, 200, 429]);
+    },
+    { down: true },
+  ));
 
-it('with Redis gone, the limit still holds in this instance, and nothing is a 500', async () => {
-  const proxy = await redisProxy();
-  const handle = apiRedis(proxy);
-  try {
+it('with Redis gone, the limit still holds in this instance, and nothing is a 500', () =>
+  withApiRedis(async (handle, proxy) => {
     const app = limitedApp(3, handle.client, `${env.redisKeyPrefix}down:`);
-    await eventually(() => {
-      if (handle.problem()) throw new Error(`redis: ${handle.problem()}`);
-    });
+    await connected(handle);
     expect(await statusesOf(app, 1)).toEqual([200]); // counted in Redis
     await proxy.stop();
     expect(await statusesOf(app, 5)).toEqual([200, 200, 200, 429, 429]); // counted here, from nothing
-  } finally {
-    await handle.close();
-    await proxy.stop();
-  }
-});
+  }));
