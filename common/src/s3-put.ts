@@ -39,12 +39,7 @@ const senders = new WeakMap<S3Client, Send>();
  * instrumentation does.
  */
 export function putObject(client: S3Client, o: S3PutInput): Promise<void> {
-  let send = senders.get(client);
-  if (!send) {
-    send = senderFor(client);
-    senders.set(client, send);
-  }
-  const sendIt = send;
+  const send = senderOf(client);
   return inSpan(
     'S3.PutObject',
     {
@@ -56,8 +51,18 @@ export function putObject(client: S3Client, o: S3PutInput): Promise<void> {
         'aws.s3.bucket': o.bucket,
       },
     },
-    () => context.with(suppressTracing(context.active()), () => sendIt(o)),
+    () => context.with(suppressTracing(context.active()), () => send(o)),
   );
+}
+
+/** `client`'s sender, made on its first put. */
+function senderOf(client: S3Client): Send {
+  let send = senders.get(client);
+  if (!send) {
+    send = senderFor(client);
+    senders.set(client, send);
+  }
+  return send;
 }
 
 function senderFor(client: S3Client): Send {
@@ -70,11 +75,11 @@ function senderFor(client: S3Client): Send {
     uriEscapePath: false, // S3 signs the path as sent, each segment escaped once (below)
     applyChecksum: true, // x-amz-content-sha256 of the body, which S3 requires
   });
-  let endpoint: Promise<Endpoint> | undefined;
+  const resolveEndpoint = config.endpoint;
+  let endpoint: Promise<Endpoint> | undefined; // resolved once, on the first put
   return async (o) => {
-    const resolve = config.endpoint;
-    if (!resolve) throw new Error('the S3 client has no endpoint (createS3Client sets one)');
-    const e = await (endpoint ??= resolve());
+    if (!resolveEndpoint) throw new Error('the S3 client has no endpoint (createS3Client sets one)');
+    const e = await (endpoint ??= resolveEndpoint());
     const body = typeof o.body === 'string' ? Buffer.from(o.body) : o.body;
     const base = e.path.replace(/\/+$/, '');
     const request = new HttpRequest({

@@ -9,11 +9,10 @@ import type { Logger } from '@fileflow/common';
  * outage, each instance counting alone as it does without Redis, and never waits on Redis longer
  * than a command's timeout. The fallback is what rate-limiter-flexible calls an insurance limiter.
  *
- * Redis' side is a `RedisStore` (rate-limit-redis), made anew after every (re)connection: it loads
- * its Lua scripts when it is made, and a load that failed (Redis not yet connected when the API
- * started) would otherwise fail every later request, since the store only reloads a script that
- * Redis reports missing. A failed command drops the store the same way, so the next request while
- * Redis is ready makes a fresh one.
+ * Redis' side is a `RedisStore` (rate-limit-redis), made while Redis is ready and dropped when a
+ * command through it fails, so the next request while Redis is ready makes a fresh one: the store
+ * loads its Lua scripts when it is made, and a load that failed would otherwise fail every later
+ * request, since it only reloads a script that Redis reports missing.
  */
 export class RedisOrMemoryStore implements Store {
   readonly localKeys = false;
@@ -26,9 +25,7 @@ export class RedisOrMemoryStore implements Store {
     private readonly client: Redis,
     private readonly keyPrefix: string,
     private readonly logger?: Logger,
-  ) {
-    client.on('ready', () => (this.redisStore = undefined));
-  }
+  ) {}
 
   init(options: Options): void {
     this.options = options;
