@@ -93,6 +93,9 @@ export const fmt = (n: number | undefined, digits = 0): string =>
     ? 'n/a'
     : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** Clock ticks a second of the CPU times in /proc (USER_HZ, 100 on Linux). */
+export const jiffiesPerSecond = 100;
+
 /** The machine's CPU time so far, busy and in all (jiffies over every core), from /proc/stat. */
 export function machineCpu(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { World } from '../chaos/world';
 import { maxRate, useBrokerTimestamps } from './e2e';
+import { jiffiesPerSecond } from './measure';
 
 /** How the services ran, and what the same closed-loop load cost them. */
 export interface ObservabilityCost {
@@ -44,7 +45,7 @@ export function cpuSeconds(pid: number | undefined): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return (Number(fields[11]) + Number(fields[12])) / jiffiesPerSecond;
   } catch {
     return 0;
   }

@@ -1,6 +1,6 @@
 import { waitForDrain, maxFileId, measureHops, type Hops, type LatencyTrend } from './e2e';
 import { postAtRate } from './load-generators';
-import { machineCpu } from './measure';
+import { jiffiesPerSecond, machineCpu } from './measure';
 import type { World } from '../chaos/world';
 
 /**
@@ -149,7 +149,7 @@ export async function searchSustainableRate(
     const load = await postAtRate(url, rate, Math.round(rate * o.seconds), 256);
     await waitForDrain(world, 60_000);
     const own = process.cpuUsage(own0);
-    const busyMs = (machineCpu().busy - cpu0.busy) * (1000 / 100); // USER_HZ: 100 jiffies a second
+    const busyMs = ((machineCpu().busy - cpu0.busy) * 1000) / jiffiesPerSecond;
     const perFile = (ms: number) => (load.acked.size > 0 ? ms / load.acked.size : NaN);
     const cpuMsPerFile = {
       all: perFile(busyMs),
