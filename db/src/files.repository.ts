@@ -201,17 +201,22 @@ export interface ListFilesQuery {
   readonly before?: number | undefined;
 }
 
-/** An owner's files, newest first (by id), one page. */
+/**
+ * An owner's files, newest first (by id), one page. Ordered by the columns of the index that
+ * serves it, `(owner, id DESC)` or `(owner, status, id DESC)`: all rows share the owner and the
+ * status, so the order is by id all the same, and PostgreSQL reads the index in its order for
+ * `owner IS NULL` too (from `ORDER BY id` alone it would sort every file of that owner and
+ * status, or walk the whole primary key for a rare status).
+ */
 export async function listFiles(db: Db, q: ListFilesQuery): Promise<FileRow[]> {
   let query = db
     .selectFrom('files')
     .selectAll()
     .where('owner', q.owner === null ? 'is' : '=', q.owner)
-    .orderBy('id', 'desc')
-    .limit(q.limit);
-  if (q.status) query = query.where('status', '=', q.status);
+    .orderBy('owner');
+  if (q.status) query = query.where('status', '=', q.status).orderBy('status');
   if (q.before !== undefined) query = query.where('id', '<', q.before);
-  return query.execute();
+  return query.orderBy('id', 'desc').limit(q.limit).execute();
 }
 
 /** A file's new status (and location or error); the caller has decided it moves forward. */

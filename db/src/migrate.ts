@@ -8,6 +8,7 @@ import * as apiKeysIdempotency from './migrations/0006-api-keys-idempotency';
 import * as reportedTimes from './migrations/0007-reported-times';
 import * as formatsExpiry from './migrations/0008-formats-expiry';
 import * as outboxAutovacuum from './migrations/0009-outbox-autovacuum';
+import * as leanStatusWrites from './migrations/0010-lean-status-writes';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-reported-times': reportedTimes,
   '0008-formats-expiry': formatsExpiry,
   '0009-outbox-autovacuum': outboxAutovacuum,
+  '0010-lean-status-writes': leanStatusWrites,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
@@ -30,4 +32,12 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Undo the latest applied migration (its `down`); resolves with its name, or undefined if none. */
+export async function undoLatestMigration<DB>(db: Kysely<DB>): Promise<string | undefined> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateDown();
+  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  return results?.find((r) => r.status === 'Success')?.migrationName;
 }

@@ -7,7 +7,9 @@
  * of CPU per accepted file, in all and per process kind, and where the files were when the POSTs
  * ended (a pipeline that keeps up has them all completed or nearly). For comparing two versions of
  * a service at the same rate: restart it, run this again. Not a benchmark of record (the files
- * table of the dev database grows with every run): `npm run bench` is.
+ * table of the dev database grows with every run): `npm run bench` is. Then, once the run's files
+ * (warm-up included) are done, the write-ahead log PostgreSQL wrote per file meanwhile (records
+ * and bytes, from `pg_stat_wal`; the bytes swing with full-page images after each checkpoint).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   try {
     const { rows } = await db.query<{ m: number }>('SELECT coalesce(max(id), 0)::int AS m FROM files');
     const after = rows[0]?.m ?? 0;
+    const wal0 = await walNow(db);
     await postAtRate(api, rate, rate * 3);
     const sampler = spawn('python3', [join(repoRoot, 'lab/scripts/cpu-sampler.py')], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -58,8 +61,36 @@ async function main(): Promise<void> {
       [after],
     );
     console.log(`files when the POSTs ended: ${states.rows.map((r) => `${r.status} ${r.n}`).join(', ')}`);
+    const done = await untilDone(db, after, 60_000);
+    const wal = await walNow(db);
+    console.log(
+      `PostgreSQL WAL per file, until the run's ${done.total} files were done${done.left ? ` (${done.left} not within 60 s)` : ''}: ` +
+        `${((wal.records - wal0.records) / done.total).toFixed(1)} records, ${Math.round((wal.bytes - wal0.bytes) / done.total)} bytes`,
+    );
   } finally {
     await db.end();
+  }
+}
+
+async function walNow(db: pg.Client): Promise<{ records: number; bytes: number }> {
+  const { rows } = await db.query<{ records: string; bytes: string }>(
+    'SELECT wal_records AS records, wal_bytes AS bytes FROM pg_stat_wal',
+  );
+  return { records: Number(rows[0]?.records), bytes: Number(rows[0]?.bytes) };
+}
+
+/** Wait (at most `ms`) until every file after `after` is completed, failed or expired. */
+async function untilDone(db: pg.Client, after: number, ms: number): Promise<{ total: number; left: number }> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const { rows } = await db.query<{ total: number; left: number }>(
+      `SELECT count(*)::int AS total, (count(*) FILTER (WHERE status IN ('pending', 'processing')))::int AS left
+       FROM files WHERE id > $1`,
+      [after],
+    );
+    const r = rows[0] ?? { total: 0, left: 0 };
+    if (r.left === 0 || Date.now() > deadline) return r;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
