@@ -16,6 +16,7 @@ import {
   type FileProcessing,
   type Span,
   type Faults,
+  type FaultPoint,
   type Logger,
   type RetryBudget,
   type RetryPolicy,
@@ -35,7 +36,8 @@ import {
   type ProcessOutcome,
 } from './file-outcome';
 import type { UploadMetrics } from './processor-metrics';
-import { uploadFile } from './upload-file';
+import type { TryOptions } from './s3-request';
+import { uploadFile, type UploadResult } from './upload-file';
 
 export type { DeleteRequest, FileRequest, ProcessOutcome } from './file-outcome';
 
@@ -158,54 +160,62 @@ export async function runInSpans<R extends ConsumedRequest<FileRequest['request'
   }
 }
 
-async function uploadInPlace(
-  deps: ProcessFileDeps,
-  { request, headers }: FileRequest,
-  traceparent: string | undefined,
-): Promise<ProcessOutcome> {
-  const log = deps.logger.child({ ...fileLogFields(request.fileId, traceparent), messageId: headers.id });
-  const firstTryAt = deps.now().getTime();
-  const result = await uploadFile(deps, request, deps.uploadRetry, {
-    onRetry: (err, attempt, delayMs) => log.warn('upload failed, retrying', { attempt, delayMs, err: String(err) }),
-    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+/** An upload: tried in place, then its outcome decided (`tryInPlace`), and its time counted. */
+async function uploadInPlace(deps: ProcessFileDeps, r: FileRequest, traceparent: string | undefined) {
+  return tryInPlace(deps, r, traceparent, {
+    what: 'upload',
+    faultAfter: 'processor.after-upload',
+    run: (opts) => uploadFile(deps, r.request, deps.uploadRetry, opts),
+    tried: (seconds, result) => deps.metrics?.observe(seconds, result),
   });
-  deps.metrics?.observe((deps.now().getTime() - firstTryAt) / 1000, result);
-  if (result.ok) deps.faults?.hit('processor.after-upload');
-  else log.warn('upload failed', { error: result.detail });
-  const outcome = decideOutcome(result, {
-    location: locationOf(deps.bucket, deps.keyPrefix, request.fileId),
-    round: 0,
-    firstFailedAt: firstTryAt,
-    now: deps.now().getTime(),
-    budget: deps.retryBudget,
-    ...(deps.random ? { random: deps.random } : {}),
+}
+
+/**
+ * A deletion of one file's object, tried in place; a transient failure past those tries goes to
+ * the retry topic (by `decideOutcome`, as uploads do), one that can never succeed is `failed`.
+ */
+async function deleteInPlace(deps: ProcessFileDeps, r: DeleteRequest, traceparent: string | undefined) {
+  const outcome = await tryInPlace(deps, r, traceparent, {
+    what: 'deletion',
+    faultAfter: 'processor.after-delete',
+    run: (opts) => deleteObject(deps, r.request, deps.uploadRetry, opts),
   });
-  if (outcome.status === 'failed') log.error('upload failed for good', { error: outcome.error });
-  if (outcome.status === 'retrying') {
-    log.warn('upload failed; handed to the retry topic', {
-      notBefore: new Date(outcome.retry.notBefore).toISOString(),
+  if (outcome.status === 'completed') {
+    deps.logger.info('object deleted', {
+      ...fileLogFields(r.request.fileId, traceparent),
+      messageId: r.headers.id,
+      reason: r.request.reason,
     });
   }
   return outcome;
 }
 
 /**
- * Delete one file's object, tried in place; a transient failure past those tries goes to the
- * retry topic (by `decideOutcome`, as uploads do), one that can never succeed is `failed`.
+ * One request's S3 work, tried a few times in place (`deps.uploadRetry`), then its outcome:
+ * done, handed to the retry topic, or failed for good (`decideOutcome`), each logged.
  */
-async function deleteInPlace(
+async function tryInPlace(
   deps: ProcessFileDeps,
-  { request, headers }: DeleteRequest,
+  { request, headers }: FileRequest | DeleteRequest,
   traceparent: string | undefined,
+  work: {
+    readonly what: 'upload' | 'deletion';
+    readonly faultAfter: FaultPoint;
+    readonly run: (opts: TryOptions) => Promise<UploadResult>;
+    /** Told how long the tries took, and how they ended. */
+    readonly tried?: (seconds: number, result: UploadResult) => void;
+  },
 ): Promise<ProcessOutcome> {
   const log = deps.logger.child({ ...fileLogFields(request.fileId, traceparent), messageId: headers.id });
   const firstTryAt = deps.now().getTime();
-  const result = await deleteObject(deps, request, deps.uploadRetry, {
-    onRetry: (err, attempt, delayMs) => log.warn('deletion failed, retrying', { attempt, delayMs, err: String(err) }),
+  const result = await work.run({
+    onRetry: (err, attempt, delayMs) =>
+      log.warn(`${work.what} failed, retrying`, { attempt, delayMs, err: String(err) }),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
-  if (result.ok) deps.faults?.hit('processor.after-delete');
-  else log.warn('deletion failed', { error: result.detail });
+  work.tried?.((deps.now().getTime() - firstTryAt) / 1000, result);
+  if (result.ok) deps.faults?.hit(work.faultAfter);
+  else log.warn(`${work.what} failed`, { error: result.detail });
   const outcome = decideOutcome(result, {
     location: locationOf(deps.bucket, deps.keyPrefix, request.fileId, formatOf(request)),
     round: 0,
@@ -214,8 +224,12 @@ async function deleteInPlace(
     budget: deps.retryBudget,
     ...(deps.random ? { random: deps.random } : {}),
   });
-  if (outcome.status === 'completed') log.info('object deleted', { reason: request.reason });
-  if (outcome.status === 'failed') log.error('deletion failed for good', { error: outcome.error });
+  if (outcome.status === 'failed') log.error(`${work.what} failed for good`, { error: outcome.error });
+  if (outcome.status === 'retrying') {
+    log.warn(`${work.what} failed; handed to the retry topic`, {
+      notBefore: new Date(outcome.retry.notBefore).toISOString(),
+    });
+  }
   return outcome;
 }
 
