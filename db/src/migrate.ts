@@ -9,6 +9,7 @@ import * as reportedTimes from './migrations/0007-reported-times';
 import * as formatsExpiry from './migrations/0008-formats-expiry';
 import * as outboxAutovacuum from './migrations/0009-outbox-autovacuum';
 import * as leanStatusWrites from './migrations/0010-lean-status-writes';
+import * as statementTransitions from './migrations/0011-statement-transitions';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008-formats-expiry': formatsExpiry,
   '0009-outbox-autovacuum': outboxAutovacuum,
   '0010-lean-status-writes': leanStatusWrites,
+  '0011-statement-transitions': statementTransitions,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
@@ -40,4 +42,10 @@ export async function undoLatestMigration<DB>(db: Kysely<DB>): Promise<string | 
   const { error, results } = await migrator.migrateDown();
   if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
   return results?.find((r) => r.status === 'Success')?.migrationName;
+}
+
+/** Bring the schema up (or down) to migration `name` exactly: for tools that compare schemas. */
+export async function migrateTo<DB>(db: Kysely<DB>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
 }

@@ -39,6 +39,15 @@ async function newFiles(n: number): Promise<number[]> {
   return ids;
 }
 
+/** The user triggers on `files`, by name. */
+async function triggers(): Promise<string[]> {
+  const { rows } = await sql<{ tgname: string }>`
+    SELECT tgname FROM pg_trigger WHERE tgrelid = 'files'::regclass AND NOT tgisinternal ORDER BY tgname`.execute(
+    env.db,
+  );
+  return rows.map((r) => r.tgname);
+}
+
 const journey = async (id: number) => (await fileTransitions(env.db, id)).map((t) => t.to);
 
 /** The indexes of a table, by name, as PostgreSQL defines them. */
@@ -71,22 +80,55 @@ it('deletes the transitions of the files deleted, and only theirs', async () => 
   expect(await journey(kept!)).toEqual(['pending', 'processing']);
 });
 
-it('keys transitions by (file_id, id), keeps no status-only index on files, and its migration undoes and redoes', async () => {
+it('records nothing for a change that moves neither status nor attempt, and a new attempt even at the same status', async () => {
+  const [id] = await newFiles(1);
+  await sql`UPDATE files SET title = 'renamed', updated_at = now() WHERE id = ${id!}`.execute(env.db);
+  expect(await journey(id!)).toEqual(['pending']);
+  await sql`UPDATE files SET attempt = attempt + 1 WHERE id = ${id!}`.execute(env.db);
+  const rows = await fileTransitions(env.db, id!);
+  expect(rows.map((t) => [t.to, t.attempt])).toEqual([
+    ['pending', 1],
+    ['pending', 2],
+  ]);
+});
+
+it('records the files of one statement in id order, each once', async () => {
+  const ids = await newFiles(5);
+  await updateFileStatuses(
+    env.db,
+    [...ids].reverse().map((id) => ({ id, status: 'processing' as const })),
+  );
+  const { rows } = await sql<{ file_id: number; to_status: string }>`
+    SELECT file_id, to_status FROM file_transitions WHERE file_id = ANY (${ids}::int[]) ORDER BY id`.execute(env.db);
+  expect(rows).toEqual([
+    ...ids.map((id) => ({ file_id: id, to_status: 'pending' })),
+    ...ids.map((id) => ({ file_id: id, to_status: 'processing' })),
+  ]);
+});
+
+it('keys transitions by (file_id, id), keeps no status-only index on files, and its migrations undo and redo', async () => {
   expect(await indexes('file_transitions')).toEqual({ file_transitions_pkey: 'btree (file_id, id)' });
   expect(Object.keys(await indexes('files'))).not.toContain('files_status_id_idx');
+  expect(await triggers()).toEqual(['files_forget_transitions', 'files_record_changed', 'files_record_created']);
 
+  expect(await undoLatestMigration(env.db)).toBe('0011-statement-transitions');
+  expect(await triggers()).toEqual(['files_forget_transitions', 'files_record_transition']);
   expect(await undoLatestMigration(env.db)).toBe('0010-lean-status-writes');
+  expect(await triggers()).toEqual(['files_record_transition']);
   expect(await indexes('file_transitions')).toEqual({
     file_transitions_pkey: 'btree (id)',
     file_transitions_file_idx: 'btree (file_id, id)',
   });
   expect(await indexes('files')).toMatchObject({ files_status_id_idx: 'btree (status, id DESC)' });
   const [id] = await newFiles(1);
+  await updateFileStatuses(env.db, [{ id: id!, status: 'processing' }]);
+  expect(await journey(id!)).toEqual(['pending', 'processing']);
   await expect(
     sql`INSERT INTO file_transitions (file_id, to_status) VALUES (-1, 'pending')`.execute(env.db),
   ).rejects.toThrow(/foreign key/);
 
-  expect(await migrateToLatest(env.db)).toEqual(['0010-lean-status-writes']);
+  expect(await migrateToLatest(env.db)).toEqual(['0010-lean-status-writes', '0011-statement-transitions']);
   expect(await indexes('file_transitions')).toEqual({ file_transitions_pkey: 'btree (file_id, id)' });
-  expect(await journey(id!)).toEqual(['pending']);
+  await updateFileStatuses(env.db, [{ id: id!, status: 'completed', s3Location: 's3://x/y' }]);
+  expect(await journey(id!)).toEqual(['pending', 'processing', 'completed']);
 });
