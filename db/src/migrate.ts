@@ -28,11 +28,16 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
+/** A migrator's error (whatever it threw) as an Error. */
+function throwIfFailed(error: unknown): void {
+  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+}
+
 /** Bring the schema to the latest migration; throws with the failing migration's error. */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  throwIfFailed(error);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
@@ -40,12 +45,12 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
 export async function undoLatestMigration<DB>(db: Kysely<DB>): Promise<string | undefined> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateDown();
-  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  throwIfFailed(error);
   return results?.find((r) => r.status === 'Success')?.migrationName;
 }
 
 /** Bring the schema up (or down) to migration `name` exactly: for tools that compare schemas. */
 export async function migrateTo<DB>(db: Kysely<DB>, name: string): Promise<void> {
   const { error } = await new Migrator({ db, provider }).migrateTo(name);
-  if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  throwIfFailed(error);
 }
