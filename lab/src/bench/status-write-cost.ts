@@ -8,25 +8,16 @@
  * status changed in one `UPDATE`) and the API's kind (20 files inserted in one statement), timed
  * by `EXPLAIN ANALYZE`. The first 5 of each are left out (the session plans and compiles its
  * triggers then); prints the minimum and the median of the rest. Against the stack's PostgreSQL
- * (`npm run stack -- up`); the databases are dropped at the end.
+ * (`npm run stack -- up`), each schema in an environment of its own (`inEnv`, migrated back down
+ * to it), dropped at the end.
  */
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { createDb, migrateTo, type Database } from '@fileflow/db';
-import { databaseUrlFor, stackSettings } from '@fileflow/testkit';
+import { migrateTo, type Database } from '@fileflow/db';
+import { inEnv } from './run-helpers';
 
 const schemas = ['0009-outbox-autovacuum', '0010-lean-status-writes', '0011-statement-transitions'];
 const warmup = 5;
-
-async function admin(query: string): Promise<void> {
-  const c = new pg.Client({ connectionString: stackSettings.adminDatabaseUrl });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Execution times (ms) of `statement(i)` run `runs` times in one transaction, rolled back. */
 async function timed(url: string, runs: number, statement: (i: number) => string): Promise<number[]> {
@@ -67,30 +58,23 @@ async function main(): Promise<void> {
   const summary = (ms: number[]) =>
     `min ${ms[0]?.toFixed(2)} ms, median ${ms[Math.floor(ms.length / 2)]?.toFixed(2)} ms`;
   for (const schema of schemas) {
-    const name = `swc_${schema.slice(0, 4)}_${process.pid}`;
-    await admin(`CREATE DATABASE ${name}`);
-    const url = databaseUrlFor(name);
-    const db = createDb(url, 1, { prepare: false, timeouts: { statementTimeoutMs: 0, queryTimeoutMs: 0 } });
-    try {
-      await migrateTo(db, schema);
-      await fill(db, files);
-      const update = await timed(url, runs, (i) => {
+    await inEnv(`swc${schema.slice(0, 4)}`, async (env) => {
+      await migrateTo(env.db, schema);
+      await fill(env.db, files);
+      const update = await timed(env.databaseUrl, runs, (i) => {
         const first = 1 + ((i * 7_919) % (files - 200));
         return `UPDATE files SET status = CASE WHEN status = 'processing' THEN 'completed' ELSE 'processing' END,
                   updated_at = CURRENT_TIMESTAMP WHERE id BETWEEN ${first} AND ${first + 199}`;
       });
       const insert = await timed(
-        url,
+        env.databaseUrl,
         runs,
         () => `INSERT INTO files (id, title, description, status)
                SELECT nextval(pg_get_serial_sequence('files', 'id')), 'title', 'a description', 'pending'
                FROM generate_series(1, 20)`,
       );
       console.log(`${schema}: UPDATE of 200 files ${summary(update)}; INSERT of 20 files ${summary(insert)}`);
-    } finally {
-      await db.destroy();
-      await admin(`DROP DATABASE ${name}`);
-    }
+    });
   }
 }
 
