@@ -1,11 +1,46 @@
-import { childTraceparent, deterministicId, newTraceparent, validTraceparent } from './ids';
+import { childTraceparent, deterministicId, newId, newTraceparent, validTraceparent } from './ids';
+
+const uuid = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[89ab][\da-f]{3}-[\da-f]{12}$/;
+
+describe('newId', () => {
+  it('is a v7 uuid whose first 48 bits are the time in ms', () => {
+    const before = Date.now();
+    const id = newId();
+    const after = Date.now();
+    expect(id).toMatch(uuid);
+    expect(id[14]).toBe('7');
+    const ms = parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+    expect(ms).toBeGreaterThanOrEqual(before);
+    expect(ms).toBeLessThanOrEqual(after);
+  });
+
+  it('sorts ids made one after another in the order they were made, within the same ms too', () => {
+    const ids = Array.from({ length: 10_000 }, () => newId());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
 
 describe('deterministicId', () => {
-  it('is a standard RFC 4122 v5 uuid', () => {
-    // The RFC's DNS namespace and a well-known published result.
+  it("is SHA-1 of namespace and name (v5's hash) behind the namespace's first 48 bits, as version 8", () => {
+    // RFC 4122's DNS namespace; its published v5 uuid of www.example.com is
+    // 2ed6657d-e927-568b-95e1-2665a8aea6a2: the same hash bits after the first 48, version 8.
     expect(deterministicId('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe(
-      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+      '6ba7b810-9dad-868b-95e1-2665a8aea6a2',
     );
+  });
+
+  it('sorts with the v7 id it derives from: by the time of the request', () => {
+    const first = newId();
+    const later = `${(parseInt(first.slice(0, 8), 16) + 1).toString(16).padStart(8, '0')}${first.slice(8)}`;
+    for (const name of ['file.processing', 'file.created', 'file.deleted']) {
+      const a = deterministicId(first, name);
+      const b = deterministicId(later, name);
+      expect(a).toMatch(uuid);
+      expect(a[14]).toBe('8');
+      expect(a.slice(0, 13)).toBe(first.slice(0, 13));
+      expect(a < b).toBe(true);
+    }
   });
 
   it('gives the same id for the same inputs and different ids otherwise', () => {

@@ -63,21 +63,12 @@ export async function statusAll(): Promise<ProcessStatus[]> {
       return { ...base, state: 'external', ready: err === undefined, readyError: err };
     }
     const pid = ourPid(c);
-    const dataBytes = c.dataDir !== undefined ? dirSizeBytes(c.dataDir) : undefined;
     if (pid === undefined) {
       const taken = (await Promise.all(c.ports.map((p) => isPortOpen(p)))).some(Boolean);
-      return { ...base, state: taken ? 'port-in-use' : 'stopped', ready: false, dataBytes };
+      return { ...base, state: taken ? 'port-in-use' : 'stopped', ready: false };
     }
     const err = await probeQuick(() => c.probe(info));
-    return {
-      ...base,
-      state: 'running',
-      pid,
-      ready: err === undefined,
-      readyError: err,
-      rssBytes: rssBytes(pid),
-      dataBytes,
-    };
+    return { ...base, state: 'running', pid, ready: err === undefined, readyError: err, rssBytes: rssBytes(pid) };
   });
   const scale = readScale();
   const refs = SERVICE_NAMES.flatMap((svc) => {
@@ -86,7 +77,15 @@ export async function statusAll(): Promise<ProcessStatus[]> {
     return instancesOf(svc, last);
   });
   const svcRows = refs.map((ref) => instanceStatus(instanceDef(ref)));
-  return Promise.all([...rows, ...svcRows]);
+  const [componentRows, serviceRows] = await Promise.all([Promise.all(rows), Promise.all(svcRows)]);
+  // Disk usage only once every probe has answered: the walk is synchronous (seconds on a data dir
+  // of millions of objects), and a probe waiting meanwhile would time out and read as not ready.
+  const sized = componentRows.map((row, i) => {
+    const name = shown[i];
+    const dir = name === undefined || isExternal(name) ? undefined : components[name].dataDir;
+    return dir === undefined ? row : { ...row, dataBytes: dirSizeBytes(dir) };
+  });
+  return [...sized, ...serviceRows];
 }
 
 /** One service instance's row: probed on its own port, and it must say it is that instance. */
