@@ -1,5 +1,5 @@
 /**
- * `npx tsx lab/src/bench/cpu-at-rate.ts [RATE=200] [SECONDS=20]`
+ * `npx tsx lab/src/bench/cpu-at-rate.ts [RATE=200] [SECONDS=20] [--checkpoint]`
  *
  * Against the running services, started without the rate limit (`RATE_LIMIT_REQUESTS=0 npm start`:
  * the default of 600 requests a minute per client refuses this load): POST /files open loop at RATE/s for SECONDS (after
@@ -8,8 +8,11 @@
  * ended (a pipeline that keeps up has them all completed or nearly). For comparing two versions of
  * a service at the same rate: restart it, run this again. Not a benchmark of record (the files
  * table of the dev database grows with every run): `npm run bench` is. Then, once the run's files
- * (warm-up included) are done, the write-ahead log PostgreSQL wrote per file meanwhile (records
- * and bytes, from `pg_stat_wal`; the bytes swing with full-page images after each checkpoint).
+ * (warm-up included) are done, the write-ahead log PostgreSQL wrote per file meanwhile (records,
+ * full-page images and bytes, from `pg_stat_wal`). The first change to a page after a checkpoint
+ * writes the whole page, so the bytes depend on when the last one was: `--checkpoint` runs one
+ * before the warm-up, so that every run starts from the same place (what a run right after a
+ * checkpoint writes: the most).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,14 +22,16 @@ import { postAtRate } from './load-generators';
 import { repoRoot } from '../repo-root';
 
 async function main(): Promise<void> {
-  const rate = Number(process.argv[2] ?? 200);
-  const seconds = Number(process.argv[3] ?? 20);
+  const args = process.argv.slice(2);
+  const [rate = 200, seconds = 20] = args.filter((a) => !a.startsWith('--')).map(Number);
+  const checkpoint = args.includes('--checkpoint');
   const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
   const db = new pg.Client({ connectionString: getStackInfo().databaseUrl });
   await db.connect();
   try {
     const { rows } = await db.query<{ m: number }>('SELECT coalesce(max(id), 0)::int AS m FROM files');
     const after = rows[0]?.m ?? 0;
+    if (checkpoint) await db.query('CHECKPOINT');
     const wal0 = await walNow(db);
     await postAtRate(api, rate, rate * 3);
     const sampler = spawn('python3', [join(repoRoot, 'lab/scripts/cpu-sampler.py')], {
@@ -65,18 +70,19 @@ async function main(): Promise<void> {
     const wal = await walNow(db);
     console.log(
       `PostgreSQL WAL per file, until the run's ${done.total} files were done${done.left ? ` (${done.left} not within 60 s)` : ''}: ` +
-        `${((wal.records - wal0.records) / done.total).toFixed(1)} records, ${Math.round((wal.bytes - wal0.bytes) / done.total)} bytes`,
+        `${((wal.records - wal0.records) / done.total).toFixed(1)} records, ${((wal.fpi - wal0.fpi) / done.total).toFixed(2)} full-page images, ` +
+        `${Math.round((wal.bytes - wal0.bytes) / done.total)} bytes${checkpoint ? ' (from a checkpoint)' : ''}`,
     );
   } finally {
     await db.end();
   }
 }
 
-async function walNow(db: pg.Client): Promise<{ records: number; bytes: number }> {
-  const { rows } = await db.query<{ records: string; bytes: string }>(
-    'SELECT wal_records AS records, wal_bytes AS bytes FROM pg_stat_wal',
+async function walNow(db: pg.Client): Promise<{ records: number; fpi: number; bytes: number }> {
+  const { rows } = await db.query<{ records: string; fpi: string; bytes: string }>(
+    'SELECT wal_records AS records, wal_fpi AS fpi, wal_bytes AS bytes FROM pg_stat_wal',
   );
-  return { records: Number(rows[0]?.records), bytes: Number(rows[0]?.bytes) };
+  return { records: Number(rows[0]?.records), fpi: Number(rows[0]?.fpi), bytes: Number(rows[0]?.bytes) };
 }
 
 /** Wait (at most `ms`) until every file after `after` is completed, failed or expired. */
