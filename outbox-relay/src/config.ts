@@ -45,6 +45,12 @@ export const relayConfigSchema = z.object({
     .optional(),
   DEBEZIUM_CLEANUP_INTERVAL_MS: positiveInt.default(1_000),
   /**
+   * The connector's `poll.interval.ms`: how long each poll gathers changes. Each poll is one Kafka
+   * transaction, and its records wait for it: shorter is lower latency at a light load, longer is
+   * fewer transactions and less CPU a file under a heavy one (docs/relays.md).
+   */
+  DEBEZIUM_POLL_INTERVAL_MS: positiveInt.max(10_000).default(50),
+  /**
    * How long the replication slot's confirmed position may stand still before the relay
    * restarts the connector, then re-creates it. Heartbeats move it every 10 s on an idle
    * database, so this must be well above that; an initial snapshot longer than this gets restarted.

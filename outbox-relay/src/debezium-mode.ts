@@ -26,6 +26,7 @@ export function startDebeziumRelay(
     ...names,
     ...(config.DEBEZIUM_CONNECTOR_NAME ? { name: config.DEBEZIUM_CONNECTOR_NAME } : {}),
     databaseUrl: config.DATABASE_URL,
+    pollIntervalMs: config.DEBEZIUM_POLL_INTERVAL_MS,
   };
   const cleanup = createOutboxCleanup({
     db: deps.db,

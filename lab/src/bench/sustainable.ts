@@ -1,6 +1,7 @@
 import { waitForDrain, maxFileId, measureHops, type Hops, type LatencyTrend } from './e2e';
 import { postAtRate } from './load-generators';
 import { jiffiesPerSecond, machineCpu } from './measure';
+import { describeBackground, pgActivity, pgBackground, type PgBackground } from './pg-background';
 import type { World } from '../chaos/world';
 
 /**
@@ -41,6 +42,8 @@ export interface SustainStep {
    * ms per accepted file, and the same without the benchmark's own process (the load generator).
    */
   readonly cpuMsPerFile?: { readonly all: number; readonly withoutLoadGenerator: number };
+  /** What PostgreSQL did beside the load over the same span (checkpoints, page images, vacuums). */
+  readonly background?: PgBackground;
   readonly sustained: boolean;
   /** Why not, when not. */
   readonly why: string;
@@ -145,10 +148,12 @@ export async function searchSustainableRate(
     const before = await maxFileId(world);
     const cpu0 = machineCpu();
     const own0 = process.cpuUsage();
+    const pg0 = await pgActivity(world.env.db);
     // Enough sockets that the generator stays open loop while the API's latency rises.
     const load = await postAtRate(url, rate, Math.round(rate * o.seconds), 256);
     await waitForDrain(world, 60_000);
     const own = process.cpuUsage(own0);
+    const background = pgBackground(pg0, await pgActivity(world.env.db));
     const busyMs = ((machineCpu().busy - cpu0.busy) * 1000) / jiffiesPerSecond;
     const perFile = (ms: number) => (load.acked.size > 0 ? ms / load.acked.size : NaN);
     const cpuMsPerFile = {
@@ -165,12 +170,13 @@ export async function searchSustainableRate(
       p99TotalMs: hops.total.p99,
       trend: hops.totalTrend ?? { early: NaN, late: NaN },
       cpuMsPerFile,
+      background,
     };
     const step: SustainStep = { rate, ...figures, ...judgeStep(o, figures) };
     steps.push(step);
     hopsAt.set(rate, hops);
     o.log?.(
-      `  ${rate}/s: ${step.sustained ? 'sustained' : `not sustained (${step.why})`}; median ${Math.round(step.trend.early)} -> ${Math.round(step.trend.late)} ms, p99 ${Math.round(step.p99TotalMs)} ms; CPU ${cpuMsPerFile.all.toFixed(2)} ms a file, all processes (${cpuMsPerFile.withoutLoadGenerator.toFixed(2)} without the load generator)`,
+      `  ${rate}/s: ${step.sustained ? 'sustained' : `not sustained (${step.why})`}; median ${Math.round(step.trend.early)} -> ${Math.round(step.trend.late)} ms, p99 ${Math.round(step.p99TotalMs)} ms; CPU ${cpuMsPerFile.all.toFixed(2)} ms a file, all processes (${cpuMsPerFile.withoutLoadGenerator.toFixed(2)} without the load generator); ${describeBackground(background, load.acked.size)}`,
     );
     rate = nextRate(steps, o.search);
   }

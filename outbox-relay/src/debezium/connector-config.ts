@@ -10,6 +10,8 @@ export interface ConnectorSettings {
   /** Prefix of Debezium's own topics (heartbeats); our records go to the row's `topic`. */
   readonly topicPrefix: string;
   readonly heartbeatIntervalMs?: number;
+  /** `poll.interval.ms` (DEBEZIUM_POLL_INTERVAL_MS): each poll is one Kafka transaction. */
+  readonly pollIntervalMs?: number;
 }
 
 /**
@@ -51,8 +53,8 @@ export function outboxConnectorConfig(s: ConnectorSettings): Record<string, stri
     'message.prefix.exclude.list': 'fileflow-heartbeat',
     // How long a task's poll waits for a batch to fill. Each poll is one Kafka transaction
     // (exactly once, below) and its records wait for it; shorter means more transactions
-    // (docs/benchmarks.md, "What moved each number").
-    'poll.interval.ms': '20',
+    // (docs/relays.md, docs/benchmarks.md "What moved each number").
+    'poll.interval.ms': String(s.pollIntervalMs ?? 50),
     transforms: 'outbox',
     'transforms.outbox.type': 'io.debezium.transforms.outbox.EventRouter',
     'transforms.outbox.route.by.field': 'topic',
