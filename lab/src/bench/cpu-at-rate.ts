@@ -16,9 +16,12 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import pg from 'pg';
+import { sql } from 'kysely';
+import { createDb } from '@fileflow/db';
 import { getStackInfo } from '@fileflow/infra';
 import { postAtRate } from './load-generators';
+import { waitUntil } from './measure';
+import { walCounters } from './pg-background';
 import { repoRoot } from '../repo-root';
 
 async function main(): Promise<void> {
@@ -26,13 +29,12 @@ async function main(): Promise<void> {
   const [rate = 200, seconds = 20] = args.filter((a) => !a.startsWith('--')).map(Number);
   const checkpoint = args.includes('--checkpoint');
   const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
-  const db = new pg.Client({ connectionString: getStackInfo().databaseUrl });
-  await db.connect();
+  const db = createDb(getStackInfo().databaseUrl, 1);
   try {
-    const { rows } = await db.query<{ m: number }>('SELECT coalesce(max(id), 0)::int AS m FROM files');
+    const { rows } = await sql<{ m: number }>`SELECT coalesce(max(id), 0)::int AS m FROM files`.execute(db);
     const after = rows[0]?.m ?? 0;
-    if (checkpoint) await db.query('CHECKPOINT');
-    const wal0 = await walNow(db);
+    if (checkpoint) await sql`CHECKPOINT`.execute(db);
+    const wal0 = await walCounters(db);
     await postAtRate(api, rate, rate * 3);
     const sampler = spawn('python3', [join(repoRoot, 'lab/scripts/cpu-sampler.py')], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -61,42 +63,30 @@ async function main(): Promise<void> {
         `CPU ${per(total)} ms a file (${((100 * total) / load.seconds).toFixed(0)} % of one core): ` +
         kinds.map((k) => `${k.kind} ${per(k.s)}`).join(', '),
     );
-    const states = await db.query<{ status: string; n: number }>(
-      'SELECT status, count(*)::int AS n FROM files WHERE id > $1 GROUP BY status ORDER BY status',
-      [after],
-    );
+    const states = await sql<{ status: string; n: number }>`
+      SELECT status, count(*)::int AS n FROM files WHERE id > ${after} GROUP BY status ORDER BY status`.execute(db);
     console.log(`files when the POSTs ended: ${states.rows.map((r) => `${r.status} ${r.n}`).join(', ')}`);
-    const done = await untilDone(db, after, 60_000);
-    const wal = await walNow(db);
+    // Until every file of the run is completed, failed or expired (at most 60 s).
+    let done = { total: 0, left: 0 };
+    await waitUntil(
+      async () => {
+        const r = await sql<{ total: number; left: number }>`
+        SELECT count(*)::int AS total, (count(*) FILTER (WHERE status IN ('pending', 'processing')))::int AS left
+        FROM files WHERE id > ${after}`.execute(db);
+        done = r.rows[0] ?? done;
+        return done.left === 0;
+      },
+      60_000,
+      250,
+    );
+    const wal = await walCounters(db);
     console.log(
       `PostgreSQL WAL per file, until the run's ${done.total} files were done${done.left ? ` (${done.left} not within 60 s)` : ''}: ` +
         `${((wal.records - wal0.records) / done.total).toFixed(1)} records, ${((wal.fpi - wal0.fpi) / done.total).toFixed(2)} full-page images, ` +
         `${Math.round((wal.bytes - wal0.bytes) / done.total)} bytes${checkpoint ? ' (from a checkpoint)' : ''}`,
     );
   } finally {
-    await db.end();
-  }
-}
-
-async function walNow(db: pg.Client): Promise<{ records: number; fpi: number; bytes: number }> {
-  const { rows } = await db.query<{ records: string; fpi: string; bytes: string }>(
-    'SELECT wal_records AS records, wal_fpi AS fpi, wal_bytes AS bytes FROM pg_stat_wal',
-  );
-  return { records: Number(rows[0]?.records), fpi: Number(rows[0]?.fpi), bytes: Number(rows[0]?.bytes) };
-}
-
-/** Wait (at most `ms`) until every file after `after` is completed, failed or expired. */
-async function untilDone(db: pg.Client, after: number, ms: number): Promise<{ total: number; left: number }> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const { rows } = await db.query<{ total: number; left: number }>(
-      `SELECT count(*)::int AS total, (count(*) FILTER (WHERE status IN ('pending', 'processing')))::int AS left
-       FROM files WHERE id > $1`,
-      [after],
-    );
-    const r = rows[0] ?? { total: 0, left: 0 };
-    if (r.left === 0 || Date.now() > deadline) return r;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await db.destroy();
   }
 }
 

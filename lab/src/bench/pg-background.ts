@@ -24,9 +24,16 @@ export interface PgBackground {
   readonly vacuumed: readonly string[];
 }
 
+/** The write-ahead log written so far by the whole cluster (`pg_stat_wal`): records, full-page images, bytes. */
+export async function walCounters(db: Db): Promise<{ records: number; fpi: number; bytes: number }> {
+  const { rows } = await sql<{ records: string; fpi: string; bytes: string }>`
+    SELECT wal_records AS records, wal_fpi AS fpi, wal_bytes AS bytes FROM pg_stat_wal`.execute(db);
+  return { records: Number(rows[0]?.records), fpi: Number(rows[0]?.fpi), bytes: Number(rows[0]?.bytes) };
+}
+
 /** The counters now (I/O). */
 export async function pgActivity(db: Db): Promise<PgActivity> {
-  const wal = await sql<{ fpi: string }>`SELECT wal_fpi AS fpi FROM pg_stat_wal`.execute(db);
+  const { fpi } = await walCounters(db);
   let checkpoints: number | undefined;
   try {
     const cp = await sql<Record<string, string | undefined>>`SELECT * FROM pg_stat_checkpointer`.execute(db);
@@ -40,7 +47,7 @@ export async function pgActivity(db: Db): Promise<PgActivity> {
   const tables = await sql<{ relname: string; n: string }>`
     SELECT relname, autovacuum_count AS n FROM pg_stat_user_tables`.execute(db);
   return {
-    fpi: Number(wal.rows[0]?.fpi ?? 0),
+    fpi,
     checkpoints,
     vacuums: Object.fromEntries(tables.rows.map((r) => [r.relname, Number(r.n)])),
   };
