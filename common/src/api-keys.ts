@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { hmacSha256 } from './sha256';
 
 /**
  * API keys: `ff_<id>_<secret>`. The id (16 hex digits) is public and names the key in lists and
@@ -24,7 +25,7 @@ export function parseApiKey(token: string): ParsedApiKey | undefined {
 
 /** What is stored of a secret. */
 export function hashApiKeySecret(pepper: string, secret: string): Buffer {
-  return createHmac('sha256', pepper).update(secret).digest();
+  return hmacSha256(pepper, secret);
 }
 
 /** Whether `secret` is the one `storedHash` was made from, in time that does not depend on where they differ. */

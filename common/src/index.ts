@@ -13,6 +13,7 @@ export * from './kafka-codec';
 export * from './dead-letter';
 export * from './s3';
 export * from './s3-put';
+export * from './sha256';
 export * from './health-server';
 export * from './status-machine';
 export * from './faults';

@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3_TIMEOUT_DEFAULTS } from './config';
+import { Sha256 } from './sha256';
 
 export interface S3Settings {
   readonly endpoint: string;
@@ -39,6 +40,7 @@ export function createS3Client(s: S3Settings): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 1, // retries are the caller's policy (see backoff.ts), not hidden here
+    sha256: Sha256, // SigV4's hashes, with its HMAC secrets as KeyObjects (see sha256.ts)
   });
 }
 
