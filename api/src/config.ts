@@ -12,6 +12,7 @@ import {
   topicsEnvSchema,
 } from '@fileflow/common';
 import { z } from 'zod';
+import { expiredFileRetentionEnvSchema, expiredFileRetentionProblem } from './expired-file-retention';
 import { expiryEnvSchema } from './expiry-sweep';
 import { inboxRetentionEnvSchema } from './inbox-retention';
 import { rateLimitEnvSchema } from './rate-limit';
@@ -19,8 +20,7 @@ import { redisEnvSchema } from './redis/redis-client';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** Everything the API process reads from its environment (names as in the design). */
-export const apiConfigSchema = z.object({
+const apiEnvSchema = z.object({
   ...httpEnvSchema(3000).shape,
   ...httpTimeoutsEnvSchema.shape,
   ...databaseEnvSchema.shape,
@@ -32,6 +32,7 @@ export const apiConfigSchema = z.object({
   ...topicsEnvSchema.shape,
   ...inboxRetentionEnvSchema.shape,
   ...expiryEnvSchema.shape,
+  ...expiredFileRetentionEnvSchema.shape,
   ...redisEnvSchema.shape,
   ...rateLimitEnvSchema.shape,
   ...apiKeyPepperEnvSchema.shape,
@@ -65,5 +66,11 @@ export const apiConfigSchema = z.object({
   FILE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Prefix of every Redis key, so that deployments (and tests) can share one Redis. */
   REDIS_KEY_PREFIX: z.string().max(100).default('fileflow:'),
+});
+
+/** Everything the API process reads from its environment (names as in the design). */
+export const apiConfigSchema = apiEnvSchema.superRefine((c, ctx) => {
+  const problem = expiredFileRetentionProblem(c);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['EXPIRED_FILE_RETENTION_HOURS'], message: problem });
 });
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

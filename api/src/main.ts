@@ -29,6 +29,7 @@ import { apiReadiness, createApp } from './app';
 import { cachedKeyLookup } from './auth/authenticate';
 import { createBatchedPurge } from './batched-purge';
 import { apiConfigSchema } from './config';
+import { createExpiredFileRetention } from './expired-file-retention';
 import { createExpirySweep } from './expiry-sweep';
 import { createInboxRetention } from './inbox-retention';
 import { createRateLimit } from './rate-limit';
@@ -110,6 +111,18 @@ async function main(): Promise<void> {
     batchSize: config.EXPIRY_SWEEP_BATCH_SIZE,
   });
 
+  const expiredFileRetention =
+    config.EXPIRED_FILE_RETENTION_HOURS === undefined
+      ? undefined
+      : createExpiredFileRetention({
+          db,
+          logger,
+          cache,
+          retentionHours: config.EXPIRED_FILE_RETENTION_HOURS,
+          intervalMs: config.EXPIRED_FILE_PURGE_INTERVAL_MS,
+          batchSize: config.EXPIRED_FILE_PURGE_BATCH_SIZE,
+        });
+
   const readiness = (): Promise<string[]> => {
     const problem = statusConsumer.problem();
     return Promise.resolve(problem ? [`status consumer: ${problem}`] : []);
@@ -165,6 +178,7 @@ async function main(): Promise<void> {
   await inboxRetention.start();
   await idempotencyPurge.start();
   await expirySweep.start();
+  await expiredFileRetention?.start();
 
   // The API accepts requests even while Kafka is down (that is the point of the outbox);
   // the status consumer joins when Kafka is reachable.
@@ -178,6 +192,7 @@ async function main(): Promise<void> {
     await inboxRetention.stop();
     await idempotencyPurge.stop();
     await expirySweep.stop();
+    await expiredFileRetention?.stop();
     await redis?.close();
     await db.destroy();
     s3.destroy();

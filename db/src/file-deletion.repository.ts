@@ -75,3 +75,22 @@ export async function startFileAttempt(db: Db, id: number, attempt: number): Pro
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/**
+ * Delete up to `limit` files that ended `expired` more than `retentionHours` ago by the
+ * database's clock, oldest first, with their transitions (the `files_forget_transitions`
+ * trigger). Rows another transaction holds are skipped, so several API instances share the
+ * work. Resolves with the ids deleted.
+ */
+export async function purgeExpiredFiles(db: Db, retentionHours: number, limit: number): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`
+    DELETE FROM files WHERE id IN (
+      SELECT id FROM files
+      WHERE status = 'expired' AND updated_at < localtimestamp - make_interval(hours => ${retentionHours}::int)
+      ORDER BY updated_at
+      LIMIT ${limit}::int
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id`.execute(db);
+  return rows.map((r) => r.id);
+}

@@ -10,6 +10,7 @@ import * as formatsExpiry from './migrations/0008-formats-expiry';
 import * as outboxAutovacuum from './migrations/0009-outbox-autovacuum';
 import * as leanStatusWrites from './migrations/0010-lean-status-writes';
 import * as statementTransitions from './migrations/0011-statement-transitions';
+import * as expiredFilesIndex from './migrations/0012-expired-files-index';
 
 /** Migrations are imported, not read from disk, so they work the same from tsx, jest and builds. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-outbox-autovacuum': outboxAutovacuum,
   '0010-lean-status-writes': leanStatusWrites,
   '0011-statement-transitions': statementTransitions,
+  '0012-expired-files-index': expiredFilesIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

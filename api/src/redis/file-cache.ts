@@ -44,6 +44,9 @@ type StoredRow = Omit<FileRow, DateColumn> & Record<DateColumn, string | null>;
 
 const dateOrNull = (v: string | null | undefined): Date | null => (v ? new Date(v) : null);
 
+/** The version of a file whose row is gone (purged): above every other, so no copy can be put back. */
+export const goneVersion = Number.MAX_SAFE_INTEGER;
+
 /**
  * The version of a file as the cache orders its copies: `fileVersion` (status and attempt), and
  * whether its deletion was asked for, which changes what a reader sees without changing either.

@@ -109,8 +109,13 @@ it('records the files of one statement in id order, each once', async () => {
 it('keys transitions by (file_id, id), keeps no status-only index on files, and its migrations undo and redo', async () => {
   expect(await indexes('file_transitions')).toEqual({ file_transitions_pkey: 'btree (file_id, id)' });
   expect(Object.keys(await indexes('files'))).not.toContain('files_status_id_idx');
+  expect(await indexes('files')).toMatchObject({
+    files_expired_updated_idx: "btree (updated_at) WHERE ((status)::text = 'expired'::text)",
+  });
   expect(await triggers()).toEqual(['files_forget_transitions', 'files_record_changed', 'files_record_created']);
 
+  expect(await undoLatestMigration(env.db)).toBe('0012-expired-files-index');
+  expect(Object.keys(await indexes('files'))).not.toContain('files_expired_updated_idx');
   expect(await undoLatestMigration(env.db)).toBe('0011-statement-transitions');
   expect(await triggers()).toEqual(['files_forget_transitions', 'files_record_transition']);
   expect(await undoLatestMigration(env.db)).toBe('0010-lean-status-writes');
@@ -127,7 +132,11 @@ it('keys transitions by (file_id, id), keeps no status-only index on files, and 
     sql`INSERT INTO file_transitions (file_id, to_status) VALUES (-1, 'pending')`.execute(env.db),
   ).rejects.toThrow(/foreign key/);
 
-  expect(await migrateToLatest(env.db)).toEqual(['0010-lean-status-writes', '0011-statement-transitions']);
+  expect(await migrateToLatest(env.db)).toEqual([
+    '0010-lean-status-writes',
+    '0011-statement-transitions',
+    '0012-expired-files-index',
+  ]);
   expect(await indexes('file_transitions')).toEqual({ file_transitions_pkey: 'btree (file_id, id)' });
   await updateFileStatuses(env.db, [{ id: id!, status: 'completed', s3Location: 's3://x/y' }]);
   expect(await journey(id!)).toEqual(['pending', 'processing', 'completed']);
