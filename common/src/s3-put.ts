@@ -3,7 +3,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { HttpRequest } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { SignatureV4, type SignatureV4CryptoInit, type SignatureV4Init } from '@smithy/signature-v4';
 import type { Endpoint, HttpResponse } from '@smithy/types';
 import { SpanKind, inSpan } from './tracing';
 
@@ -65,16 +65,21 @@ function senderOf(client: S3Client): Send {
   return send;
 }
 
-function senderFor(client: S3Client): Send {
-  const config = client.config;
-  const signer = new SignatureV4({
+/** SigV4 as S3 wants it, with a client's region, credentials and hash: what `putObject` signs with. */
+export function s3Signer(o: Pick<SignatureV4Init, 'region' | 'credentials'> & SignatureV4CryptoInit): SignatureV4 {
+  return new SignatureV4({
     service: 's3',
-    region: config.region,
-    credentials: config.credentials,
-    sha256: config.sha256,
+    region: o.region,
+    credentials: o.credentials,
+    sha256: o.sha256,
     uriEscapePath: false, // S3 signs the path as sent, each segment escaped once (below)
     applyChecksum: true, // x-amz-content-sha256 of the body, which S3 requires
   });
+}
+
+function senderFor(client: S3Client): Send {
+  const config = client.config;
+  const signer = s3Signer(config);
   const resolveEndpoint = config.endpoint;
   let endpoint: Promise<Endpoint> | undefined; // resolved once, on the first put
   return async (o) => {

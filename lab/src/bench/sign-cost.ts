@@ -2,15 +2,14 @@
  * `npx tsx lab/src/bench/sign-cost.ts [SIGNS=30000] [ROUNDS=2]`
  *
  * CPU time of what the processor does to sign one small PutObject (SigV4 with the payload's
- * SHA-256, as `putObject`), with the SDK's own hash (`@smithy/core/checksum`) and with the
+ * SHA-256, `s3Signer` as `putObject` uses it), with the SDK's own hash (`@smithy/core/checksum`) and with the
  * project's (`Sha256`, HMAC secrets as KeyObjects), and of one HMAC-SHA256 keyed by a Buffer and
  * by a KeyObject. In-process, no server; alternate rounds so JIT warm-up shows between rounds.
  */
 import { createHmac, createSecretKey } from 'node:crypto';
 import { Sha256 as SdkSha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@fileflow/common';
+import { s3Signer, Sha256 } from '@fileflow/common';
 
 /** Mean µs of `f` over `n` calls, after `n / 5` unmeasured. */
 async function micros(n: number, f: () => unknown): Promise<number> {
@@ -21,26 +20,13 @@ async function micros(n: number, f: () => unknown): Promise<number> {
 }
 
 function signer(sha256: typeof Sha256 | typeof SdkSha256): () => Promise<unknown> {
-  const s = new SignatureV4({
-    service: 's3',
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    sha256,
-    uriEscapePath: false,
-    applyChecksum: true,
-  });
+  const s = s3Signer({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, sha256 });
   const body = Buffer.from('a small file\n'.repeat(20));
+  const headers = { host: '127.0.0.1:4566', 'content-type': 'text/plain', 'content-length': String(body.length) };
+  const path = '/file-storage-bucket/files/1.txt';
   return () =>
     s.sign(
-      new HttpRequest({
-        method: 'PUT',
-        protocol: 'http:',
-        hostname: '127.0.0.1',
-        port: 4566,
-        path: '/file-storage-bucket/files/1.txt',
-        headers: { host: '127.0.0.1:4566', 'content-type': 'text/plain', 'content-length': String(body.length) },
-        body,
-      }),
+      new HttpRequest({ method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port: 4566, path, headers, body }),
     );
 }
 
