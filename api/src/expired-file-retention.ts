@@ -20,10 +20,10 @@ export const expiredFileRetentionEnvSchema = z.object({
 });
 
 /**
- * The config's problem, if any: an expired file's row must outlive its inbox receipts. Until
- * then a status record of the file can still come back (a redelivery, a dead letter replayed),
- * and it must find the file to be dropped as the repeat it is; without the row it would be
- * dead-lettered as a record of an unknown file. Pure.
+ * The config's problem, if any: an expired file's row must outlive the inbox retention, which is
+ * kept above how far a replay reaches. Until then a status record of the file can still come back
+ * (a redelivery, a dead letter replayed), and the status consumer decides it against the file's
+ * row; without the row it would be dead-lettered as a record of an unknown file. Pure.
  */
 export function expiredFileRetentionProblem(c: {
   EXPIRED_FILE_RETENTION_HOURS?: number | undefined;
