@@ -16,12 +16,12 @@ import { runDrainPhase } from './drain-phase';
 import { runEndToEnd } from './e2e-phase';
 import { runOutboxScale, type OutboxScaleResults } from './outbox-scale-phase';
 import {
-  measureObservabilityCost,
+  measureSettingCost,
   formatSettings,
   observabilitySettings,
   startTraceSink,
-  type ObservabilityCost,
-} from './observability-cost';
+  type SettingCost,
+} from './setting-cost';
 import { writeOutputs } from './output';
 import type { BenchResults } from './results';
 import { attempt, inEnv, log, withWorld } from './run-helpers';
@@ -106,7 +106,7 @@ async function main(o: BenchOptions): Promise<number> {
     }
   }
 
-  let formats: ObservabilityCost[] | undefined;
+  let formats: SettingCost[] | undefined;
   const formatSeconds = Math.min(o.maxSeconds, 4);
   if (o.phases.has('formats')) {
     formats = [];
@@ -116,7 +116,7 @@ async function main(o: BenchOptions): Promise<number> {
       log(`formats: ${s.setting}, closed loop for ${formatSeconds} s (polling)`);
       const r = await attempt(`formats ${s.setting}`, errors, () =>
         withWorld('polling', (w) =>
-          measureObservabilityCost(w, s, {
+          measureSettingCost(w, s, {
             traceUrl: '',
             connections: o.connections,
             seconds: formatSeconds,
@@ -129,7 +129,7 @@ async function main(o: BenchOptions): Promise<number> {
     }
   }
 
-  let observability: ObservabilityCost[] | undefined;
+  let observability: SettingCost[] | undefined;
   if (o.phases.has('observability')) {
     const sink = await startTraceSink();
     try {
@@ -138,7 +138,7 @@ async function main(o: BenchOptions): Promise<number> {
         log(`observability: ${s.setting}, closed loop for ${o.maxSeconds} s (polling)`);
         const r = await attempt(`observability ${s.setting}`, errors, () =>
           withWorld('polling', (w) =>
-            measureObservabilityCost(w, s, {
+            measureSettingCost(w, s, {
               traceUrl: sink.url,
               connections: o.connections,
               seconds: o.maxSeconds,

@@ -104,3 +104,15 @@ export function machineCpu(): { busy: number; total: number } {
   const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle, iowait
   return { busy: total - idle, total };
 }
+
+/** CPU seconds a process has used (user + system), from /proc. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command.
+    return (Number(fields[11]) + Number(fields[12])) / jiffiesPerSecond;
+  } catch {
+    return 0;
+  }
+}

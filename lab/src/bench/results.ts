@@ -1,6 +1,6 @@
 import type { DrainResult } from './drain';
 import type { FixedRateResult, MaxRateResult } from './e2e';
-import type { ObservabilityCost } from './observability-cost';
+import type { SettingCost } from './setting-cost';
 import type { OutboxScaleResults } from './outbox-scale-phase';
 import type { CannonResult } from './load-generators';
 import type { LoopResult } from './measure';
@@ -36,9 +36,9 @@ export interface BenchResults {
    * cache. Absent in older saved results.
    */
   /** The same closed-loop load without metrics, with metrics, with metrics and traces (absent in older results). */
-  readonly observability?: readonly ObservabilityCost[];
+  readonly observability?: readonly SettingCost[];
   /** The same closed loop making each file format. */
-  readonly formats?: readonly ObservabilityCost[];
+  readonly formats?: readonly SettingCost[];
   /** The claim and the Debezium cleanup at a backlog of millions of rows (`--only outbox-scale`). */
   readonly outboxScale?: OutboxScaleResults;
   readonly apiVariants?: {

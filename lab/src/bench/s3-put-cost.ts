@@ -12,7 +12,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client, newId, putObject } from '@fileflow/common';
 import { stackStatus } from '@fileflow/infra';
 import { stackSettings } from '@fileflow/testkit';
-import { cpuSeconds } from './observability-cost';
+import { cpuSeconds } from './measure';
 
 const concurrency = 48;
 

@@ -3,8 +3,7 @@ import { createWorld, type World } from '../chaos/world';
 import type { ServiceKind, ServiceProcess } from '../chaos/service-process';
 import { measureHops, maxFileId, useBrokerTimestamps, waitForDrain } from './e2e';
 import { postFilesWithAutocannon, type CannonResult } from './load-generators';
-import { cpuSeconds } from './observability-cost';
-import { machineCpu } from './measure';
+import { cpuSeconds, machineCpu } from './measure';
 import type { BenchOptions } from './options';
 import { attempt, log } from './run-helpers';
 

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { World } from '../chaos/world';
 import { maxRate, useBrokerTimestamps } from './e2e';
-import { jiffiesPerSecond } from './measure';
+import { cpuSeconds } from './measure';
 
 /** How the services ran, and what the same closed-loop load cost them. */
-export interface ObservabilityCost {
+export interface SettingCost {
   readonly setting: string;
   /** Completed files per second (first commit to last completed). */
   readonly completedPerSecond: number;
@@ -39,18 +38,6 @@ export const formatSettings: readonly CostSetting[] = (['txt', 'pdf', 'docx'] as
   body: { format },
 }));
 
-/** CPU seconds a process has used (user + system), from /proc. */
-export function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command.
-    return (Number(fields[11]) + Number(fields[12])) / jiffiesPerSecond;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * An OTLP/HTTP endpoint that accepts every export and keeps nothing: traces cost the services what
  * they would cost against a collector, without one to install.
@@ -72,11 +59,11 @@ export async function startTraceSink(): Promise<{ url: string; close(): Promise<
  * One setting on a fresh world: the services started with it, a short unmeasured warm-up at the
  * maximum (`warmupSeconds`, default 5), then the closed-loop maximum, with the services' CPU over it.
  */
-export async function measureObservabilityCost(
+export async function measureSettingCost(
   w: World,
   s: CostSetting,
   o: { traceUrl: string; connections: number; seconds: number; drainTimeoutMs: number; warmupSeconds?: number },
-): Promise<ObservabilityCost> {
+): Promise<SettingCost> {
   const env = { ...s.env, ...(s.traces ? { OTEL_EXPORTER_OTLP_ENDPOINT: o.traceUrl } : {}) };
   await Promise.all([w.api.start(env), w.relay.start(env), w.processor.start(env)]);
   await useBrokerTimestamps(w);
