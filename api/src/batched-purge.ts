@@ -14,6 +14,9 @@ export interface BatchedPurgeDeps {
   readonly run: () => (limit: number) => Promise<number>;
 }
 
+/** When and how much a purge does: shared by the purges built on `createBatchedPurge`. */
+export type PurgeSchedule = Pick<BatchedPurgeDeps, 'intervalMs' | 'batchSize' | 'maxBatchesPerRun'>;
+
 /**
  * Deletes (or otherwise handles, `verb`) rows in batches of short statements (each its own transaction, so no long one holds
  * back the relay's gap-free rule), now and every `intervalMs`, until a batch comes back short.

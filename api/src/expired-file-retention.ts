@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger, Runnable } from '@fileflow/common';
 import { purgeExpiredFiles, type Db } from '@fileflow/db';
-import { createBatchedPurge } from './batched-purge';
+import { createBatchedPurge, type PurgeSchedule } from './batched-purge';
 import { goneVersion, type FileCache } from './redis/file-cache';
 
 /**
@@ -34,16 +34,12 @@ export function expiredFileRetentionProblem(c: {
   return `EXPIRED_FILE_RETENTION_HOURS (${hours}) must be at least INBOX_RETENTION_HOURS (${c.INBOX_RETENTION_HOURS}): a status record can come back while its inbox receipt lives`;
 }
 
-export interface ExpiredFileRetentionDeps {
+export interface ExpiredFileRetentionDeps extends PurgeSchedule {
   readonly db: Db;
   readonly logger: Logger;
   /** The Redis cache of files (none: not cached): the files purged are marked gone before the delete commits. */
   readonly cache?: Pick<FileCache, 'invalidate'> | undefined;
   readonly retentionHours: number;
-  readonly intervalMs: number;
-  readonly batchSize: number;
-  /** Batches per run at most, so a large backlog is worked off over several runs, not in one long one. */
-  readonly maxBatchesPerRun?: number;
 }
 
 /**
@@ -62,7 +58,7 @@ export function createExpiredFileRetention(
     what: 'rows of expired files',
     intervalMs: deps.intervalMs,
     batchSize: deps.batchSize,
-    ...(deps.maxBatchesPerRun !== undefined ? { maxBatchesPerRun: deps.maxBatchesPerRun } : {}),
+    maxBatchesPerRun: deps.maxBatchesPerRun,
     run: () => (limit) =>
       deps.db.transaction().execute(async (trx) => {
         const ids = await purgeExpiredFiles(trx, deps.retentionHours, limit);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger, Runnable } from '@fileflow/common';
 import { deleteInboxReceiptsBefore, type Db } from '@fileflow/db';
-import { createBatchedPurge } from './batched-purge';
+import { createBatchedPurge, type PurgeSchedule } from './batched-purge';
 
 const HOUR_MS = 3_600_000;
 
@@ -27,15 +27,11 @@ export function retentionCutoff(now: Date, retentionHours: number): Date {
   return new Date(now.getTime() - retentionHours * HOUR_MS);
 }
 
-export interface InboxRetentionDeps {
+export interface InboxRetentionDeps extends PurgeSchedule {
   readonly db: Db;
   readonly logger: Logger;
   readonly now: () => Date;
   readonly retentionHours: number;
-  readonly intervalMs: number;
-  readonly batchSize: number;
-  /** Batches per run at most, so a large backlog is worked off over several runs, not in one long one. */
-  readonly maxBatchesPerRun?: number;
 }
 
 /** Deletes inbox receipts older than the retention (`createBatchedPurge`), now and every `intervalMs`. */
@@ -45,7 +41,7 @@ export function createInboxRetention(deps: InboxRetentionDeps): Runnable & { pur
     what: 'old inbox receipts',
     intervalMs: deps.intervalMs,
     batchSize: deps.batchSize,
-    ...(deps.maxBatchesPerRun !== undefined ? { maxBatchesPerRun: deps.maxBatchesPerRun } : {}),
+    maxBatchesPerRun: deps.maxBatchesPerRun,
     run: () => {
       const cutoff = retentionCutoff(deps.now(), deps.retentionHours);
       return (limit) => deleteInboxReceiptsBefore(deps.db, cutoff, limit);

@@ -41,7 +41,7 @@ export class Sha256 implements Checksum {
   }
 
   update(data: SourceData, encoding?: 'utf8' | 'ascii' | 'latin1'): void {
-    this.hash.update(typeof data === 'string' ? Buffer.from(data, encoding ?? 'utf8') : bytesOf(data));
+    this.hash.update(bytesOf(data, encoding));
   }
 
   digest(): Promise<Uint8Array> {
@@ -57,9 +57,9 @@ export class Sha256 implements Checksum {
   }
 }
 
-/** `data` as a Buffer over the same memory (text as UTF-8). */
-function bytesOf(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+/** `data` as a Buffer over the same memory (text in `encoding`, UTF-8 by default). */
+function bytesOf(data: SourceData, encoding: BufferEncoding = 'utf8'): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, encoding);
   if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return Buffer.from(data);
 }
