@@ -4,7 +4,9 @@
  * Against the running services, started without the rate limit (`RATE_LIMIT_REQUESTS=0 npm start`:
  * the default of 600 requests a minute per client refuses this load): POST /files open loop at RATE/s for SECONDS (after
  * 3 s of the same load, not measured), with `lab/scripts/cpu-sampler.py` beside it. Prints the ms
- * of CPU per accepted file, in all and per process kind, and where the files were when the POSTs
+ * of CPU per accepted file, in all and per process kind, the machine's context switches per
+ * accepted file (a thread waking up is one: the cost that falls per file as the rate rises and
+ * batches grow), and where the files were when the POSTs
  * ended (a pipeline that keeps up has them all completed or nearly). For comparing two versions of
  * a service at the same rate: restart it, run this again. Not a benchmark of record (the files
  * table of the dev database grows with every run): `npm run bench` is. Then, once the run's files
@@ -20,7 +22,7 @@ import { sql } from 'kysely';
 import { createDb } from '@fileflow/db';
 import { getStackInfo } from '@fileflow/infra';
 import { postAtRate } from './load-generators';
-import { waitUntil } from './measure';
+import { machineContextSwitches, waitUntil } from './measure';
 import { walCounters } from './pg-background';
 import { repoRoot } from '../repo-root';
 
@@ -41,7 +43,9 @@ async function main(): Promise<void> {
     });
     let report = '';
     sampler.stdout.on('data', (d: Buffer) => (report += d.toString()));
+    const switches0 = machineContextSwitches();
     const load = await postAtRate(api, rate, rate * seconds);
+    const switches = machineContextSwitches() - switches0;
     const exited = new Promise((r) => sampler.once('exit', r));
     sampler.kill('SIGTERM');
     await exited;
@@ -61,7 +65,8 @@ async function main(): Promise<void> {
     console.log(
       `${rate}/s for ${seconds} s: ${files} accepted, ${load.failed} not${load.failed ? ` ${JSON.stringify(load.failures)}` : ''}, in ${load.seconds.toFixed(1)} s; ` +
         `CPU ${per(total)} ms a file (${((100 * total) / load.seconds).toFixed(0)} % of one core): ` +
-        kinds.map((k) => `${k.kind} ${per(k.s)}`).join(', '),
+        kinds.map((k) => `${k.kind} ${per(k.s)}`).join(', ') +
+        `; ${(switches / files).toFixed(1)} context switches a file (the whole machine)`,
     );
     const states = await sql<{ status: string; n: number }>`
       SELECT status, count(*)::int AS n FROM files WHERE id > ${after} GROUP BY status ORDER BY status`.execute(db);

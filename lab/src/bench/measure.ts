@@ -105,6 +105,17 @@ export function machineCpu(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/**
+ * Context switches so far over the whole machine (the `ctxt` line of /proc/stat): every time a
+ * core moved from one thread to another, a thread waking up included.
+ */
+export function machineContextSwitches(): number {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('ctxt '));
+  return Number(line?.split(/\s+/)[1] ?? NaN);
+}
+
 /** CPU seconds a process has used (user + system), from /proc. */
 export function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return 0;
