@@ -70,8 +70,8 @@ export const relayApplicationName = 'fileflow-outbox-relay';
  *   them; a session the relay's role may not see counts as a writer, which only holds rows back
  *   longer). The claim reads the view's function, `pg_stat_get_activity(NULL)`, without the
  *   view's joins to `pg_database` and `pg_authid`: the claim is planned on every execution (see
- *   `DbOptions.planEachExecution`), and the joins were a third of its planning time. A row whose transaction commits late becomes eligible later; none is ever passed
- *   over for good.
+ *   `DbOptions.planEachExecution`), and the joins were a third of its planning time. A row whose
+ *   transaction commits late becomes eligible later; none is ever passed over for good.
  * - Ordered per aggregate: a row is taken only when no older row (by `seq`) of the same
  *   aggregate remains, so a file's events leave in the order they were written even with
  *   several relays (a row another relay has taken but not yet committed is still there for
