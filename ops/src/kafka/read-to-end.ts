@@ -12,7 +12,9 @@ export interface TopicRecord {
  * offset of each partition (its first record when it has none) to the end the partition had when
  * the read began, so records written meanwhile (a replayed record failing again, say) are not
  * read. Topics that do not exist hold none. `commit` commits what was read in the group. Rejects
- * if the end is not reached within `timeoutMs`.
+ * if the end is not reached within `timeoutMs`. A topic written by a transactional producer
+ * (Kafka Connect's, in Debezium mode) ends with a commit marker, a record no consumer is given:
+ * the end counts as reached once a fetched batch reaches it, whatever records the batch held.
  */
 export async function readToEnd(
   kafka: Kafka,
@@ -50,6 +52,20 @@ export async function readToEnd(
         () => reject(new Error(`${topics.join(', ')}: not read to the end within ${o.timeoutMs} ms`)),
         o.timeoutMs,
       );
+      /** `next`: the offset after the last one read (or skipped, as a marker) of that partition. */
+      const reached = (key: string, next: bigint) => {
+        const end = ends.get(key);
+        if (end !== undefined && next >= end) ends.delete(key);
+        if (ends.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      // Emitted for every fetched batch, also one of markers only (its records never reach
+      // eachMessage); `lastOffset` counts the markers.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        reached(`${payload.topic}:${payload.partition}`, BigInt(payload.lastOffset) + 1n);
+      });
       consumer
         .run({
           autoCommit: o.commit,
@@ -58,11 +74,7 @@ export async function readToEnd(
             const end = ends.get(key);
             if (end === undefined || BigInt(message.offset) >= end) return;
             await each({ topic, partition, message });
-            if (BigInt(message.offset) + 1n >= end) ends.delete(key);
-            if (ends.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
+            reached(key, BigInt(message.offset) + 1n);
           },
         })
         .catch((err: unknown) => {

@@ -13,15 +13,17 @@ const killAt = files / 3;
 
 /**
  * Several of every service on 6-partition topics: two APIs sharing one port (SO_REUSEPORT), each
- * with its status consumer, two polling relays and three processors. A third of the way through
- * a load of a few thousand files (a tenth of them deleted while it runs), one of each is killed
- * and stays dead; the survivors carry the rest. Beyond the common audit: every file's records keep
- * their order in the topics, and files kept completing after the kill.
+ * with its status consumer, two relays and three processors. A third of the way through a load of
+ * a few thousand files (a tenth of them deleted while it runs), one of each is killed and stays
+ * dead; the survivors carry the rest. Beyond the common audit: every file's records keep their
+ * order in the topics, and files kept completing after the kill. With the polling relay the two
+ * relays share the outbox; in Debezium mode Kafka Connect publishes, and the relays (which watch
+ * the connector and delete what it published) are the instances killed and kept.
  */
 export const scaleOut: Scenario = {
   name: 'scale-out',
   title: '2 APIs, 2 relays, 3 processors on 6 partitions; one of each killed mid-run',
-  modes: ['polling'], // Debezium mode has one publisher, Kafka Connect: see connect-crash
+  modes: ['polling', 'debezium'],
   world: { partitions: 6, sharedApiPort: true },
   async run(world) {
     const api2 = await world.addInstance('api');
