@@ -96,10 +96,17 @@ export const fmt = (n: number | undefined, digits = 0): string =>
 /** Clock ticks a second of the CPU times in /proc (USER_HZ, 100 on Linux). */
 export const jiffiesPerSecond = 100;
 
+/** The numbers of the line of /proc/stat that starts with `name` (`cpu`: all cores summed). */
+function procStat(name: string): number[] {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name} `));
+  return (line ?? '').split(/\s+/).slice(1).map(Number);
+}
+
 /** The machine's CPU time so far, busy and in all (jiffies over every core), from /proc/stat. */
 export function machineCpu(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const f = line.split(/\s+/).slice(1).map(Number);
+  const f = procStat('cpu');
   const total = f.slice(0, 8).reduce((a, b) => a + b, 0); // user .. steal; guest is counted in user
   const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle, iowait
   return { busy: total - idle, total };
@@ -110,10 +117,7 @@ export function machineCpu(): { busy: number; total: number } {
  * core moved from one thread to another, a thread waking up included.
  */
 export function machineContextSwitches(): number {
-  const line = readFileSync('/proc/stat', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('ctxt '));
-  return Number(line?.split(/\s+/)[1] ?? NaN);
+  return procStat('ctxt')[0] ?? NaN;
 }
 
 /** CPU seconds a process has used (user + system), from /proc. */

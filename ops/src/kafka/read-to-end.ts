@@ -52,29 +52,25 @@ export async function readToEnd(
         () => reject(new Error(`${topics.join(', ')}: not read to the end within ${o.timeoutMs} ms`)),
         o.timeoutMs,
       );
-      /** `next`: the offset after the last one read (or skipped, as a marker) of that partition. */
-      const reached = (key: string, next: bigint) => {
+      // Emitted after every fetched batch: once the eachMessage calls of its records are done,
+      // and also for a batch of markers only (whose records never reach eachMessage).
+      // `lastOffset` counts the markers, so it is the one place where a partition's end is seen.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const key = `${payload.topic}:${payload.partition}`;
         const end = ends.get(key);
-        if (end !== undefined && next >= end) ends.delete(key);
+        if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) ends.delete(key);
         if (ends.size === 0) {
           clearTimeout(timer);
           resolve();
         }
-      };
-      // Emitted for every fetched batch, also one of markers only (its records never reach
-      // eachMessage); `lastOffset` counts the markers.
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-        reached(`${payload.topic}:${payload.partition}`, BigInt(payload.lastOffset) + 1n);
       });
       consumer
         .run({
           autoCommit: o.commit,
           eachMessage: async ({ topic, partition, message }) => {
-            const key = `${topic}:${partition}`;
-            const end = ends.get(key);
+            const end = ends.get(`${topic}:${partition}`);
             if (end === undefined || BigInt(message.offset) >= end) return;
             await each({ topic, partition, message });
-            reached(key, BigInt(message.offset) + 1n);
           },
         })
         .catch((err: unknown) => {
